@@ -1,0 +1,5 @@
+//! The `cachet` command.
+
+fn main() {
+    std::process::exit(2);
+}

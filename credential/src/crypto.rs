@@ -1,0 +1,48 @@
+//! Signature providers, as rustls has crypto providers: the core decides *what* to
+//! verify and sign; a provider does the curve arithmetic.
+//!
+//! - [`RustCryptoP256`] (pure Rust `p256`) works everywhere, including wasm.
+//! - Faster native or WebCrypto backends implement [`SignatureVerifier`] elsewhere.
+//! - Signing for the holder is two steps (signing input out, 64-byte `r||s` in; see
+//!   [`crate::present::UnsignedPresentation`]) so that a non-extractable WebCrypto key can
+//!   sign; [`sign_es256`] is the native way to produce that signature.
+
+use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+
+/// Length of an ES256 signature: `r || s`, 32 bytes each (RFC 7518 §3.4).
+pub const ES256_SIGNATURE_LEN: usize = 64;
+
+/// Checks ES256 (ECDSA P-256 with SHA-256) signatures.
+pub trait SignatureVerifier {
+    /// Whether `signature` (`r || s`) is a valid ES256 signature of `message` by `key`.
+    fn verify_es256(
+        &self,
+        key: &VerifyingKey,
+        message: &[u8],
+        signature: &[u8; ES256_SIGNATURE_LEN],
+    ) -> bool;
+}
+
+/// The pure-Rust provider (RustCrypto `p256`): portable, used in wasm.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RustCryptoP256;
+
+impl SignatureVerifier for RustCryptoP256 {
+    fn verify_es256(
+        &self,
+        key: &VerifyingKey,
+        message: &[u8],
+        signature: &[u8; ES256_SIGNATURE_LEN],
+    ) -> bool {
+        Signature::from_slice(signature).is_ok_and(|sig| key.verify(message, &sig).is_ok())
+    }
+}
+
+/// Signs `message` with ES256 and returns `r || s`. ECDSA nonces are derived
+/// deterministically (RFC 6979), so no randomness is needed.
+#[must_use]
+pub fn sign_es256(key: &SigningKey, message: &[u8]) -> [u8; ES256_SIGNATURE_LEN] {
+    let signature: Signature = key.sign(message);
+    signature.to_bytes().into()
+}

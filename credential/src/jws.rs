@@ -1,0 +1,152 @@
+//! Compact JWS (RFC 7515) as SD-JWT uses it: decoding with the original encoded parts kept
+//! (signatures and digests are over them), header checks, and ES256 signing.
+//!
+//! The algorithm is pinned: a token whose header says anything but `ES256` is rejected
+//! before any key is touched, and there is no fallback when `alg` is missing.
+
+use serde_json::{Map, Value};
+
+use crate::base64url;
+use crate::crypto::{ES256_SIGNATURE_LEN, SignatureVerifier, sign_es256};
+use crate::error::{Token, VerifyError};
+use p256::ecdsa::{SigningKey, VerifyingKey};
+
+/// The only signature algorithm Cachet accepts or produces.
+pub const ES256: &str = "ES256";
+
+/// A decoded JWS: its header and payload as JSON objects, next to the exact encoded
+/// strings they came from.
+#[derive(Debug, Clone)]
+pub struct Jws {
+    signing_input: String,
+    header: Map<String, Value>,
+    payload: Map<String, Value>,
+    signature: Vec<u8>,
+}
+
+/// Decodes base64url JSON that must be an object.
+pub(crate) fn decode_object(
+    encoded: &str,
+    what: &'static str,
+) -> Result<Map<String, Value>, VerifyError> {
+    let bytes = base64url::decode(encoded).map_err(|_| VerifyError::InvalidBase64Url(what))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err(VerifyError::MalformedJson(what)),
+    }
+}
+
+impl Jws {
+    /// Decodes a compact JWS `header.payload.signature`.
+    ///
+    /// # Errors
+    /// [`VerifyError::MalformedSerialization`] without exactly three parts; base64url and
+    /// JSON errors for the parts. (A signature of the wrong length simply fails to
+    /// verify, after the header checks, so that `alg: none` is reported as such.)
+    pub fn decode(compact: &str) -> Result<Self, VerifyError> {
+        let mut parts = compact.split('.');
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(VerifyError::MalformedSerialization(
+                "a JWS must have three dot-separated parts",
+            ));
+        };
+        Self::from_parts(header, payload, signature)
+    }
+
+    /// Decodes a JWS from its three encoded parts (as in the JWS JSON serialization).
+    ///
+    /// # Errors
+    /// As [`Jws::decode`].
+    pub fn from_parts(header: &str, payload: &str, signature: &str) -> Result<Self, VerifyError> {
+        let header_object = decode_object(header, "JWS header")?;
+        let payload_object = decode_object(payload, "JWS payload")?;
+        let signature =
+            base64url::decode(signature).map_err(|_| VerifyError::InvalidBase64Url("signature"))?;
+        Ok(Self {
+            signing_input: format!("{header}.{payload}"),
+            header: header_object,
+            payload: payload_object,
+            signature,
+        })
+    }
+
+    /// The protected header.
+    #[must_use]
+    pub fn header(&self) -> &Map<String, Value> {
+        &self.header
+    }
+
+    /// The payload.
+    #[must_use]
+    pub fn payload(&self) -> &Map<String, Value> {
+        &self.payload
+    }
+
+    /// Takes the payload out.
+    #[must_use]
+    pub fn into_payload(self) -> Map<String, Value> {
+        self.payload
+    }
+
+    /// A string header parameter.
+    #[must_use]
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.header.get(name).and_then(Value::as_str)
+    }
+
+    /// Checks `alg` is ES256 and that no `crit` extension is demanded (Cachet understands
+    /// none, so any is unknown).
+    ///
+    /// # Errors
+    /// [`VerifyError::UnsupportedAlgorithm`] or [`VerifyError::UnknownCritical`].
+    pub fn check_header(&self, token: Token) -> Result<(), VerifyError> {
+        match self.header.get("alg") {
+            Some(Value::String(alg)) if alg == ES256 => {}
+            other => {
+                return Err(VerifyError::UnsupportedAlgorithm {
+                    token,
+                    found: other
+                        .map(|alg| alg.as_str().map_or_else(|| alg.to_string(), str::to_owned)),
+                });
+            }
+        }
+        if self.header.contains_key("crit") {
+            return Err(VerifyError::UnknownCritical(token));
+        }
+        Ok(())
+    }
+
+    /// Whether the signature is 64 bytes and verifies with `key`.
+    #[must_use]
+    pub fn verify_with(&self, key: &VerifyingKey, provider: &dyn SignatureVerifier) -> bool {
+        <&[u8; ES256_SIGNATURE_LEN]>::try_from(self.signature.as_slice()).is_ok_and(|signature| {
+            provider.verify_es256(key, self.signing_input.as_bytes(), signature)
+        })
+    }
+}
+
+/// `base64url(header) . base64url(payload)`: the JWS signing input.
+#[must_use]
+pub fn signing_input(header: &Value, payload: &Value) -> String {
+    format!(
+        "{}.{}",
+        base64url::encode(header.to_string().as_bytes()),
+        base64url::encode(payload.to_string().as_bytes())
+    )
+}
+
+/// Appends an ES256 signature to a signing input, giving a compact JWS.
+#[must_use]
+pub fn attach_signature(signing_input: &str, signature: &[u8; ES256_SIGNATURE_LEN]) -> String {
+    format!("{signing_input}.{}", base64url::encode(signature))
+}
+
+/// Signs header and payload with `key` (ES256) as a compact JWS.
+#[must_use]
+pub fn sign(header: &Value, payload: &Value, key: &SigningKey) -> String {
+    let input = signing_input(header, payload);
+    let signature = sign_es256(key, input.as_bytes());
+    attach_signature(&input, &signature)
+}

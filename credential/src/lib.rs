@@ -1,0 +1,41 @@
+//! Cachet's credential core: SD-JWT VC (RFC 9901) issuing, presenting and verifying.
+//!
+//! Pure Rust with no I/O, so the same code runs in the issuer, the CLI, the wallet and the
+//! in-page verifier (native and `wasm32-unknown-unknown`). The clock and randomness are
+//! always passed in by the caller.
+//!
+//! The pipeline, one stage per module:
+//!
+//! ```text
+//! issue:   claims + Disclosable policy ──[issue]──▶ <JWT>~<D1>~...~<DN>~
+//! present: Credential::parse ─▶ select(paths) ─▶ UnsignedPresentation ─▶ finish(r||s)
+//! verify:  serialization ─▶ jws (ES256 pinned) ─▶ reveal ─▶ validity ─▶ key binding
+//!          ─▶ status ─▶ Verified (constructible only by `verify`)
+//! ```
+
+pub mod base64url;
+pub mod crypto;
+pub mod disclosure;
+pub mod error;
+pub mod issue;
+pub mod jwk;
+pub mod jws;
+pub mod limits;
+pub mod pointer;
+pub mod policy;
+pub mod present;
+pub mod reveal;
+pub mod serialization;
+pub mod status_list;
+pub mod verify;
+
+pub use error::{Token, VerifyError};
+pub use issue::{Copy, Disclosable, IssueError, IssueParams, issue, issue_batch};
+pub use jwk::{JwkError, Jwks, PrivateJwk, PublicJwk};
+pub use pointer::JsonPointer;
+pub use policy::{KeyBinding, Profile, TrustedIssuer, VerifyPolicy};
+pub use present::{Credential, KeyBindingParams, PresentError, Selection, UnsignedPresentation};
+pub use status_list::{
+    Status, StatusList, StatusReference, VerifiedStatusList, verify_status_list,
+};
+pub use verify::{StatusCheck, Verified, verify, verify_with};

@@ -1,0 +1,121 @@
+//! What a verifier accepts: trusted issuers, the transaction it expects (audience and
+//! nonce), the clock, and how strictly to apply the SD-JWT VC rules.
+
+use crate::jwk::Jwks;
+use crate::status_list::VerifiedStatusList;
+
+/// Default tolerance for clock differences, in seconds.
+pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 60;
+/// Default maximum age of a Key Binding JWT, in seconds.
+pub const DEFAULT_MAX_KB_AGE_SECONDS: u64 = 300;
+
+/// An issuer whose credentials are accepted, with its published keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedIssuer {
+    /// The issuer identifier, compared exactly with the credential's `iss`.
+    pub iss: String,
+    /// Its public keys; a token's `kid` picks one, otherwise each is tried.
+    pub jwks: Jwks,
+}
+
+/// Whether a Key Binding JWT is required, and for which transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyBinding {
+    /// The holder must prove possession of the `cnf` key, for this audience and nonce.
+    Required {
+        /// Expected `aud` (the verifier's identifier, e.g. its `client_id`).
+        audience: String,
+        /// Expected `nonce` (fresh, single use).
+        nonce: String,
+    },
+    /// Key binding is not checked (a bearer credential). Never the default.
+    NotRequired,
+}
+
+/// Which format rules apply to the Issuer-signed JWT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// SD-JWT VC: `typ` `dc+sd-jwt` (or the older `vc+sd-jwt`), `vct` and `iss` required,
+    /// registered claims never selectively disclosed.
+    SdJwtVc,
+    /// Plain RFC 9901: any `typ` except `kb+jwt`.
+    SdJwt,
+}
+
+/// A verifier's policy. Built with [`VerifyPolicy::new`]; key binding is required unless
+/// [`VerifyPolicy::without_key_binding`] is called.
+#[derive(Debug, Clone)]
+pub struct VerifyPolicy {
+    pub(crate) issuers: Vec<TrustedIssuer>,
+    pub(crate) now: i64,
+    pub(crate) clock_skew: u64,
+    pub(crate) max_kb_age: u64,
+    pub(crate) key_binding: KeyBinding,
+    pub(crate) profile: Profile,
+    pub(crate) status_list: Option<VerifiedStatusList>,
+}
+
+impl VerifyPolicy {
+    /// A policy for an SD-JWT VC presented to `audience` with `nonce`, at time `now`
+    /// (Unix seconds), with the default clock skew and key-binding age.
+    #[must_use]
+    pub fn new(
+        issuers: Vec<TrustedIssuer>,
+        now: i64,
+        audience: impl Into<String>,
+        nonce: impl Into<String>,
+    ) -> Self {
+        Self {
+            issuers,
+            now,
+            clock_skew: DEFAULT_CLOCK_SKEW_SECONDS,
+            max_kb_age: DEFAULT_MAX_KB_AGE_SECONDS,
+            key_binding: KeyBinding::Required {
+                audience: audience.into(),
+                nonce: nonce.into(),
+            },
+            profile: Profile::SdJwtVc,
+            status_list: None,
+        }
+    }
+
+    /// Accepts presentations without a Key Binding JWT (and ignores one if present).
+    #[must_use]
+    pub fn without_key_binding(mut self) -> Self {
+        self.key_binding = KeyBinding::NotRequired;
+        self
+    }
+
+    /// Applies plain RFC 9901 rules instead of SD-JWT VC ones.
+    #[must_use]
+    pub fn plain_sd_jwt(mut self) -> Self {
+        self.profile = Profile::SdJwt;
+        self
+    }
+
+    /// Sets the tolerated clock difference.
+    #[must_use]
+    pub fn clock_skew(mut self, seconds: u64) -> Self {
+        self.clock_skew = seconds;
+        self
+    }
+
+    /// Sets the maximum age of a Key Binding JWT.
+    #[must_use]
+    pub fn max_key_binding_age(mut self, seconds: u64) -> Self {
+        self.max_kb_age = seconds;
+        self
+    }
+
+    /// Checks the credential's status in this (already verified) status list.
+    #[must_use]
+    pub fn status_list(mut self, list: VerifiedStatusList) -> Self {
+        self.status_list = Some(list);
+        self
+    }
+
+    /// The trusted issuer with this identifier.
+    pub(crate) fn issuer(&self, iss: &str) -> Option<&TrustedIssuer> {
+        self.issuers.iter().find(|issuer| issuer.iss == iss)
+    }
+}

@@ -1,0 +1,327 @@
+//! The holder's side: read an issued credential, list what it can disclose, select by
+//! JSON Pointer, and build the presentation with its Key Binding JWT.
+//!
+//! Signing is two steps so that the wallet can sign with a non-extractable WebCrypto key:
+//! [`Credential::present_with_key_binding`] hands out an [`UnsignedPresentation`] whose
+//! [`signing_input`](UnsignedPresentation::signing_input) is signed elsewhere, and
+//! [`finish`](UnsignedPresentation::finish) takes the 64-byte `r || s` signature back.
+
+use std::collections::{BTreeSet, HashMap};
+
+use p256::ecdsa::SigningKey;
+use serde_json::{Map, Value, json};
+
+use crate::crypto::{ES256_SIGNATURE_LEN, sign_es256};
+use crate::disclosure::{Disclosure, Revealed, sha256_b64};
+
+use crate::error::VerifyError;
+use crate::issue::resolve;
+use crate::jws::{self, Jws};
+use crate::pointer::JsonPointer;
+use crate::reveal::{SD, element_digest, reveal};
+use crate::serialization::Parts;
+use crate::verify::TYP_KB_JWT;
+
+/// Why a credential could not be read or presented.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PresentError {
+    /// The credential is malformed.
+    #[error("malformed credential: {0}")]
+    Malformed(#[from] VerifyError),
+    /// The holder received an SD-JWT+KB, which RFC 9901 §7.2 says to reject.
+    #[error("a credential from an issuer must not carry a key binding JWT")]
+    UnexpectedKeyBinding,
+    /// A path to disclose names no claim of the credential.
+    #[error("the credential has no claim at {0}")]
+    NoSuchClaim(String),
+}
+
+/// A selectively disclosable claim of a credential.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisclosableClaim {
+    /// Where it is in the processed credential (array indices count every element).
+    pub path: JsonPointer,
+    /// Its value, with everything nested in it disclosed.
+    pub value: Value,
+    disclosure: usize,
+}
+
+/// An issued credential as the holder keeps it.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    issuer_jwt: String,
+    payload: Map<String, Value>,
+    claims: Map<String, Value>,
+    disclosures: Vec<Disclosure>,
+    disclosable: Vec<DisclosableClaim>,
+}
+
+/// Which Disclosures go into a presentation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    disclosures: BTreeSet<usize>,
+}
+
+/// What the Key Binding JWT binds the presentation to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyBindingParams {
+    /// The verifier (`aud`), e.g. its `client_id`.
+    pub audience: String,
+    /// The verifier's nonce.
+    pub nonce: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+}
+
+/// A presentation waiting for the holder's signature over its Key Binding JWT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedPresentation {
+    sd_jwt: String,
+    signing_input: String,
+}
+
+impl UnsignedPresentation {
+    /// The bytes to sign with ES256 (the KB-JWT's `header.payload`).
+    #[must_use]
+    pub fn signing_input(&self) -> &[u8] {
+        self.signing_input.as_bytes()
+    }
+
+    /// The SD-JWT+KB, given the `r || s` signature of [`Self::signing_input`].
+    #[must_use]
+    pub fn finish(self, signature: &[u8; ES256_SIGNATURE_LEN]) -> String {
+        let mut out = self.sd_jwt;
+        out.push_str(&jws::attach_signature(&self.signing_input, signature));
+        out
+    }
+
+    /// Signs with a key held in memory (CLI, tests) and finishes.
+    #[must_use]
+    pub fn sign_with(self, key: &SigningKey) -> String {
+        let signature = sign_es256(key, self.signing_input());
+        self.finish(&signature)
+    }
+}
+
+impl Credential {
+    /// Reads an issued SD-JWT (compact or JSON serialization). Checks its structure but
+    /// not the issuer's signature (use [`crate::verify`] for that).
+    ///
+    /// # Errors
+    /// [`PresentError::Malformed`] for anything that is not a well-formed SD-JWT, or
+    /// [`PresentError::UnexpectedKeyBinding`].
+    pub fn parse(text: &str) -> Result<Self, PresentError> {
+        let parts = Parts::parse(text)?;
+        if parts.kb_jwt.is_some() {
+            return Err(PresentError::UnexpectedKeyBinding);
+        }
+        let signature = parts
+            .signatures
+            .first()
+            .ok_or(VerifyError::MalformedSerialization("no signature"))?;
+        let jws = Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)?;
+        let payload = jws.into_payload();
+        let disclosures = parts
+            .disclosures
+            .iter()
+            .map(|encoded| Disclosure::decode(encoded))
+            .collect::<Result<Vec<_>, _>>()?;
+        let claims = reveal(payload.clone(), &disclosures)?.claims;
+        let issuer_jwt = parts
+            .sd_hash_input
+            .split('~')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let mut credential = Self {
+            issuer_jwt,
+            payload,
+            claims,
+            disclosures,
+            disclosable: Vec::new(),
+        };
+        credential.disclosable = credential.find_disclosable();
+        Ok(credential)
+    }
+
+    /// All claims, as a verifier would see them if everything were disclosed.
+    #[must_use]
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// The Issuer-signed JWT's payload, digests and all.
+    #[must_use]
+    pub fn issuer_payload(&self) -> &Map<String, Value> {
+        &self.payload
+    }
+
+    /// The selectively disclosable claims, in document order.
+    #[must_use]
+    pub fn disclosable(&self) -> &[DisclosableClaim] {
+        &self.disclosable
+    }
+
+    /// Selects the claims at `paths`, with what they need: the Disclosures of their
+    /// ancestors and of everything nested inside them.
+    ///
+    /// # Errors
+    /// [`PresentError::NoSuchClaim`] for a path that names no claim.
+    pub fn select(&self, paths: &[JsonPointer]) -> Result<Selection, PresentError> {
+        let root = Value::Object(self.claims.clone());
+        let mut disclosures = BTreeSet::new();
+        for path in paths {
+            if resolve(&root, path).is_none() {
+                return Err(PresentError::NoSuchClaim(path.to_string()));
+            }
+            for claim in &self.disclosable {
+                if claim.path.contains(path) || path.contains(&claim.path) {
+                    disclosures.insert(claim.disclosure);
+                }
+            }
+        }
+        Ok(Selection { disclosures })
+    }
+
+    /// Selects every Disclosure.
+    #[must_use]
+    pub fn select_all(&self) -> Selection {
+        Selection {
+            disclosures: (0..self.disclosures.len()).collect(),
+        }
+    }
+
+    /// The SD-JWT with the selected Disclosures, without key binding.
+    #[must_use]
+    pub fn present(&self, selection: &Selection) -> String {
+        let mut out = self.issuer_jwt.clone();
+        out.push('~');
+        for disclosure in selection
+            .disclosures
+            .iter()
+            .filter_map(|index| self.disclosures.get(*index))
+        {
+            out.push_str(disclosure.encoded());
+            out.push('~');
+        }
+        out
+    }
+
+    /// The presentation with a Key Binding JWT still to be signed.
+    #[must_use]
+    pub fn present_with_key_binding(
+        &self,
+        selection: &Selection,
+        params: &KeyBindingParams,
+    ) -> UnsignedPresentation {
+        let sd_jwt = self.present(selection);
+        let header = json!({"alg": jws::ES256, "typ": TYP_KB_JWT});
+        let payload = json!({
+            "iat": params.iat,
+            "aud": params.audience,
+            "nonce": params.nonce,
+            "sd_hash": sha256_b64(&sd_jwt),
+        });
+        UnsignedPresentation {
+            signing_input: jws::signing_input(&header, &payload),
+            sd_jwt,
+        }
+    }
+
+    fn find_disclosable(&self) -> Vec<DisclosableClaim> {
+        let by_digest: HashMap<&str, usize> = self
+            .disclosures
+            .iter()
+            .enumerate()
+            .map(|(index, d)| (d.digest(), index))
+            .collect();
+        let mut finder = Finder {
+            by_digest,
+            disclosures: &self.disclosures,
+            root: Value::Object(self.claims.clone()),
+            found: Vec::new(),
+        };
+        finder.object(&self.payload, &JsonPointer::root());
+        finder.found
+    }
+}
+
+/// Walks the payload as [`reveal`] does, recording where each Disclosure lands.
+struct Finder<'a> {
+    by_digest: HashMap<&'a str, usize>,
+    disclosures: &'a [Disclosure],
+    root: Value,
+    found: Vec<DisclosableClaim>,
+}
+
+impl Finder<'_> {
+    fn record(&mut self, disclosure: usize, path: JsonPointer) {
+        let value = resolve(&self.root, &path).cloned().unwrap_or(Value::Null);
+        self.found.push(DisclosableClaim {
+            path,
+            value,
+            disclosure,
+        });
+    }
+
+    fn value(&mut self, value: &Value, pointer: &JsonPointer) {
+        match value {
+            Value::Object(object) => self.object(object, pointer),
+            Value::Array(items) => self.array(items, pointer),
+            _ => {}
+        }
+    }
+
+    fn object(&mut self, object: &Map<String, Value>, pointer: &JsonPointer) {
+        for (name, child) in object {
+            if name != SD {
+                self.value(child, &pointer.child(name.clone()));
+            }
+        }
+        let digests = object
+            .get(SD)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        for digest in digests.filter_map(Value::as_str) {
+            let Some(&index) = self.by_digest.get(digest) else {
+                continue;
+            };
+            let disclosures = self.disclosures;
+            if let Some(Revealed::Property { name, value }) =
+                disclosures.get(index).map(Disclosure::revealed)
+            {
+                let path = pointer.child(name.clone());
+                self.record(index, path.clone());
+                self.value(value, &path);
+            }
+        }
+    }
+
+    fn array(&mut self, items: &[Value], pointer: &JsonPointer) {
+        let mut position = 0usize;
+        for item in items {
+            match element_digest(item) {
+                Some(digest) => {
+                    let Some(&index) = self.by_digest.get(digest) else {
+                        continue; // undisclosed: not in the processed array
+                    };
+                    let disclosures = self.disclosures;
+                    if let Some(Revealed::Element { value }) =
+                        disclosures.get(index).map(Disclosure::revealed)
+                    {
+                        let path = pointer.child(position.to_string());
+                        self.record(index, path.clone());
+                        self.value(value, &path);
+                    }
+                }
+                None => self.value(item, &pointer.child(position.to_string())),
+            }
+            position += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

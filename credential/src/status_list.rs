@@ -1,0 +1,300 @@
+//! Token Status List (draft-ietf-oauth-status-list): a compressed bit string in which each
+//! credential owns one index. Every verifier downloads the whole list, so fetching it
+//! reveals nothing about which credential is being checked.
+//!
+//! Bits are packed from the least significant bit of byte 0 onwards; the byte array is
+//! compressed with DEFLATE in the ZLIB format and base64url-encoded in `lst`.
+
+use serde_json::{Map, Value, json};
+
+use crate::base64url;
+use crate::error::{Token, VerifyError};
+use crate::jwk::PrivateJwk;
+use crate::jws::{self, Jws};
+use crate::limits::{Limit, MAX_STATUS_LIST_BYTES};
+use crate::policy::TrustedIssuer;
+
+/// `typ` of a status list token.
+pub const TYP_STATUS_LIST_JWT: &str = "statuslist+jwt";
+
+/// A credential's status, as a verifier acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// `0x00`: valid.
+    Valid,
+    /// `0x01` (revoked), and any value without an agreed meaning.
+    Invalid,
+    /// `0x02`: temporarily suspended.
+    Suspended,
+}
+
+impl Status {
+    fn from_value(value: u8) -> Self {
+        match value {
+            0 => Self::Valid,
+            2 => Self::Suspended,
+            _ => Self::Invalid,
+        }
+    }
+
+    fn value(self) -> u8 {
+        match self {
+            Self::Valid => 0,
+            Self::Invalid => 1,
+            Self::Suspended => 2,
+        }
+    }
+}
+
+/// A credential's pointer into a status list: `status.status_list.{idx, uri}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusReference {
+    /// The credential's index in the list.
+    pub idx: u64,
+    /// Where the list is published (the list token's `sub`).
+    pub uri: String,
+}
+
+impl StatusReference {
+    /// Reads `{"status_list": {"idx": N, "uri": "..."}}`.
+    #[must_use]
+    pub fn from_claim(status: &Value) -> Option<Self> {
+        let list = status.get("status_list")?;
+        Some(Self {
+            idx: list.get("idx")?.as_u64()?,
+            uri: list.get("uri")?.as_str()?.to_owned(),
+        })
+    }
+
+    /// The `status` claim for a credential.
+    #[must_use]
+    pub fn to_claim(&self) -> Value {
+        json!({"status_list": {"idx": self.idx, "uri": self.uri}})
+    }
+}
+
+/// A status list of `bits` bits per credential (1, 2, 4 or 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusList {
+    bits: u8,
+    bytes: Vec<u8>,
+}
+
+impl StatusList {
+    /// A list of `capacity` one-bit entries, all valid.
+    #[must_use]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            bits: 1,
+            bytes: vec![0; capacity.div_ceil(8)],
+        }
+    }
+
+    /// A list of `capacity` entries of `bits` bits (1, 2, 4 or 8), all valid.
+    #[must_use]
+    pub fn with_bits(capacity: usize, bits: u8) -> Option<Self> {
+        let per_byte = match bits {
+            1 | 2 | 4 | 8 => usize::from(8 / bits),
+            _ => return None,
+        };
+        Some(Self {
+            bits,
+            bytes: vec![0; capacity.div_ceil(per_byte)],
+        })
+    }
+
+    /// How many entries it holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.bytes.len() * usize::from(8 / self.bits)
+    }
+
+    /// Whether it holds no entry.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    fn position(&self, index: u64) -> Option<(usize, u32)> {
+        let per_byte = u64::from(8 / self.bits);
+        let byte = usize::try_from(index / per_byte).ok()?;
+        let shift = u32::try_from((index % per_byte) * u64::from(self.bits)).ok()?;
+        (byte < self.bytes.len()).then_some((byte, shift))
+    }
+
+    /// The raw status value at `index`, or `None` outside the list.
+    #[must_use]
+    pub fn get(&self, index: u64) -> Option<u8> {
+        let (byte, shift) = self.position(index)?;
+        let mask = u8::MAX >> (8 - u32::from(self.bits));
+        self.bytes.get(byte).map(|b| (b >> shift) & mask)
+    }
+
+    /// Sets the status at `index`; returns false outside the list (or for a status that a
+    /// one-bit list cannot hold).
+    pub fn set(&mut self, index: u64, status: Status) -> bool {
+        let value = status.value();
+        let mask = u8::MAX >> (8 - u32::from(self.bits));
+        if value > mask {
+            return false;
+        }
+        let Some((byte, shift)) = self.position(index) else {
+            return false;
+        };
+        match self.bytes.get_mut(byte) {
+            Some(b) => {
+                *b = (*b & !(mask << shift)) | (value << shift);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `{"bits": N, "lst": base64url(zlib(bytes))}`.
+    #[must_use]
+    pub fn to_claim(&self) -> Value {
+        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&self.bytes, 9);
+        json!({"bits": self.bits, "lst": base64url::encode(&compressed)})
+    }
+
+    /// Reads a `status_list` claim, refusing to inflate beyond [`MAX_STATUS_LIST_BYTES`].
+    ///
+    /// # Errors
+    /// [`VerifyError::MalformedStatusList`] or [`VerifyError::LimitExceeded`].
+    pub fn from_claim(claim: &Value) -> Result<Self, VerifyError> {
+        let bits = claim
+            .get("bits")
+            .and_then(Value::as_u64)
+            .and_then(|bits| u8::try_from(bits).ok())
+            .filter(|bits| matches!(bits, 1 | 2 | 4 | 8))
+            .ok_or(VerifyError::MalformedStatusList)?;
+        let lst = claim
+            .get("lst")
+            .and_then(Value::as_str)
+            .ok_or(VerifyError::MalformedStatusList)?;
+        let compressed =
+            base64url::decode(lst).map_err(|_| VerifyError::InvalidBase64Url("status list"))?;
+        let bytes = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
+            &compressed,
+            MAX_STATUS_LIST_BYTES,
+        )
+        .map_err(|err| match err.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                VerifyError::LimitExceeded(Limit::StatusListBytes)
+            }
+            _ => VerifyError::MalformedStatusList,
+        })?;
+        Ok(Self { bits, bytes })
+    }
+}
+
+/// What a status list token says of itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusListTokenParams {
+    /// The URI the list is published at (`sub`).
+    pub uri: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+    /// How long a verifier may cache it, in seconds.
+    pub ttl: u64,
+}
+
+/// Signs a status list as a `statuslist+jwt`.
+#[must_use]
+pub fn sign_status_list(
+    list: &StatusList,
+    params: &StatusListTokenParams,
+    key: &PrivateJwk,
+) -> String {
+    let header = json!({"alg": jws::ES256, "typ": TYP_STATUS_LIST_JWT, "kid": key.kid()});
+    let payload = json!({
+        "sub": params.uri,
+        "iat": params.iat,
+        "exp": params.exp,
+        "ttl": params.ttl,
+        "status_list": list.to_claim(),
+    });
+    jws::sign(&header, &payload, key.signing_key())
+}
+
+/// A status list whose token was signed by a trusted issuer and has not expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedStatusList {
+    uri: String,
+    list: StatusList,
+}
+
+impl VerifiedStatusList {
+    /// The URI the list is published at.
+    #[must_use]
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The status of the credential that `reference` points to.
+    ///
+    /// # Errors
+    /// [`VerifyError::StatusListMismatch`] if the reference is to another list or outside
+    /// this one.
+    pub fn status_of(&self, reference: &StatusReference) -> Result<Status, VerifyError> {
+        if reference.uri != self.uri {
+            return Err(VerifyError::StatusListMismatch);
+        }
+        self.list
+            .get(reference.idx)
+            .map(Status::from_value)
+            .ok_or(VerifyError::StatusListMismatch)
+    }
+}
+
+/// Verifies a status list token signed by `issuer`, valid at `now`.
+///
+/// # Errors
+/// Header, signature, expiry and format errors as [`VerifyError`].
+pub fn verify_status_list(
+    token: &str,
+    issuer: &TrustedIssuer,
+    now: i64,
+) -> Result<VerifiedStatusList, VerifyError> {
+    let which = Token::StatusList;
+    let jws = Jws::decode(token)?;
+    jws.check_header(which)?;
+    if jws.header_str("typ") != Some(TYP_STATUS_LIST_JWT) {
+        return Err(VerifyError::WrongType {
+            token: which,
+            found: jws.header_str("typ").map(str::to_owned),
+        });
+    }
+    let mut candidates = issuer.jwks.candidates(jws.header_str("kid")).peekable();
+    if candidates.peek().is_none() {
+        return Err(VerifyError::UnknownKey(which));
+    }
+    if !candidates.any(|key| jws.verify_with(key.key(), &crate::crypto::RustCryptoP256)) {
+        return Err(VerifyError::InvalidSignature(which));
+    }
+    let payload: &Map<String, Value> = jws.payload();
+    let uri = payload
+        .get("sub")
+        .and_then(Value::as_str)
+        .ok_or(VerifyError::InvalidClaim("sub"))?;
+    if let Some(exp) = payload.get("exp") {
+        let exp = exp.as_i64().ok_or(VerifyError::InvalidClaim("exp"))?;
+        if now >= exp {
+            return Err(VerifyError::Expired);
+        }
+    }
+    let list = StatusList::from_claim(
+        payload
+            .get("status_list")
+            .ok_or(VerifyError::MalformedStatusList)?,
+    )?;
+    Ok(VerifiedStatusList {
+        uri: uri.to_owned(),
+        list,
+    })
+}
+
+#[cfg(test)]
+mod tests;

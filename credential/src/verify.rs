@@ -1,0 +1,370 @@
+//! `verify`: the only way to obtain a [`Verified`] presentation.
+//!
+//! Pipeline: split the serialization ([`crate::serialization`]) → check the issuer JWT's
+//! header (ES256 pinned, `typ`, `crit`) and signature against a trusted key → reveal the
+//! Disclosures ([`crate::reveal`]) → validity (`nbf`, `exp`) → holder key (`cnf.jwk`) →
+//! Key Binding JWT (signature, `typ`, `iat` window, `nonce`, `aud`, `sd_hash`) → status.
+
+use serde_json::{Map, Value};
+
+use crate::crypto::{RustCryptoP256, SignatureVerifier};
+use crate::disclosure::{Disclosure, sha256_b64};
+use crate::error::{Token, VerifyError};
+use crate::jwk::PublicJwk;
+use crate::jws::Jws;
+use crate::policy::{KeyBinding, Profile, VerifyPolicy};
+use crate::reveal::{SD_ALG, reveal};
+use crate::serialization::Parts;
+use crate::status_list::{Status, StatusReference};
+
+/// `typ` of an SD-JWT VC.
+pub const TYP_DC_SD_JWT: &str = "dc+sd-jwt";
+/// Earlier `typ` of an SD-JWT VC, still accepted.
+pub const TYP_VC_SD_JWT: &str = "vc+sd-jwt";
+/// `typ` of a Key Binding JWT.
+pub const TYP_KB_JWT: &str = "kb+jwt";
+/// The one digest algorithm accepted in `_sd_alg`.
+pub const SHA_256: &str = "sha-256";
+
+/// Claims that SD-JWT VC never allows to be selectively disclosed.
+pub const REGISTERED_CLAIMS: [&str; 8] = [
+    "iss",
+    "nbf",
+    "exp",
+    "iat",
+    "cnf",
+    "vct",
+    "vct#integrity",
+    "status",
+];
+
+/// What the status check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatusCheck {
+    /// The credential has no `status` claim.
+    NoStatus,
+    /// The credential has a status but the policy held no status list for it.
+    Unchecked,
+    /// The status list says the credential is valid.
+    Valid,
+}
+
+/// A presentation that passed every check of the policy. Only [`verify`] builds one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    claims: Map<String, Value>,
+    issuer: String,
+    expires_at: Option<i64>,
+    key_bound: bool,
+    status: StatusCheck,
+}
+
+impl Verified {
+    /// The processed claims (RFC 9901 §7: disclosed values filled in; `_sd`, `_sd_alg` and
+    /// undisclosed digests removed).
+    #[must_use]
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// Takes the processed claims.
+    #[must_use]
+    pub fn into_claims(self) -> Map<String, Value> {
+        self.claims
+    }
+
+    /// The trusted issuer that signed it.
+    #[must_use]
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// `exp`, if the credential has one.
+    #[must_use]
+    pub fn expires_at(&self) -> Option<i64> {
+        self.expires_at
+    }
+
+    /// Whether the holder proved possession of the credential's key for this transaction.
+    #[must_use]
+    pub fn key_bound(&self) -> bool {
+        self.key_bound
+    }
+
+    /// The outcome of the status check.
+    #[must_use]
+    pub fn status(&self) -> StatusCheck {
+        self.status
+    }
+}
+
+/// Verifies a presentation (compact or JSON serialization) under `policy`, with the
+/// portable pure-Rust signature provider.
+///
+/// # Errors
+/// The [`VerifyError`] of the first check that fails.
+pub fn verify(presentation: &str, policy: &VerifyPolicy) -> Result<Verified, VerifyError> {
+    verify_with(presentation, policy, &RustCryptoP256)
+}
+
+/// [`verify`] with a chosen signature provider.
+///
+/// # Errors
+/// As [`verify`].
+pub fn verify_with(
+    presentation: &str,
+    policy: &VerifyPolicy,
+    provider: &dyn SignatureVerifier,
+) -> Result<Verified, VerifyError> {
+    let parts = Parts::parse(presentation)?;
+    let payload = crate::jws::decode_object(&parts.payload, "issuer JWT payload")?;
+    let issuer = verify_issuer_signature(&parts, &payload, policy, provider)?;
+    match payload.get(SD_ALG) {
+        None => {}
+        Some(Value::String(alg)) if alg == SHA_256 => {}
+        Some(_) => return Err(VerifyError::UnsupportedHashAlgorithm),
+    }
+    let disclosures = parts
+        .disclosures
+        .iter()
+        .map(|encoded| Disclosure::decode(encoded))
+        .collect::<Result<Vec<_>, _>>()?;
+    let processed = reveal(payload, &disclosures)?;
+    let claims = processed.claims;
+    if policy.profile == Profile::SdJwtVc {
+        if let Some(name) = processed
+            .disclosed_top_level
+            .iter()
+            .find(|name| REGISTERED_CLAIMS.contains(&name.as_str()))
+        {
+            return Err(VerifyError::DisclosedRegisteredClaim(name.clone()));
+        }
+        if !matches!(claims.get("vct"), Some(Value::String(_))) {
+            return Err(VerifyError::InvalidClaim("vct"));
+        }
+    }
+    let expires_at = check_validity(&claims, policy)?;
+    let holder_key = holder_key(&claims)?;
+    let key_bound = match &policy.key_binding {
+        KeyBinding::Required { audience, nonce } => {
+            let kb_jwt = parts
+                .kb_jwt
+                .as_deref()
+                .ok_or(VerifyError::MissingKeyBinding)?;
+            let holder_key = holder_key.ok_or(VerifyError::MissingHolderKey)?;
+            let expected = Transaction {
+                audience,
+                nonce,
+                sd_hash_input: &parts.sd_hash_input,
+            };
+            verify_key_binding(kb_jwt, &holder_key, &expected, policy, provider)?;
+            true
+        }
+        KeyBinding::NotRequired => false,
+    };
+    let status = check_status(&claims, policy)?;
+    Ok(Verified {
+        claims,
+        issuer: issuer.to_owned(),
+        expires_at,
+        key_bound,
+        status,
+    })
+}
+
+/// Checks the issuer JWT's headers and that at least one signature verifies with a key
+/// of the trusted issuer named by `iss`. Returns that issuer's identifier.
+fn verify_issuer_signature<'p>(
+    parts: &Parts,
+    payload: &Map<String, Value>,
+    policy: &'p VerifyPolicy,
+    provider: &dyn SignatureVerifier,
+) -> Result<&'p str, VerifyError> {
+    let token = Token::IssuerJwt;
+    let mut decoded = Vec::with_capacity(parts.signatures.len());
+    for signature in &parts.signatures {
+        let jws = Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)?;
+        jws.check_header(token)?;
+        check_issuer_typ(
+            jws.header_str("typ"),
+            jws.header().get("typ"),
+            policy.profile,
+        )?;
+        decoded.push((jws, signature.unprotected_kid.as_deref()));
+    }
+    let iss = payload
+        .get("iss")
+        .and_then(Value::as_str)
+        .ok_or(VerifyError::InvalidClaim("iss"))?;
+    let issuer = policy.issuer(iss).ok_or(VerifyError::UntrustedIssuer)?;
+    let mut any_key = false;
+    for (jws, unprotected_kid) in &decoded {
+        let kid = jws.header_str("kid").or(*unprotected_kid);
+        for key in issuer.jwks.candidates(kid) {
+            any_key = true;
+            if jws.verify_with(key.key(), provider) {
+                return Ok(&issuer.iss);
+            }
+        }
+    }
+    if any_key {
+        Err(VerifyError::InvalidSignature(token))
+    } else {
+        Err(VerifyError::UnknownKey(token))
+    }
+}
+
+fn check_issuer_typ(
+    typ: Option<&str>,
+    raw: Option<&Value>,
+    profile: Profile,
+) -> Result<(), VerifyError> {
+    let wrong = || VerifyError::WrongType {
+        token: Token::IssuerJwt,
+        found: raw.map(|value| {
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned)
+        }),
+    };
+    match profile {
+        Profile::SdJwtVc if matches!(typ, Some(TYP_DC_SD_JWT | TYP_VC_SD_JWT)) => Ok(()),
+        Profile::SdJwtVc => Err(wrong()),
+        // Plain SD-JWT: any typ, but a string, and never a KB-JWT passed off as one.
+        Profile::SdJwt if raw.is_some() && typ.is_none() => Err(wrong()),
+        Profile::SdJwt if typ == Some(TYP_KB_JWT) => Err(wrong()),
+        Profile::SdJwt => Ok(()),
+    }
+}
+
+/// A JWT NumericDate claim (RFC 7519 §2), truncated to whole seconds.
+fn numeric_date(
+    claims: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<i64>, VerifyError> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(number)) => number
+            .as_i64()
+            .or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|f| f.is_finite() && f.abs() < 1e15)
+                    .map(|f| f.trunc() as i64)
+            })
+            .map(Some)
+            .ok_or(VerifyError::InvalidClaim(name)),
+        Some(_) => Err(VerifyError::InvalidClaim(name)),
+    }
+}
+
+fn skew(policy: &VerifyPolicy) -> i64 {
+    i64::try_from(policy.clock_skew).unwrap_or(i64::MAX)
+}
+
+fn check_validity(
+    claims: &Map<String, Value>,
+    policy: &VerifyPolicy,
+) -> Result<Option<i64>, VerifyError> {
+    let exp = numeric_date(claims, "exp")?;
+    let nbf = numeric_date(claims, "nbf")?;
+    let iat = numeric_date(claims, "iat")?;
+    let skew = skew(policy);
+    if exp.is_some_and(|exp| policy.now.saturating_sub(skew) >= exp) {
+        return Err(VerifyError::Expired);
+    }
+    let not_before = nbf.into_iter().chain(iat).max();
+    if not_before.is_some_and(|start| policy.now.saturating_add(skew) < start) {
+        return Err(VerifyError::NotYetValid);
+    }
+    Ok(exp)
+}
+
+/// The holder's key from `cnf.jwk`, if the credential has one.
+fn holder_key(claims: &Map<String, Value>) -> Result<Option<PublicJwk>, VerifyError> {
+    let Some(cnf) = claims.get("cnf") else {
+        return Ok(None);
+    };
+    let jwk = cnf.get("jwk").ok_or(VerifyError::InvalidClaim("cnf"))?;
+    if jwk.get("d").is_some() {
+        return Err(VerifyError::PrivateKeyInCnf);
+    }
+    PublicJwk::from_json(jwk)
+        .map(Some)
+        .map_err(|_| VerifyError::InvalidKey("cnf.jwk"))
+}
+
+struct Transaction<'a> {
+    audience: &'a str,
+    nonce: &'a str,
+    sd_hash_input: &'a str,
+}
+
+fn verify_key_binding(
+    kb_jwt: &str,
+    holder_key: &PublicJwk,
+    expected: &Transaction<'_>,
+    policy: &VerifyPolicy,
+    provider: &dyn SignatureVerifier,
+) -> Result<(), VerifyError> {
+    let token = Token::KeyBindingJwt;
+    let jws = Jws::decode(kb_jwt)?;
+    jws.check_header(token)?;
+    if jws.header_str("typ") != Some(TYP_KB_JWT) {
+        return Err(VerifyError::WrongType {
+            token,
+            found: jws.header_str("typ").map(str::to_owned),
+        });
+    }
+    if !jws.verify_with(holder_key.key(), provider) {
+        return Err(VerifyError::InvalidSignature(token));
+    }
+    let claims = jws.payload();
+    let iat = numeric_date(claims, "iat")?.ok_or(VerifyError::InvalidClaim("iat"))?;
+    let skew = skew(policy);
+    if iat > policy.now.saturating_add(skew) {
+        return Err(VerifyError::KeyBindingFromFuture);
+    }
+    let max_age = i64::try_from(policy.max_kb_age).unwrap_or(i64::MAX);
+    if policy.now.saturating_sub(iat) > max_age.saturating_add(skew) {
+        return Err(VerifyError::KeyBindingTooOld);
+    }
+    match claims.get("nonce") {
+        Some(Value::String(nonce)) if nonce == expected.nonce => {}
+        Some(Value::String(_)) => return Err(VerifyError::NonceMismatch),
+        _ => return Err(VerifyError::InvalidClaim("nonce")),
+    }
+    match claims.get("aud") {
+        Some(Value::String(aud)) if aud == expected.audience => {}
+        Some(Value::String(_)) => return Err(VerifyError::AudienceMismatch),
+        _ => return Err(VerifyError::InvalidClaim("aud")),
+    }
+    match claims.get("sd_hash") {
+        Some(Value::String(sd_hash)) if *sd_hash == sha256_b64(expected.sd_hash_input) => Ok(()),
+        Some(Value::String(_)) => Err(VerifyError::SdHashMismatch),
+        _ => Err(VerifyError::InvalidClaim("sd_hash")),
+    }
+}
+
+fn check_status(
+    claims: &Map<String, Value>,
+    policy: &VerifyPolicy,
+) -> Result<StatusCheck, VerifyError> {
+    let Some(status) = claims.get("status") else {
+        return Ok(StatusCheck::NoStatus);
+    };
+    let reference =
+        StatusReference::from_claim(status).ok_or(VerifyError::InvalidClaim("status"))?;
+    let Some(list) = &policy.status_list else {
+        return Ok(StatusCheck::Unchecked);
+    };
+    match list.status_of(&reference)? {
+        Status::Valid => Ok(StatusCheck::Valid),
+        Status::Suspended => Err(VerifyError::Suspended),
+        Status::Invalid => Err(VerifyError::Revoked),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,40 @@
+//! `cargo xtask`: the project's automation, so that a fresh machine needs only the two
+//! commands in the README.
+//!
+//! - `setup`: installs what is missing (idempotent).
+//! - `test`: every check CI runs, stopping at the first failing stage.
+//! - `demo`: builds everything and serves it on localhost.
+
+mod cmd;
+mod demo;
+mod serve;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup | test | demo>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("test") => test::run(),
+        Some("demo") => demo::run(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

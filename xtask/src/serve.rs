@@ -1,0 +1,103 @@
+//! Serving the built wallet and the demo sites, each on its own origin (its own port), for
+//! both `cargo xtask demo` and the end-to-end tests, so that the tests exercise exactly
+//! what a person runs.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::cmd::{Result, fail, root};
+
+/// A static site served from one folder.
+pub struct Site {
+    /// Short name used in the printed list and in `CACHET_<NAME>_URL` for the tests.
+    pub name: &'static str,
+    /// Folder served (single-page apps fall back to its `index.html`).
+    pub dir: PathBuf,
+    /// The port of its origin; 0 picks a free one (the tests do).
+    pub port: u16,
+}
+
+/// A site that is up, with the URL it answers on.
+pub struct Running {
+    /// The site's name.
+    pub name: &'static str,
+    /// `http://localhost:PORT/`.
+    pub url: String,
+}
+
+/// The sites of the demo that exist so far, on their demo ports (or free ports when
+/// `fixed_ports` is false).
+pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
+    let root = root();
+    let port = |p: u16| if fixed_ports { p } else { 0 };
+    vec![
+        Site {
+            name: "wallet",
+            dir: root.join("dist/wallet"),
+            port: port(7001),
+        },
+        Site {
+            name: "www",
+            dir: root.join("www"),
+            port: port(7002),
+        },
+    ]
+}
+
+/// Binds every site and serves it on the current tokio runtime until the runtime ends.
+///
+/// # Errors
+/// A site folder that does not exist, or a port that cannot be bound.
+pub async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
+    let mut running = Vec::new();
+    for site in sites {
+        if !site.dir.join("index.html").is_file() {
+            return Err(fail(format!(
+                "{} has no index.html at {} (was it built?)",
+                site.name,
+                site.dir.display()
+            )));
+        }
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, site.port));
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|err| {
+                fail(format!(
+                    "cannot listen on {address} for {}: {err}",
+                    site.name
+                ))
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|err| fail(format!("no local address for {}: {err}", site.name)))?
+            .port();
+        let files = ServeDir::new(&site.dir)
+            .append_index_html_on_directories(true)
+            .fallback(ServeFile::new(site.dir.join("index.html")));
+        let app = Router::new()
+            .fallback_service(files)
+            .layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static("x-content-type-options"),
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static("cache-control"),
+                HeaderValue::from_static("no-cache"),
+            ));
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, app).await {
+                eprintln!("server stopped: {err}");
+            }
+        });
+        running.push(Running {
+            name: site.name,
+            url: format!("http://localhost:{port}/"),
+        });
+    }
+    Ok(running)
+}

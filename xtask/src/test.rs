@@ -1,0 +1,138 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failing stage.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::cmd::{self, Result, fail, root};
+use crate::{serve, setup};
+
+/// Crates that build for the browser and are linted and tested as wasm.
+const WASM_CRATES: [&str; 3] = ["credential", "verifier-wasm", "wallet-ui"];
+/// Crates with wasm-bindgen tests that run in headless Chromium.
+const WASM_TESTED: [&str; 1] = ["credential"];
+
+type Stage = (&'static str, fn(&Path) -> Result);
+
+const STAGES: [Stage; 7] = [
+    ("fmt", fmt),
+    ("clippy (native)", clippy_native),
+    ("clippy (wasm32)", clippy_wasm),
+    ("native tests", native_tests),
+    ("wasm tests (headless Chromium)", wasm_tests),
+    ("wallet release build (trunk)", |_| build_wallet()),
+    ("end-to-end tests (Playwright)", end_to_end),
+];
+
+/// Runs setup, then every stage.
+pub fn run() -> Result {
+    let started = Instant::now();
+    setup::run()?;
+    let root = root();
+    for (index, (name, stage)) in STAGES.iter().enumerate() {
+        let stage_started = Instant::now();
+        println!("\n== stage {}/{}: {name}", index + 1, STAGES.len());
+        stage(&root).map_err(|err| fail(format!("stage `{name}` failed: {err}")))?;
+        println!(
+            "== stage {name}: ok ({:.0} s)",
+            stage_started.elapsed().as_secs_f64()
+        );
+    }
+    println!(
+        "\ncargo xtask test: all {} stages passed in {:.0} s",
+        STAGES.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result {
+    cmd::run(root, "cargo", args, &[])
+}
+
+fn fmt(root: &Path) -> Result {
+    cargo(root, &["fmt", "--all", "--check"])
+}
+
+fn clippy_native(root: &Path) -> Result {
+    cargo(
+        root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+}
+
+fn with_packages<'a>(mut args: Vec<&'a str>, packages: &[&'a str]) -> Vec<&'a str> {
+    for package in packages {
+        args.extend(["-p", package]);
+    }
+    args
+}
+
+fn clippy_wasm(root: &Path) -> Result {
+    let mut args = with_packages(
+        vec![
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+        ],
+        &WASM_CRATES,
+    );
+    args.extend(["--", "-D", "warnings"]);
+    cargo(root, &args)
+}
+
+fn native_tests(root: &Path) -> Result {
+    cargo(root, &["test", "--workspace"])
+}
+
+fn wasm_tests(root: &Path) -> Result {
+    let args = with_packages(
+        vec!["test", "--target", "wasm32-unknown-unknown"],
+        &WASM_TESTED,
+    );
+    cmd::run(
+        root,
+        "cargo",
+        &args,
+        &[
+            ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+            ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        ],
+    )
+}
+
+/// Builds the wallet for release into `dist/wallet` (shared with the demo).
+pub fn build_wallet() -> Result {
+    cmd::run(&root(), "trunk", &["build", "--release", "--offline"], &[])
+}
+
+fn end_to_end(root: &Path) -> Result {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
+    let running = runtime.block_on(serve::start(serve::demo_sites(false)))?;
+    let env: Vec<(String, String)> = running
+        .iter()
+        .map(|site| {
+            let key = format!("CACHET_{}_URL", site.name.to_ascii_uppercase());
+            println!("  {key}={}", site.url);
+            (key, site.url.clone())
+        })
+        .collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // The servers run on the runtime's worker threads while node drives the browser.
+    let result = cmd::run(
+        &root.join("tests"),
+        "node",
+        &["--test", "--test-concurrency=1", "e2e/"],
+        &env,
+    );
+    runtime.shutdown_background();
+    result
+}
