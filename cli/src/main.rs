@@ -1,5 +1,29 @@
-//! The `cachet` command.
+//! The `cachet` command: keys, issuing, presenting, verifying and inspecting SD-JWT VCs
+//! from the shell. Scripts depend on its names, flags and exit codes:
+//! 0 success, 1 a presentation was rejected (`verify`), 2 usage or input errors.
 
-fn main() {
-    std::process::exit(2);
+mod args;
+mod commands;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(commands::Failure::Rejected(json)) => {
+            println!("{json}");
+            ExitCode::from(1)
+        }
+        Err(commands::Failure::Usage(message)) => {
+            eprintln!("cachet: {message}");
+            ExitCode::from(2)
+        }
+    }
 }

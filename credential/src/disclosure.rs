@@ -31,6 +31,7 @@ pub enum Revealed {
 pub struct Disclosure {
     encoded: String,
     digest: String,
+    salt: String,
     revealed: Revealed,
 }
 
@@ -53,16 +54,19 @@ impl Disclosure {
             return Err(VerifyError::MalformedDisclosure);
         };
         let mut items = items.into_iter();
-        let revealed = match (items.next(), items.next(), items.next(), items.next()) {
-            (Some(Value::String(_)), Some(Value::String(name)), Some(value), None) => {
-                Revealed::Property { name, value }
+        let (salt, revealed) = match (items.next(), items.next(), items.next(), items.next()) {
+            (Some(Value::String(salt)), Some(Value::String(name)), Some(value), None) => {
+                (salt, Revealed::Property { name, value })
             }
-            (Some(Value::String(_)), Some(value), None, None) => Revealed::Element { value },
+            (Some(Value::String(salt)), Some(value), None, None) => {
+                (salt, Revealed::Element { value })
+            }
             _ => return Err(VerifyError::MalformedDisclosure),
         };
         Ok(Self {
             digest: sha256_b64(encoded),
             encoded: encoded.to_owned(),
+            salt,
             revealed,
         })
     }
@@ -74,6 +78,7 @@ impl Disclosure {
         Self {
             digest: sha256_b64(&encoded),
             encoded,
+            salt: salt.to_owned(),
             revealed: Revealed::Property {
                 name: name.to_owned(),
                 value,
@@ -88,6 +93,7 @@ impl Disclosure {
         Self {
             digest: sha256_b64(&encoded),
             encoded,
+            salt: salt.to_owned(),
             revealed: Revealed::Element { value },
         }
     }
@@ -102,6 +108,12 @@ impl Disclosure {
     #[must_use]
     pub fn digest(&self) -> &str {
         &self.digest
+    }
+
+    /// The salt.
+    #[must_use]
+    pub fn salt(&self) -> &str {
+        &self.salt
     }
 
     /// What it reveals.

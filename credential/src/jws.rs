@@ -24,11 +24,11 @@ pub struct Jws {
     signature: Vec<u8>,
 }
 
-/// Decodes base64url JSON that must be an object.
-pub(crate) fn decode_object(
-    encoded: &str,
-    what: &'static str,
-) -> Result<Map<String, Value>, VerifyError> {
+/// Decodes base64url JSON that must be an object (a JWS header or payload).
+///
+/// # Errors
+/// [`VerifyError::InvalidBase64Url`] or [`VerifyError::MalformedJson`], naming `what`.
+pub fn decode_object(encoded: &str, what: &'static str) -> Result<Map<String, Value>, VerifyError> {
     let bytes = base64url::decode(encoded).map_err(|_| VerifyError::InvalidBase64Url(what))?;
     match serde_json::from_slice(&bytes) {
         Ok(Value::Object(object)) => Ok(object),

@@ -1,13 +1,124 @@
 //! Tests that run inside headless Chromium (`cargo test --target wasm32-unknown-unknown`),
 //! where the core actually runs for the wallet and the in-page verifier.
 #![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
+use credential::{
+    Copy, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
+    PublicJwk, TrustedIssuer, VerifyPolicy, base64url, issue, verify,
+};
+use rand_core::OsRng;
+use serde_json::{Value, json};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+const KEYS: &str = include_str!("vectors/keys.json");
+
+/// (presentation, verified contents, key binding now) of the vectors run in the browser.
+const VECTORS: [(&str, &str, Option<i64>); 3] = [
+    (
+        include_str!("vectors/sd-jwt-python/key_binding/sd_jwt_presentation.txt"),
+        include_str!("vectors/sd-jwt-python/key_binding/verified_contents.json"),
+        Some(1_795_347_026),
+    ),
+    (
+        include_str!("vectors/sd-jwt-python/recursions/sd_jwt_presentation.txt"),
+        include_str!("vectors/sd-jwt-python/recursions/verified_contents.json"),
+        None,
+    ),
+    (
+        include_str!("vectors/sd-jwt-python/array_recursive_sd/sd_jwt_presentation.txt"),
+        include_str!("vectors/sd-jwt-python/array_recursive_sd/verified_contents.json"),
+        None,
+    ),
+];
+
 #[wasm_bindgen_test]
 fn base64url_is_strict_in_the_browser() {
-    assert_eq!(credential::base64url::encode(&[0xfb, 0xff]), "-_8");
-    assert!(credential::base64url::decode("QR").is_err());
+    assert_eq!(base64url::encode(&[0xfb, 0xff]), "-_8");
+    assert!(base64url::decode("QR").is_err());
+}
+
+#[wasm_bindgen_test]
+fn conformance_vectors_verify_in_the_browser() {
+    let keys: Value = serde_json::from_str(KEYS).unwrap();
+    let trusted = TrustedIssuer {
+        iss: keys["issuer"].as_str().unwrap().into(),
+        jwks: Jwks::new(vec![PublicJwk::from_json(&keys["issuer_key"]).unwrap()]),
+    };
+    for (presentation, expected, kb_now) in VECTORS {
+        let now = kb_now.unwrap_or(1_700_000_000);
+        let policy = VerifyPolicy::new(
+            vec![trusted.clone()],
+            now,
+            "https://example.com/verifier",
+            "1234567890",
+        )
+        .plain_sd_jwt();
+        let policy = if kb_now.is_some() {
+            policy
+        } else {
+            policy.without_key_binding()
+        };
+        let verified = verify(presentation.trim(), &policy).unwrap();
+        let expected: Value = serde_json::from_str(expected).unwrap();
+        assert_eq!(Value::Object(verified.into_claims()), expected);
+        let tampered = presentation.trim().replacen('e', "f", 1);
+        assert!(verify(&tampered, &policy).is_err());
+    }
+}
+
+#[wasm_bindgen_test]
+fn issue_present_verify_round_trip_in_the_browser() {
+    let issuer = PrivateJwk::generate(&mut OsRng);
+    let holder = PrivateJwk::generate(&mut OsRng);
+    let params = IssueParams {
+        issuer: "https://issuer.example".into(),
+        vct: Some("urn:cachet:age".into()),
+        claims: json!({"age_over_18": true, "age_over_21": false}),
+        disclosable: Disclosable::Everything,
+        decoys: 2,
+        iat: Some(1_800_000_000),
+        nbf: None,
+        exp: Some(1_900_000_000),
+    };
+    let issued = issue(
+        &params,
+        &Copy {
+            holder: Some(holder.public()),
+            status: None,
+        },
+        &issuer,
+        &mut OsRng,
+    )
+    .unwrap();
+    let credential = Credential::parse(&issued).unwrap();
+    let selection = credential
+        .select(&[JsonPointer::parse("/age_over_18").unwrap()])
+        .unwrap();
+    let kb = KeyBindingParams {
+        audience: "https://shop.example".into(),
+        nonce: "n".into(),
+        iat: 1_800_000_100,
+    };
+    let presentation = credential
+        .present_with_key_binding(&selection, &kb)
+        .sign_with(holder.signing_key());
+    let trusted = TrustedIssuer {
+        iss: "https://issuer.example".into(),
+        jwks: Jwks::new(vec![issuer.public()]),
+    };
+    let verified = verify(
+        &presentation,
+        &VerifyPolicy::new(vec![trusted], 1_800_000_100, "https://shop.example", "n"),
+    )
+    .unwrap();
+    assert_eq!(verified.claims()["age_over_18"], json!(true));
+    assert!(!verified.claims().contains_key("age_over_21"));
 }

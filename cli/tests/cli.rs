@@ -1,0 +1,252 @@
+//! The `cachet` CLI contract, exercised through the built binary as scripts use it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn cachet(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cachet"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn write_output(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let output = cachet(args, dir);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, &output.stdout).unwrap();
+    path
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cachet-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn keygen_issue_present_verify_round_trip() {
+    let dir = scratch("round-trip");
+    write_output(&dir, "issuer.jwk", &["keygen"]);
+    write_output(&dir, "holder.jwk", &["keygen"]);
+    std::fs::write(
+        dir.join("claims.json"),
+        r#"{"given_name": "Ada", "age_over_18": true, "address": {"locality": "London", "country": "GB"}}"#,
+    )
+    .unwrap();
+    write_output(
+        &dir,
+        "credential.txt",
+        &[
+            "issue",
+            "--issuer-key",
+            "issuer.jwk",
+            "--claims",
+            "claims.json",
+            "--holder-key",
+            "holder.jwk",
+            "--sd-all",
+            "--decoys",
+            "3",
+            "--iss",
+            "https://issuer.example",
+            "--vct",
+            "urn:cachet:identity",
+            "--iat",
+            "1800000000",
+            "--exp",
+            "1900000000",
+        ],
+    );
+    write_output(
+        &dir,
+        "presentation.txt",
+        &[
+            "present",
+            "--credential",
+            "credential.txt",
+            "--disclose",
+            "/address/locality",
+            "--holder-key",
+            "holder.jwk",
+            "--nonce",
+            "n-1",
+            "--aud",
+            "https://shop.example",
+            "--iat",
+            "1800000100",
+        ],
+    );
+    let verify = |nonce: &str| {
+        cachet(
+            &[
+                "verify",
+                "--issuer-key",
+                "issuer.jwk",
+                "--nonce",
+                nonce,
+                "--aud",
+                "https://shop.example",
+                "--now",
+                "1800000200",
+                "--vc",
+                "--presentation",
+                "presentation.txt",
+            ],
+            &dir,
+        )
+    };
+    let ok = verify("n-1");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let claims: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(claims["address"], serde_json::json!({"locality": "London"}));
+    assert!(claims.get("given_name").is_none() && claims.get("age_over_18").is_none());
+
+    let rejected = verify("n-2");
+    assert_eq!(rejected.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&rejected.stdout).unwrap();
+    assert_eq!(error["error"], "nonce_mismatch");
+    assert!(error["message"].as_str().unwrap().contains("nonce"));
+
+    let decoded = cachet(&["decode", "presentation.txt"], &dir);
+    assert!(decoded.status.success());
+    let decoded: Value = serde_json::from_slice(&decoded.stdout).unwrap();
+    assert_eq!(decoded["header"]["typ"], "dc+sd-jwt");
+    assert_eq!(
+        decoded["disclosures"].as_array().unwrap().len(),
+        2,
+        "locality and its parent"
+    );
+    assert_eq!(decoded["key_binding_jwt"]["payload"]["nonce"], "n-1");
+}
+
+#[test]
+fn verifies_a_conformance_vector_from_a_jwk_file() {
+    let dir = scratch("vector");
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../credential/tests/vectors");
+    let keys: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors.join("keys.json")).unwrap()).unwrap();
+    std::fs::write(dir.join("issuer.jwk"), keys["issuer_key"].to_string()).unwrap();
+    let presentation = vectors.join("sd-jwt-python/key_binding/sd_jwt_presentation.txt");
+    let output = cachet(
+        &[
+            "verify",
+            "--issuer-key",
+            "issuer.jwk",
+            "--nonce",
+            "1234567890",
+            "--aud",
+            "https://example.com/verifier",
+            "--now",
+            "1795347026",
+            "--presentation",
+            presentation.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let claims: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(vectors.join("sd-jwt-python/key_binding/verified_contents.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims, expected);
+}
+
+#[test]
+fn usage_errors_exit_2_and_garbage_is_rejected_with_exit_1() {
+    let dir = scratch("errors");
+    write_output(&dir, "issuer.jwk", &["keygen"]);
+    assert_eq!(cachet(&["frobnicate"], &dir).status.code(), Some(2));
+    assert_eq!(
+        cachet(
+            &[
+                "issue",
+                "--claims",
+                "missing.json",
+                "--issuer-key",
+                "issuer.jwk"
+            ],
+            &dir
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    // Neither key binding parameters nor --no-key-binding.
+    std::fs::write(dir.join("garbage.txt"), "not an sd-jwt").unwrap();
+    assert_eq!(
+        cachet(
+            &[
+                "verify",
+                "--issuer-key",
+                "issuer.jwk",
+                "--presentation",
+                "garbage.txt"
+            ],
+            &dir
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    let garbage = cachet(
+        &[
+            "verify",
+            "--issuer-key",
+            "issuer.jwk",
+            "--no-key-binding",
+            "--presentation",
+            "garbage.txt",
+        ],
+        &dir,
+    );
+    assert_eq!(garbage.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&garbage.stdout).unwrap();
+    assert_eq!(error["error"], "malformed_serialization");
+    // A public key is not an issuer key.
+    std::fs::write(dir.join("claims.json"), "{}").unwrap();
+    let key: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("issuer.jwk")).unwrap()).unwrap();
+    let mut public = key.clone();
+    public.as_object_mut().unwrap().remove("d");
+    std::fs::write(dir.join("public.jwk"), public.to_string()).unwrap();
+    let output = cachet(
+        &[
+            "issue",
+            "--issuer-key",
+            "public.jwk",
+            "--claims",
+            "claims.json",
+            "--iss",
+            "x",
+        ],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
