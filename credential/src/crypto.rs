@@ -2,13 +2,21 @@
 //! verify and sign; a provider does the curve arithmetic.
 //!
 //! - [`RustCryptoP256`] (pure Rust `p256`) works everywhere, including wasm.
-//! - Faster native or WebCrypto backends implement [`SignatureVerifier`] elsewhere.
+//! - [`RingP256`] (feature `ring`, native only) is the fast native backend.
+//! - A WebCrypto backend for the browser implements [`SignatureVerifier`] in the verifier.
 //! - Signing for the holder is two steps (signing input out, 64-byte `r||s` in; see
 //!   [`crate::present::UnsignedPresentation`]) so that a non-extractable WebCrypto key can
 //!   sign; [`sign_es256`] is the native way to produce that signature.
 
 use p256::ecdsa::signature::{Signer, Verifier};
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::ecdsa::{Signature, SigningKey};
+
+use crate::jwk::PublicJwk;
+
+#[cfg(feature = "ring")]
+mod ring_backend;
+#[cfg(feature = "ring")]
+pub use ring_backend::RingP256;
 
 /// Length of an ES256 signature: `r || s`, 32 bytes each (RFC 7518 §3.4).
 pub const ES256_SIGNATURE_LEN: usize = 64;
@@ -18,7 +26,7 @@ pub trait SignatureVerifier {
     /// Whether `signature` (`r || s`) is a valid ES256 signature of `message` by `key`.
     fn verify_es256(
         &self,
-        key: &VerifyingKey,
+        key: &PublicJwk,
         message: &[u8],
         signature: &[u8; ES256_SIGNATURE_LEN],
     ) -> bool;
@@ -31,11 +39,11 @@ pub struct RustCryptoP256;
 impl SignatureVerifier for RustCryptoP256 {
     fn verify_es256(
         &self,
-        key: &VerifyingKey,
+        key: &PublicJwk,
         message: &[u8],
         signature: &[u8; ES256_SIGNATURE_LEN],
     ) -> bool {
-        Signature::from_slice(signature).is_ok_and(|sig| key.verify(message, &sig).is_ok())
+        Signature::from_slice(signature).is_ok_and(|sig| key.key().verify(message, &sig).is_ok())
     }
 }
 

@@ -43,6 +43,8 @@ pub enum JwkError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicJwk {
     key: VerifyingKey,
+    /// Uncompressed SEC1 encoding (`04 || x || y`), kept for backends that take bytes.
+    sec1: [u8; 65],
     kid: Option<String>,
 }
 
@@ -76,10 +78,7 @@ fn public_from_object(object: &Map<String, Value>) -> Result<PublicJwk, JwkError
     let public = Option::<PublicKey>::from(PublicKey::from_encoded_point(&point))
         .ok_or(JwkError::InvalidKey)?;
     let kid = object.get("kid").and_then(Value::as_str).map(str::to_owned);
-    Ok(PublicJwk {
-        key: VerifyingKey::from(public),
-        kid,
-    })
+    Ok(PublicJwk::from_key(VerifyingKey::from(public), kid))
 }
 
 impl PublicJwk {
@@ -98,7 +97,18 @@ impl PublicJwk {
     /// Wraps a verifying key.
     #[must_use]
     pub fn from_key(key: VerifyingKey, kid: Option<String>) -> Self {
-        Self { key, kid }
+        let mut sec1 = [0u8; 65];
+        let point = key.to_encoded_point(false);
+        if let Ok(bytes) = <[u8; 65]>::try_from(point.as_bytes()) {
+            sec1 = bytes;
+        }
+        Self { key, sec1, kid }
+    }
+
+    /// The uncompressed SEC1 encoding `04 || x || y`.
+    #[must_use]
+    pub fn sec1(&self) -> &[u8; 65] {
+        &self.sec1
     }
 
     /// The key.

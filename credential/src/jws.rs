@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use crate::base64url;
 use crate::crypto::{ES256_SIGNATURE_LEN, SignatureVerifier, sign_es256};
 use crate::error::{Token, VerifyError};
-use p256::ecdsa::{SigningKey, VerifyingKey};
+use crate::jwk::PublicJwk;
+use p256::ecdsa::SigningKey;
 
 /// The only signature algorithm Cachet accepts or produces.
 pub const ES256: &str = "ES256";
@@ -120,7 +121,7 @@ impl Jws {
 
     /// Whether the signature is 64 bytes and verifies with `key`.
     #[must_use]
-    pub fn verify_with(&self, key: &VerifyingKey, provider: &dyn SignatureVerifier) -> bool {
+    pub fn verify_with(&self, key: &PublicJwk, provider: &dyn SignatureVerifier) -> bool {
         <&[u8; ES256_SIGNATURE_LEN]>::try_from(self.signature.as_slice()).is_ok_and(|signature| {
             provider.verify_es256(key, self.signing_input.as_bytes(), signature)
         })

@@ -271,7 +271,7 @@ pub fn verify_status_list(
     if candidates.peek().is_none() {
         return Err(VerifyError::UnknownKey(which));
     }
-    if !candidates.any(|key| jws.verify_with(key.key(), &crate::crypto::RustCryptoP256)) {
+    if !candidates.any(|key| jws.verify_with(key, &crate::crypto::RustCryptoP256)) {
         return Err(VerifyError::InvalidSignature(which));
     }
     let payload: &Map<String, Value> = jws.payload();

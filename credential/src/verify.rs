@@ -203,7 +203,7 @@ fn verify_issuer_signature<'p>(
         let kid = jws.header_str("kid").or(*unprotected_kid);
         for key in issuer.jwks.candidates(kid) {
             any_key = true;
-            if jws.verify_with(key.key(), provider) {
+            if jws.verify_with(key, provider) {
                 return Ok(&issuer.iss);
             }
         }
@@ -317,7 +317,7 @@ fn verify_key_binding(
             found: jws.header_str("typ").map(str::to_owned),
         });
     }
-    if !jws.verify_with(holder_key.key(), provider) {
+    if !jws.verify_with(holder_key, provider) {
         return Err(VerifyError::InvalidSignature(token));
     }
     let claims = jws.payload();

@@ -4,6 +4,7 @@
 //! - `setup`: installs what is missing (idempotent).
 //! - `test`: every check CI runs, stopping at the first failing stage.
 //! - `demo`: builds everything and serves it on localhost.
+//! - `bench`: the benchmarks, printing their figures.
 
 mod cmd;
 mod demo;
@@ -13,7 +14,7 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | test | demo>";
+const USAGE: &str = "usage: cargo xtask <setup | test | demo | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("test") => test::run(),
         Some("demo") => demo::run(),
+        Some("bench") => test::bench(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -6,6 +6,8 @@
 //!   must be installed *without* `--locked` (a locked dependency is missing from the
 //!   registry mirror).
 //! - `trunk` 0.22 needs a newer rustc; 0.21.14 needs `--locked` to build.
+//! - cargo-fuzz wants nightly `-Z` flags; the test stage sets `RUSTC_BOOTSTRAP=1` since
+//!   only the stable toolchain can be installed.
 //! - Chromium, ChromeDriver and wasm-opt come from Debian, never from a download at run
 //!   time (there is no internet except the package registries).
 
@@ -31,6 +33,7 @@ pub fn run() -> Result {
     wasm_target()?;
     wasm_bindgen_cli(&root)?;
     trunk()?;
+    cargo_fuzz()?;
     debian_packages()?;
     npm_packages(&root)?;
     println!("== setup: done in {:.1} s", started.elapsed().as_secs_f64());
@@ -127,6 +130,23 @@ fn trunk() -> Result {
             "{err}\n  fix: cargo install trunk --version {TRUNK_VERSION} --locked"
         ))
     })
+}
+
+/// cargo-fuzz, for the bounded fuzzing stage of `cargo xtask test`.
+fn cargo_fuzz() -> Result {
+    let name = "cargo-fuzz";
+    if probe("cargo", &["fuzz", "--version"]).is_some() {
+        step(name, "ok");
+        return Ok(());
+    }
+    step(name, "installing");
+    cmd::run(
+        Path::new("."),
+        "cargo",
+        &["install", "cargo-fuzz", "--locked"],
+        &[],
+    )
+    .map_err(|err| fail(format!("{err}\n  fix: cargo install cargo-fuzz --locked")))
 }
 
 fn is_present(file: &str) -> bool {

@@ -13,12 +13,18 @@ const WASM_TESTED: [&str; 1] = ["credential"];
 
 type Stage = (&'static str, fn(&Path) -> Result);
 
-const STAGES: [Stage; 7] = [
+/// Fuzz targets of `credential/fuzz` and how long each runs in CI.
+const FUZZ_TARGETS: [&str; 2] = ["verify", "parse_inputs"];
+const FUZZ_SECONDS: &str = "20";
+
+const STAGES: [Stage; 9] = [
     ("fmt", fmt),
     ("clippy (native)", clippy_native),
     ("clippy (wasm32)", clippy_wasm),
     ("native tests", native_tests),
     ("wasm tests (headless Chromium)", wasm_tests),
+    ("interop with @sd-jwt/core", interop),
+    ("fuzzing (bounded)", fuzz),
     ("wallet release build (trunk)", |_| build_wallet()),
     ("end-to-end tests (Playwright)", end_to_end),
 ];
@@ -60,6 +66,7 @@ fn clippy_native(root: &Path) -> Result {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -108,6 +115,40 @@ fn wasm_tests(root: &Path) -> Result {
     )
 }
 
+/// The `cachet` CLI and `@sd-jwt/core` (npm) check each other's output.
+fn interop(root: &Path) -> Result {
+    cargo(root, &["build", "-p", "cli"])?;
+    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into);
+    let bin = target.join("debug/cachet");
+    let bin = bin.to_string_lossy();
+    cmd::run(
+        &root.join("tests"),
+        "node",
+        &["--test", "--test-concurrency=1", "interop/"],
+        &[("CACHET_BIN", &bin)],
+    )
+}
+
+/// Runs each fuzz target for a bounded time, from the committed seeds.
+fn fuzz(root: &Path) -> Result {
+    let crate_dir = root.join("credential");
+    for target in FUZZ_TARGETS {
+        let corpus = format!("fuzz/corpus/{target}");
+        std::fs::create_dir_all(crate_dir.join(&corpus))
+            .map_err(|err| fail(format!("cannot create {corpus}: {err}")))?;
+        let seeds = format!("fuzz/seeds/{target}");
+        let max_time = format!("-max_total_time={FUZZ_SECONDS}");
+        cmd::run(
+            &crate_dir,
+            "cargo",
+            &["fuzz", "run", target, &corpus, &seeds, "--", &max_time],
+            // cargo-fuzz passes nightly -Z flags; only stable exists on these machines.
+            &[("RUSTC_BOOTSTRAP", "1")],
+        )?;
+    }
+    Ok(())
+}
+
 /// Builds the wallet for release into `dist/wallet` (shared with the demo).
 pub fn build_wallet() -> Result {
     cmd::run(&root(), "trunk", &["build", "--release", "--offline"], &[])
@@ -135,4 +176,20 @@ fn end_to_end(root: &Path) -> Result {
     );
     runtime.shutdown_background();
     result
+}
+
+/// `cargo xtask bench`: the criterion benchmarks (native, release).
+pub fn bench() -> Result {
+    cargo(
+        &root(),
+        &[
+            "bench",
+            "-p",
+            "credential",
+            "--features",
+            "ring",
+            "--bench",
+            "verify",
+        ],
+    )
 }
