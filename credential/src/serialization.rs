@@ -188,6 +188,38 @@ impl Parts {
     }
 }
 
+/// Re-encodes a compact SD-JWT or SD-JWT+KB in the flattened JWS JSON serialization
+/// (RFC 9901 §8.1): `{"protected", "payload", "signature", "header": {"disclosures",
+/// "kb_jwt"}}`. The Key Binding JWT's `sd_hash` stays valid: it is defined over the
+/// compact form in both serializations.
+///
+/// # Errors
+/// As [`Parts::parse`]; a presentation that already is JSON is returned re-encoded.
+pub fn to_flattened_json(presentation: &str) -> Result<String, VerifyError> {
+    let parts = Parts::parse(presentation)?;
+    let signature = parts
+        .signatures
+        .first()
+        .ok_or(VerifyError::MalformedSerialization("no signature"))?;
+    let mut header = Map::new();
+    header.insert("disclosures".into(), Value::from(parts.disclosures.clone()));
+    if let Some(kb_jwt) = &parts.kb_jwt {
+        header.insert("kb_jwt".into(), Value::String(kb_jwt.clone()));
+    }
+    let mut envelope = Map::new();
+    envelope.insert("payload".into(), Value::String(parts.payload.clone()));
+    envelope.insert(
+        "protected".into(),
+        Value::String(signature.protected.clone()),
+    );
+    envelope.insert(
+        "signature".into(),
+        Value::String(signature.signature.clone()),
+    );
+    envelope.insert("header".into(), Value::Object(header));
+    Ok(Value::Object(envelope).to_string())
+}
+
 fn string_member<'a>(
     object: &'a Map<String, Value>,
     name: &'static str,

@@ -296,3 +296,19 @@ fn rfc9901_holder_reads_every_issuance_and_sees_all_user_claims() {
         assert_eq!(verified.claims(), credential.claims(), "{}", case.name);
     }
 }
+
+#[test]
+fn rfc9901_s8_every_vector_verifies_in_flattened_json_serialization_too() {
+    for case in cases() {
+        let json = credential::serialization::to_flattened_json(&case.presentation).unwrap();
+        assert!(json.starts_with('{'));
+        let verified = verify(&json, &default_policy(&case))
+            .unwrap_or_else(|err| panic!("{}: {err}", case.name));
+        assert_eq!(
+            Value::Object(verified.claims().clone()),
+            case.expected,
+            "{}",
+            case.name
+        );
+    }
+}

@@ -8,8 +8,10 @@
 //! - `trunk` 0.22 needs a newer rustc; 0.21.14 needs `--locked` to build.
 //! - cargo-fuzz wants nightly `-Z` flags; the test stage sets `RUSTC_BOOTSTRAP=1` since
 //!   only the stable toolchain can be installed.
-//! - Chromium, ChromeDriver and wasm-opt come from Debian, never from a download at run
-//!   time (there is no internet except the package registries).
+//! - Chromium and ChromeDriver come from Debian, never from a download at run time (there
+//!   is no internet except the package registries).
+//! - wasm-opt comes from npm's `binaryen` (pinned in `tests/package-lock.json`): Debian's
+//!   binaryen 108 breaks Rust 1.95's wasm output. [`tool_path`] puts it first on PATH.
 
 use std::path::Path;
 use std::time::Instant;
@@ -18,11 +20,12 @@ use crate::cmd::{self, Result, fail, probe};
 
 /// The trunk release that builds with the machines' Rust 1.95.
 const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages: (package, file it provides).
-const DEBIAN_PACKAGES: [(&str, &str); 3] = [
+/// Debian packages: (package, file it provides). Not binaryen: Debian's wasm-opt (108)
+/// predates the wasm features Rust 1.95 emits and produces modules that fail to
+/// instantiate; wasm-opt comes from npm's `binaryen` instead (see [`npm_packages`]).
+const DEBIAN_PACKAGES: [(&str, &str); 2] = [
     ("chromium", "/usr/bin/chromium"),
     ("chromium-driver", "/usr/bin/chromedriver"),
-    ("binaryen", "wasm-opt"),
 ];
 
 /// Runs every setup step.
@@ -189,6 +192,15 @@ fn debian_packages() -> Result {
     cmd::run(dot, "apt-get", &["update"], &env)
         .and_then(|()| cmd::run(dot, "apt-get", &install, &env))
         .map_err(|err| fail(format!("{err}\n  fix: {fix}")))
+}
+
+/// PATH with the npm-installed tools (wasm-opt) first, for Trunk and the size checks.
+pub fn tool_path(root: &Path) -> String {
+    let bin = root.join("tests/node_modules/.bin");
+    match std::env::var("PATH") {
+        Ok(path) => format!("{}:{path}", bin.display()),
+        Err(_) => bin.display().to_string(),
+    }
 }
 
 /// Installs the end-to-end tests' npm packages from the committed lock file, unless the

@@ -149,9 +149,17 @@ fn fuzz(root: &Path) -> Result {
     Ok(())
 }
 
-/// Builds the wallet for release into `dist/wallet` (shared with the demo).
+/// Builds the wallet for release into `dist/wallet` (shared with the demo), with the
+/// wasm-opt that setup installed.
 pub fn build_wallet() -> Result {
-    cmd::run(&root(), "trunk", &["build", "--release", "--offline"], &[])
+    let root = root();
+    let path = setup::tool_path(&root);
+    cmd::run(
+        &root,
+        "trunk",
+        &["build", "--release", "--offline"],
+        &[("PATH", &path)],
+    )
 }
 
 fn end_to_end(root: &Path) -> Result {
