@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use credential::{
     Copy, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
-    TrustedIssuer, VerifyPolicy, issue, verify,
+    TrustedIssuer, VerifyPolicy, issue, issue_batch, verify,
 };
 use proptest::prelude::*;
 use rand_core::OsRng;
@@ -150,5 +150,81 @@ proptest! {
             prop_assert!(seen.remove(registered).is_some(), "{} missing", registered);
         }
         prop_assert_eq!(Value::Object(seen), expected(&root, &JsonPointer::root(), &disclosable, &included));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// RFC 9901 §10.1: copies of one batch share nothing but the issuer key and the claim
+    /// values: no salt, digest, holder key or signature.
+    #[test]
+    fn a_batch_shares_no_salt_digest_key_or_signature(claims in claims(), copies in 2usize..6, decoys in 0usize..3) {
+        let issuer = PrivateJwk::generate(&mut OsRng);
+        let params = IssueParams {
+            issuer: "https://issuer.example".into(),
+            vct: Some("urn:test".into()),
+            claims: Value::Object(claims),
+            disclosable: Disclosable::Everything,
+            decoys,
+            iat: Some(NOW),
+            nbf: None,
+            exp: None,
+        };
+        let holders: Vec<Copy> = (0..copies)
+            .map(|_| Copy { holder: Some(PrivateJwk::generate(&mut OsRng).public()), status: None })
+            .collect();
+        let batch = issue_batch(&params, &holders, &issuer, &mut OsRng).unwrap();
+        let mut seen = BTreeSet::new();
+        for issued in &batch {
+            let credential = Credential::parse(issued).unwrap();
+            let payload = credential.issuer_payload();
+            let signature = issued.split('~').next().unwrap().rsplit('.').next().unwrap();
+            let fresh_signature = seen.insert(format!("sig:{signature}"));
+            prop_assert!(fresh_signature, "signature repeated");
+            let fresh_key = seen.insert(format!("cnf:{}", payload["cnf"]));
+            prop_assert!(fresh_key, "holder key repeated");
+            let mut digests = Vec::new();
+            collect_digests(&Value::Object(payload.clone()), &mut digests);
+            for digest in digests {
+                let fresh = seen.insert(format!("digest:{digest}"));
+                prop_assert!(fresh, "digest repeated");
+            }
+            for disclosure in issued.split('~').skip(1).filter(|d| !d.is_empty()) {
+                let decoded = credential::disclosure::Disclosure::decode(disclosure).unwrap();
+                let fresh = seen.insert(format!("salt:{}", decoded.salt()));
+                prop_assert!(fresh, "salt repeated");
+                let mut nested = Vec::new();
+                let (credential::disclosure::Revealed::Property { value, .. }
+                | credential::disclosure::Revealed::Element { value }) = decoded.revealed();
+                collect_digests(value, &mut nested);
+                for digest in nested {
+                    // Nested digests live only inside their parent disclosure.
+                    let fresh = seen.insert(format!("digest:{digest}"));
+                    prop_assert!(fresh, "nested digest repeated");
+                }
+            }
+        }
+    }
+}
+
+/// Every digest in `_sd` arrays and `{"...": digest}` elements, at any depth.
+fn collect_digests(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(digests)) = object.get("_sd") {
+                out.extend(digests.iter().filter_map(Value::as_str).map(str::to_owned));
+            }
+            if object.len() == 1
+                && let Some(Value::String(digest)) = object.get("...")
+            {
+                out.push(digest.clone());
+            }
+            object
+                .values()
+                .for_each(|child| collect_digests(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_digests(child, out)),
+        _ => {}
     }
 }
