@@ -78,78 +78,50 @@ fn locked_wasm_bindgen_version(root: &Path) -> Result<String> {
     Err(fail("Cargo.lock names no wasm-bindgen version"))
 }
 
-fn wasm_bindgen_cli(root: &Path) -> Result {
-    let version = locked_wasm_bindgen_version(root)?;
-    let name = format!("wasm-bindgen-cli {version}");
-    let have = probe("wasm-bindgen", &["--version"]).unwrap_or_default();
-    let runner = probe("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
-    if have == format!("wasm-bindgen {version}") && runner.ends_with(&version) {
-        step(&name, "ok");
+/// Installs a crate's binaries with `cargo install ARGS --force` unless `present`; a
+/// failure names the command to run by hand.
+fn cargo_install(name: &str, present: bool, note: &str, args: &[&str]) -> Result {
+    if present {
+        step(name, "ok");
         return Ok(());
     }
-    step(&name, "installing");
+    step(name, &format!("installing{note}"));
+    let mut install = vec!["install"];
+    install.extend_from_slice(args);
+    install.push("--force");
+    cmd::run(Path::new("."), "cargo", &install, &[])
+        .map_err(|err| fail(format!("{err}\n  fix: cargo install {}", args.join(" "))))
+}
+
+fn wasm_bindgen_cli(root: &Path) -> Result {
+    let version = locked_wasm_bindgen_version(root)?;
+    let have = probe("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = probe("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    let present = have == format!("wasm-bindgen {version}") && runner.ends_with(&version);
     // Deliberately without --locked: see the module doc.
-    cmd::run(
-        Path::new("."),
-        "cargo",
-        &[
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &version,
-            "--force",
-        ],
-        &[],
+    cargo_install(
+        &format!("wasm-bindgen-cli {version}"),
+        present,
+        "",
+        &["wasm-bindgen-cli", "--version", &version],
     )
-    .map_err(|err| {
-        fail(format!(
-            "{err}\n  fix: cargo install wasm-bindgen-cli --version {version}"
-        ))
-    })
 }
 
 fn trunk() -> Result {
-    let name = format!("trunk {TRUNK_VERSION}");
-    if probe("trunk", &["--version"]).as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
-        step(&name, "ok");
-        return Ok(());
-    }
-    step(&name, "installing (about 9 minutes on 2 cores)");
-    cmd::run(
-        Path::new("."),
-        "cargo",
-        &[
-            "install",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--locked",
-            "--force",
-        ],
-        &[],
+    let present =
+        probe("trunk", &["--version"]).as_deref() == Some(&format!("trunk {TRUNK_VERSION}"));
+    cargo_install(
+        &format!("trunk {TRUNK_VERSION}"),
+        present,
+        " (about 9 minutes on 2 cores)",
+        &["trunk", "--version", TRUNK_VERSION, "--locked"],
     )
-    .map_err(|err| {
-        fail(format!(
-            "{err}\n  fix: cargo install trunk --version {TRUNK_VERSION} --locked"
-        ))
-    })
 }
 
 /// cargo-fuzz, for the bounded fuzzing stage of `cargo xtask test`.
 fn cargo_fuzz() -> Result {
-    let name = "cargo-fuzz";
-    if probe("cargo", &["fuzz", "--version"]).is_some() {
-        step(name, "ok");
-        return Ok(());
-    }
-    step(name, "installing");
-    cmd::run(
-        Path::new("."),
-        "cargo",
-        &["install", "cargo-fuzz", "--locked"],
-        &[],
-    )
-    .map_err(|err| fail(format!("{err}\n  fix: cargo install cargo-fuzz --locked")))
+    let present = probe("cargo", &["fuzz", "--version"]).is_some();
+    cargo_install("cargo-fuzz", present, "", &["cargo-fuzz", "--locked"])
 }
 
 fn is_present(file: &str) -> bool {
