@@ -21,6 +21,7 @@ pub mod issue;
 pub mod jwk;
 pub mod jws;
 pub mod limits;
+pub mod openid4vp;
 pub mod pointer;
 pub mod policy;
 pub mod present;

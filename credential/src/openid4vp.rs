@@ -1,0 +1,25 @@
+//! OpenID for Verifiable Presentations 1.0, the parts Cachet uses: unsigned same-device and
+//! cross-device requests with the `redirect_uri:` client identifier prefix, a DCQL query
+//! for one SD-JWT VC, `fragment` and `direct_post` responses, and the single-use
+//! state/nonce bookkeeping a verifier needs.
+//!
+//! These are business rules shared by the in-page verifier (which builds requests and
+//! checks responses) and the wallet (which parses requests and refuses bad ones), so they
+//! live here rather than in either.
+
+mod dcql;
+mod error;
+mod origin;
+mod pending;
+mod request;
+mod response;
+
+pub use dcql::{ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery};
+pub use error::{RequestError, ResponseError};
+pub use origin::Origin;
+pub use pending::{PendingRequest, PendingRequests};
+pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, ResponseMode};
+pub use response::AuthorizationResponse;
+
+#[cfg(test)]
+mod tests;

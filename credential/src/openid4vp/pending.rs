@@ -1,0 +1,73 @@
+//! A verifier's open requests: each `state` maps to its nonce, client identifier and
+//! expiry, and can be used once. A response with an unknown, reused or expired state is
+//! refused before its presentation is even looked at.
+
+use std::collections::HashMap;
+
+use super::ResponseError;
+
+/// Most open requests kept; the oldest is dropped beyond it.
+pub const MAX_PENDING: usize = 256;
+
+/// What a verifier remembers of a request it made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRequest {
+    /// The nonce the KB-JWT must carry.
+    pub nonce: String,
+    /// The client identifier (the KB-JWT's `aud`).
+    pub client_id: String,
+    /// The credential query id whose presentation is expected.
+    pub query_id: String,
+    /// Unix seconds after which a response is refused.
+    pub expires_at: i64,
+}
+
+/// The open requests of one verifier.
+#[derive(Debug, Clone, Default)]
+pub struct PendingRequests {
+    open: HashMap<String, PendingRequest>,
+}
+
+impl PendingRequests {
+    /// Remembers a request under its `state`, forgetting expired ones (and the oldest,
+    /// beyond [`MAX_PENDING`]).
+    pub fn insert(&mut self, state: String, request: PendingRequest, now: i64) {
+        self.open.retain(|_, pending| pending.expires_at > now);
+        while self.open.len() >= MAX_PENDING {
+            let oldest = self
+                .open
+                .iter()
+                .min_by_key(|(_, pending)| pending.expires_at)
+                .map(|(state, _)| state.clone());
+            match oldest {
+                Some(state) => self.open.remove(&state),
+                None => break,
+            };
+        }
+        self.open.insert(state, request);
+    }
+
+    /// Takes the request with this `state`: it cannot be used again.
+    ///
+    /// # Errors
+    /// [`ResponseError::UnknownState`] or [`ResponseError::ExpiredRequest`].
+    pub fn take(&mut self, state: &str, now: i64) -> Result<PendingRequest, ResponseError> {
+        let pending = self.open.remove(state).ok_or(ResponseError::UnknownState)?;
+        if now >= pending.expires_at {
+            return Err(ResponseError::ExpiredRequest);
+        }
+        Ok(pending)
+    }
+
+    /// How many requests are open.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Whether no request is open.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+}

@@ -1,0 +1,200 @@
+//! The authorization request (OpenID4VP 1.0 §5): built by the verifier, carried in a deep
+//! link or QR code as URL query parameters, parsed and checked by the wallet.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::RequestError;
+use super::dcql::DcqlQuery;
+use super::origin::{MAX_URL_BYTES, Origin};
+
+/// Largest request accepted (query string, in bytes).
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
+/// Longest `nonce` or `state` accepted.
+const MAX_TOKEN_BYTES: usize = 256;
+/// The client identifier prefix of unsigned requests whose identifier is the URI the
+/// response goes to.
+pub const REDIRECT_URI_PREFIX: &str = "redirect_uri:";
+
+/// How the wallet returns the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    /// Redirect to `redirect_uri` with the response in the URL fragment.
+    Fragment,
+    /// HTTP POST of the response to `response_uri`.
+    DirectPost,
+}
+
+impl ResponseMode {
+    /// The parameter value.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fragment => "fragment",
+            Self::DirectPost => "direct_post",
+        }
+    }
+}
+
+/// A checked authorization request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorizationRequest {
+    /// The full client identifier (`redirect_uri:<uri>`); the KB-JWT's `aud`.
+    pub client_id: String,
+    /// How the response comes back.
+    pub response_mode: ResponseMode,
+    /// Where the response goes (`redirect_uri` or `response_uri`).
+    pub response_target: String,
+    /// The nonce the KB-JWT must carry.
+    pub nonce: String,
+    /// Opaque value the verifier matches the response with.
+    pub state: String,
+    /// What is asked for.
+    pub dcql_query: DcqlQuery,
+    /// Why it is asked (a Cachet extension parameter; other wallets ignore it).
+    pub purpose: Option<String>,
+}
+
+impl AuthorizationRequest {
+    /// A request whose response goes to `response_target`, identified by it
+    /// (`client_id = "redirect_uri:" + response_target`).
+    ///
+    /// # Errors
+    /// [`RequestError`] if the target is not an http(s) URL or the query is invalid.
+    pub fn new(
+        response_mode: ResponseMode,
+        response_target: &str,
+        nonce: &str,
+        state: &str,
+        dcql_query: DcqlQuery,
+        purpose: Option<String>,
+    ) -> Result<Self, RequestError> {
+        let request = Self {
+            client_id: format!("{REDIRECT_URI_PREFIX}{response_target}"),
+            response_mode,
+            response_target: response_target.to_owned(),
+            nonce: nonce.to_owned(),
+            state: state.to_owned(),
+            dcql_query,
+            purpose,
+        };
+        request.check()?;
+        Ok(request)
+    }
+
+    /// The origin of the verifier, which the wallet shows prominently.
+    #[must_use]
+    pub fn verifier_origin(&self) -> Option<Origin> {
+        Origin::of(&self.response_target)
+    }
+
+    fn check(&self) -> Result<(), RequestError> {
+        if Origin::of(&self.response_target).is_none() {
+            return Err(RequestError::Malformed(match self.response_mode {
+                ResponseMode::Fragment => "redirect_uri",
+                ResponseMode::DirectPost => "response_uri",
+            }));
+        }
+        for (name, value) in [("nonce", &self.nonce), ("state", &self.state)] {
+            if value.is_empty() || value.len() > MAX_TOKEN_BYTES {
+                return Err(RequestError::Malformed(name));
+            }
+        }
+        if self.purpose.as_ref().is_some_and(|p| p.len() > 512) {
+            return Err(RequestError::Malformed("purpose"));
+        }
+        self.dcql_query.validate()
+    }
+
+    /// The request as URL query parameters (without the leading `?`).
+    #[must_use]
+    pub fn to_query(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("response_type", "vp_token");
+        query.append_pair("client_id", &self.client_id);
+        query.append_pair("response_mode", self.response_mode.as_str());
+        let target = match self.response_mode {
+            ResponseMode::Fragment => "redirect_uri",
+            ResponseMode::DirectPost => "response_uri",
+        };
+        query.append_pair(target, &self.response_target);
+        query.append_pair("nonce", &self.nonce);
+        query.append_pair("state", &self.state);
+        let dcql = serde_json::to_string(&self.dcql_query).unwrap_or_default();
+        query.append_pair("dcql_query", &dcql);
+        if let Some(purpose) = &self.purpose {
+            query.append_pair("purpose", purpose);
+        }
+        query.finish()
+    }
+
+    /// Parses and checks a request from URL query parameters (with or without `?`).
+    ///
+    /// # Errors
+    /// [`RequestError`] for anything a wallet must refuse.
+    pub fn from_query(query: &str) -> Result<Self, RequestError> {
+        if query.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::TooLarge);
+        }
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut params: HashMap<String, String> = HashMap::new();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if params
+                .insert(name.into_owned(), value.into_owned())
+                .is_some()
+            {
+                return Err(RequestError::Malformed("repeated parameter"));
+            }
+        }
+        let take = |name: &'static str| params.get(name).map(String::as_str);
+        if take("transaction_data").is_some() {
+            return Err(RequestError::TransactionDataUnsupported);
+        }
+        if take("response_type") != Some("vp_token") {
+            return Err(RequestError::UnsupportedResponseType);
+        }
+        let response_mode = match take("response_mode") {
+            None | Some("fragment") => ResponseMode::Fragment,
+            Some("direct_post") => ResponseMode::DirectPost,
+            Some(_) => return Err(RequestError::UnsupportedResponseMode),
+        };
+        let client_id = take("client_id").ok_or(RequestError::Malformed("client_id"))?;
+        let named = client_id
+            .strip_prefix(REDIRECT_URI_PREFIX)
+            .ok_or(RequestError::UnsupportedClientId)?;
+        if named.len() > MAX_URL_BYTES {
+            return Err(RequestError::Malformed("client_id"));
+        }
+        let target_name = match response_mode {
+            ResponseMode::Fragment => "redirect_uri",
+            ResponseMode::DirectPost => "response_uri",
+        };
+        // §5.9.3: the identifier *is* the URI the response goes to; it may be omitted.
+        let response_target = match take(target_name) {
+            Some(target) if target != named => return Err(RequestError::ClientIdMismatch),
+            _ => named,
+        };
+        let dcql_text = take("dcql_query").ok_or(RequestError::Malformed("dcql_query"))?;
+        let dcql_query: DcqlQuery = match serde_json::from_str::<Value>(dcql_text) {
+            Ok(value) => serde_json::from_value(value)
+                .map_err(|_| RequestError::InvalidQuery("not a DCQL query object"))?,
+            Err(_) => return Err(RequestError::Malformed("dcql_query")),
+        };
+        let request = Self {
+            client_id: client_id.to_owned(),
+            response_mode,
+            response_target: response_target.to_owned(),
+            nonce: take("nonce")
+                .ok_or(RequestError::Malformed("nonce"))?
+                .to_owned(),
+            state: take("state")
+                .ok_or(RequestError::Malformed("state"))?
+                .to_owned(),
+            dcql_query,
+            purpose: take("purpose").map(str::to_owned),
+        };
+        request.check()?;
+        Ok(request)
+    }
+}

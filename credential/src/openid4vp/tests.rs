@@ -1,0 +1,251 @@
+use super::*;
+use serde_json::json;
+
+fn query() -> DcqlQuery {
+    DcqlQuery::sd_jwt_vc(
+        "age",
+        &["urn:cachet:age".into()],
+        vec![ClaimPath::names(["age_over_18"])],
+    )
+}
+
+fn request() -> AuthorizationRequest {
+    AuthorizationRequest::new(
+        ResponseMode::Fragment,
+        "https://shop.example/checkout",
+        "n-0S6_WzA2Mj",
+        "st-1",
+        query(),
+        Some("Age check".into()),
+    )
+    .unwrap()
+}
+
+#[test]
+fn request_round_trips_through_a_query_string() {
+    let request = request();
+    assert_eq!(
+        request.client_id,
+        "redirect_uri:https://shop.example/checkout"
+    );
+    let query = request.to_query();
+    assert!(query.starts_with("response_type=vp_token&client_id=redirect_uri%3Ahttps"));
+    assert_eq!(AuthorizationRequest::from_query(&query).unwrap(), request);
+    assert_eq!(
+        AuthorizationRequest::from_query(&format!("?{query}")).unwrap(),
+        request
+    );
+    assert_eq!(
+        request.verifier_origin().unwrap().as_str(),
+        "https://shop.example"
+    );
+}
+
+fn with(query: &str, name: &str, value: &str) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    let mut replaced = false;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k == name {
+            replaced = true;
+            out.append_pair(&k, value);
+        } else {
+            out.append_pair(&k, &v);
+        }
+    }
+    if !replaced {
+        out.append_pair(name, value);
+    }
+    out.finish()
+}
+
+fn without(query: &str, name: &str) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != name) {
+        out.append_pair(&k, &v);
+    }
+    out.finish()
+}
+
+#[test]
+fn wallet_refuses_a_response_target_other_than_the_client_id() {
+    let query = request().to_query();
+    let evil = with(&query, "redirect_uri", "https://evil.example/steal");
+    assert_eq!(
+        AuthorizationRequest::from_query(&evil),
+        Err(RequestError::ClientIdMismatch)
+    );
+    // Omitted target: it is the client identifier's.
+    let omitted = AuthorizationRequest::from_query(&without(&query, "redirect_uri")).unwrap();
+    assert_eq!(omitted.response_target, "https://shop.example/checkout");
+    let other_prefix = with(&query, "client_id", "x509_san_dns:shop.example");
+    assert_eq!(
+        AuthorizationRequest::from_query(&other_prefix),
+        Err(RequestError::UnsupportedClientId)
+    );
+    let not_http = with(
+        &with(&query, "client_id", "redirect_uri:javascript:alert(1)"),
+        "redirect_uri",
+        "javascript:alert(1)",
+    );
+    assert_eq!(
+        AuthorizationRequest::from_query(&not_http),
+        Err(RequestError::Malformed("redirect_uri"))
+    );
+}
+
+#[test]
+fn malformed_and_unsupported_requests_are_refused_with_codes() {
+    let query = request().to_query();
+    let cases = [
+        (
+            with(&query, "response_type", "code"),
+            "unsupported_response_type",
+        ),
+        (
+            with(&query, "response_mode", "form_post"),
+            "unsupported_response_mode",
+        ),
+        (
+            with(&query, "transaction_data", "[]"),
+            "transaction_data_unsupported",
+        ),
+        (without(&query, "nonce"), "malformed_request"),
+        (without(&query, "state"), "malformed_request"),
+        (with(&query, "nonce", ""), "malformed_request"),
+        (format!("{query}&state=again"), "malformed_request"),
+        (with(&query, "dcql_query", "{not json"), "malformed_request"),
+        (
+            with(&query, "dcql_query", r#"{"credentials": []}"#),
+            "invalid_dcql_query",
+        ),
+        (
+            with(
+                &query,
+                "dcql_query",
+                r#"{"credentials": [{"id": "a b", "format": "dc+sd-jwt"}]}"#,
+            ),
+            "invalid_dcql_query",
+        ),
+        (
+            with(
+                &query,
+                "dcql_query",
+                r#"{"credentials": [{"id": "m", "format": "mso_mdoc"}]}"#,
+            ),
+            "invalid_dcql_query",
+        ),
+        (
+            with(
+                &query,
+                "dcql_query",
+                r#"{"credentials": [{"id": "m", "format": "dc+sd-jwt", "claims": [{"path": []}]}]}"#,
+            ),
+            "invalid_dcql_query",
+        ),
+        ("x".repeat(MAX_REQUEST_BYTES + 1), "request_too_large"),
+        (String::new(), "unsupported_response_type"),
+    ];
+    for (query, code) in cases {
+        let err = AuthorizationRequest::from_query(&query).unwrap_err();
+        assert_eq!(err.code(), code, "{query:.80}: {err:?}");
+    }
+}
+
+#[test]
+fn claim_paths_follow_the_spec_syntax() {
+    let path: ClaimPath = serde_json::from_value(json!(["nationalities", 1, null])).unwrap();
+    assert_eq!(
+        serde_json::to_value(&path).unwrap(),
+        json!(["nationalities", 1, null])
+    );
+    assert_eq!(path.to_pointer(), None);
+    let path: ClaimPath = serde_json::from_value(json!(["address", "a/b"])).unwrap();
+    assert_eq!(path.to_pointer().unwrap().to_string(), "/address/a~1b");
+}
+
+#[test]
+fn origins_are_normalised_and_strict() {
+    assert_eq!(
+        Origin::of("HTTPS://Shop.Example:443/cb?x=1#y")
+            .unwrap()
+            .as_str(),
+        "https://shop.example"
+    );
+    assert_eq!(
+        Origin::of("http://localhost:7003/").unwrap().as_str(),
+        "http://localhost:7003"
+    );
+    for bad in [
+        "https://user@evil.example/",
+        "ftp://x/",
+        "https:///",
+        "shop.example",
+        "https://a b/",
+    ] {
+        assert_eq!(Origin::of(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn responses_round_trip_and_wallet_errors_are_typed() {
+    let response = AuthorizationResponse::new("st-1", "age", "eyJ...~");
+    let form = response.to_form();
+    assert_eq!(
+        AuthorizationResponse::parse(&format!("#{form}")).unwrap(),
+        response
+    );
+    assert_eq!(response.presentation("age").unwrap(), "eyJ...~");
+    assert_eq!(
+        response.presentation("other"),
+        Err(ResponseError::MissingPresentation)
+    );
+    assert_eq!(
+        AuthorizationResponse::parse("#error=access_denied&state=st-1")
+            .unwrap_err()
+            .code(),
+        "access_denied"
+    );
+    for bad in [
+        "#state=s",
+        "#vp_token=%7B%7D",
+        "#vp_token=[1]&state=s",
+        "#vp_token=%7B%22a%22%3A%5B1%5D%7D&state=s",
+        "#state=a&state=b",
+    ] {
+        assert_eq!(
+            AuthorizationResponse::parse(bad).unwrap_err().code(),
+            "malformed_response",
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn pending_requests_are_single_use_and_expire() {
+    let mut pending = PendingRequests::default();
+    let entry = |expires_at| PendingRequest {
+        nonce: "n".into(),
+        client_id: "redirect_uri:https://shop.example/".into(),
+        query_id: "age".into(),
+        expires_at,
+    };
+    pending.insert("a".into(), entry(1_000), 0);
+    pending.insert("b".into(), entry(1_000), 0);
+    assert_eq!(pending.take("a", 500).unwrap().nonce, "n");
+    assert_eq!(
+        pending.take("a", 500),
+        Err(ResponseError::UnknownState),
+        "replayed"
+    );
+    assert_eq!(pending.take("b", 1_000), Err(ResponseError::ExpiredRequest));
+    assert_eq!(pending.take("zzz", 0), Err(ResponseError::UnknownState));
+    for i in 0..(pending::MAX_PENDING + 10) {
+        pending.insert(format!("s{i}"), entry(2_000 + i as i64), 0);
+    }
+    assert_eq!(pending.len(), pending::MAX_PENDING);
+    assert_eq!(
+        pending.take("s0", 0),
+        Err(ResponseError::UnknownState),
+        "oldest evicted"
+    );
+}
