@@ -37,6 +37,7 @@ pub use pointer::JsonPointer;
 pub use policy::{KeyBinding, Profile, TrustedIssuer, VerifyPolicy};
 pub use present::{Credential, KeyBindingParams, PresentError, Selection, UnsignedPresentation};
 pub use status_list::{
-    Status, StatusList, StatusReference, VerifiedStatusList, verify_status_list,
+    Status, StatusList, StatusListTokenParams, StatusReference, VerifiedStatusList,
+    sign_status_list, verify_status_list,
 };
 pub use verify::{StatusCheck, Verified, verify, verify_with};

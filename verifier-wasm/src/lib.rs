@@ -1,4 +1,18 @@
 //! The verifier that websites embed: a thin wasm-bindgen facade over [`credential`].
 //!
 //! It holds no logic of its own and makes no network request: everything a site needs to
-//! check a presentation runs in the visitor's page.
+//! check a presentation runs in the visitor's page. No method throws on bad input: every
+//! failure comes back as `{ valid: false, error: { code, message } }` with the core's
+//! stable codes.
+
+mod js;
+mod options;
+mod qr;
+mod request;
+mod result;
+mod verifier;
+
+pub use options::{RequestOptions, TrustedIssuerOptions, VerifierOptions, VerifyOptions};
+pub use request::PresentationRequest;
+pub use result::{ErrorInfo, VerificationResult};
+pub use verifier::Verifier;

@@ -5,16 +5,18 @@
 //! - `test`: every check CI runs, stopping at the first failing stage.
 //! - `demo`: builds everything and serves it on localhost.
 //! - `bench`: the benchmarks, printing their figures.
+//! - `build-verifier`: the verifier's ES-module package in `verifier-wasm/pkg`.
 
 mod cmd;
 mod demo;
 mod serve;
 mod setup;
 mod test;
+mod verifier;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | test | demo | bench>";
+const USAGE: &str = "usage: cargo xtask <setup | test | demo | bench | build-verifier>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("demo") => demo::run(),
         Some("bench") => test::bench(),
+        Some("build-verifier") => verifier::build(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -9,7 +9,7 @@ use crate::{serve, setup};
 /// Crates that build for the browser and are linted and tested as wasm.
 const WASM_CRATES: [&str; 3] = ["credential", "verifier-wasm", "wallet-ui"];
 /// Crates with wasm-bindgen tests that run in headless Chromium.
-const WASM_TESTED: [&str; 1] = ["credential"];
+const WASM_TESTED: [&str; 2] = ["credential", "verifier-wasm"];
 
 type Stage = (&'static str, fn(&Path) -> Result);
 
@@ -17,7 +17,7 @@ type Stage = (&'static str, fn(&Path) -> Result);
 const FUZZ_TARGETS: [&str; 2] = ["verify", "parse_inputs"];
 const FUZZ_SECONDS: &str = "20";
 
-const STAGES: [Stage; 9] = [
+const STAGES: [Stage; 10] = [
     ("fmt", fmt),
     ("clippy (native)", clippy_native),
     ("clippy (wasm32)", clippy_wasm),
@@ -25,6 +25,7 @@ const STAGES: [Stage; 9] = [
     ("wasm tests (headless Chromium)", wasm_tests),
     ("interop with @sd-jwt/core", interop),
     ("fuzzing (bounded)", fuzz),
+    ("verifier package (build, Node)", verifier_package),
     ("wallet release build (trunk)", |_| build_wallet()),
     ("end-to-end tests (Playwright)", end_to_end),
 ];
@@ -115,16 +116,32 @@ fn wasm_tests(root: &Path) -> Result {
     )
 }
 
-/// The `cachet` CLI and `@sd-jwt/core` (npm) check each other's output.
-fn interop(root: &Path) -> Result {
+/// Builds the debug `cachet` binary (a no-op when current) and returns its path.
+fn cachet_binary(root: &Path) -> Result<String> {
     cargo(root, &["build", "-p", "cli"])?;
     let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into);
-    let bin = target.join("debug/cachet");
-    let bin = bin.to_string_lossy();
+    Ok(target.join("debug/cachet").to_string_lossy().into_owned())
+}
+
+/// The `cachet` CLI and `@sd-jwt/core` (npm) check each other's output.
+fn interop(root: &Path) -> Result {
+    let bin = cachet_binary(root)?;
     cmd::run(
         &root.join("tests"),
         "node",
         &["--test", "--test-concurrency=1", "interop/"],
+        &[("CACHET_BIN", &bin)],
+    )
+}
+
+/// Builds `verifier-wasm/pkg` and uses it from Node as an integrator would.
+fn verifier_package(root: &Path) -> Result {
+    crate::verifier::build()?;
+    let bin = cachet_binary(root)?;
+    cmd::run(
+        &root.join("tests"),
+        "node",
+        &["--test", "--test-concurrency=1", "verifier/"],
         &[("CACHET_BIN", &bin)],
     )
 }

@@ -107,24 +107,37 @@ impl AuthorizationRequest {
         self.dcql_query.validate()
     }
 
-    /// The request as URL query parameters (without the leading `?`).
+    /// The request's parameters, in order, as (name, value); `dcql_query` as JSON text.
     #[must_use]
-    pub fn to_query(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("response_type", "vp_token");
-        query.append_pair("client_id", &self.client_id);
-        query.append_pair("response_mode", self.response_mode.as_str());
+    pub fn parameters(&self) -> Vec<(&'static str, String)> {
         let target = match self.response_mode {
             ResponseMode::Fragment => "redirect_uri",
             ResponseMode::DirectPost => "response_uri",
         };
-        query.append_pair(target, &self.response_target);
-        query.append_pair("nonce", &self.nonce);
-        query.append_pair("state", &self.state);
-        let dcql = serde_json::to_string(&self.dcql_query).unwrap_or_default();
-        query.append_pair("dcql_query", &dcql);
+        let mut params = vec![
+            ("response_type", "vp_token".to_owned()),
+            ("client_id", self.client_id.clone()),
+            ("response_mode", self.response_mode.as_str().to_owned()),
+            (target, self.response_target.clone()),
+            ("nonce", self.nonce.clone()),
+            ("state", self.state.clone()),
+            (
+                "dcql_query",
+                serde_json::to_string(&self.dcql_query).unwrap_or_default(),
+            ),
+        ];
         if let Some(purpose) = &self.purpose {
-            query.append_pair("purpose", purpose);
+            params.push(("purpose", purpose.clone()));
+        }
+        params
+    }
+
+    /// The request as URL query parameters (without the leading `?`).
+    #[must_use]
+    pub fn to_query(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in self.parameters() {
+            query.append_pair(name, &value);
         }
         query.finish()
     }

@@ -1,0 +1,73 @@
+//! `PresentationRequest`: what `createRequest` returns to the site.
+
+use credential::openid4vp::AuthorizationRequest;
+use wasm_bindgen::prelude::*;
+
+/// An OpenID4VP request the site shows as a link or a QR code.
+#[wasm_bindgen]
+pub struct PresentationRequest {
+    request: AuthorizationRequest,
+}
+
+impl PresentationRequest {
+    pub(crate) fn new(request: AuthorizationRequest) -> Self {
+        Self { request }
+    }
+}
+
+/// The wallet URL without any fragment, so the request can be appended as `#/present?...`.
+fn wallet_base(wallet_url: &str) -> &str {
+    wallet_url.split('#').next().unwrap_or(wallet_url)
+}
+
+#[wasm_bindgen]
+impl PresentationRequest {
+    /// The single-use nonce the presentation must carry.
+    #[wasm_bindgen(getter)]
+    pub fn nonce(&self) -> String {
+        self.request.nonce.clone()
+    }
+
+    /// The state that matches the response to this request.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.request.state.clone()
+    }
+
+    /// The client identifier (`redirect_uri:...`), which is the KB-JWT's `aud`.
+    #[wasm_bindgen(getter, js_name = clientId)]
+    pub fn client_id(&self) -> String {
+        self.request.client_id.clone()
+    }
+
+    /// The authorization request parameters, as an object (`dcql_query` as an object).
+    #[wasm_bindgen(getter)]
+    pub fn request(&self) -> JsValue {
+        let mut params = serde_json::Map::new();
+        for (name, value) in self.request.parameters() {
+            let value = if name == "dcql_query" {
+                serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value))
+            } else {
+                serde_json::Value::String(value)
+            };
+            params.insert(name.to_owned(), value);
+        }
+        crate::js::to_js(&params)
+    }
+
+    /// A link that opens the wallet at `walletUrl` with this request.
+    #[wasm_bindgen(js_name = deepLink)]
+    pub fn deep_link(&self, wallet_url: &str) -> String {
+        format!(
+            "{}#/present?{}",
+            wallet_base(wallet_url),
+            self.request.to_query()
+        )
+    }
+
+    /// The deep link as an SVG QR code, for a phone to scan (empty if too long).
+    #[wasm_bindgen(js_name = qrSvg)]
+    pub fn qr_svg(&self, wallet_url: &str) -> String {
+        crate::qr::svg(&self.deep_link(wallet_url)).unwrap_or_default()
+    }
+}

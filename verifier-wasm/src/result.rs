@@ -1,0 +1,64 @@
+//! What JavaScript gets back: `{ valid: true, ... }` or `{ valid: false, error }`.
+
+use serde::Serialize;
+use tsify::Tsify;
+use wasm_bindgen::JsValue;
+
+/// A stable error code and a human-readable message.
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct ErrorInfo {
+    /// Stable snake-case code (see the README's table).
+    pub code: String,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+/// The outcome of a verification.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationResult {
+    /// Whether every check passed.
+    pub valid: bool,
+    /// The disclosed claims (with `iss`, `vct`, `exp`, ...), when valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, unknown>")]
+    pub claims: Option<serde_json::Value>,
+    /// The trusted issuer that signed it, when valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub issuer: Option<String>,
+    /// The credential's `exp`, when valid and present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub expires_at: Option<i64>,
+    /// `"valid"` (checked against a status list), `"unchecked"` or `"none"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    /// Why it is not valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub error: Option<ErrorInfo>,
+}
+
+impl VerificationResult {
+    /// A failure with `code` and `message`.
+    pub fn failure(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            valid: false,
+            claims: None,
+            issuer: None,
+            expires_at: None,
+            status: None,
+            error: Some(ErrorInfo {
+                code: code.to_owned(),
+                message: message.into(),
+            }),
+        }
+    }
+
+    /// As a plain JS object.
+    pub fn to_js(&self) -> JsValue {
+        crate::js::to_js(self)
+    }
+}

@@ -1,0 +1,298 @@
+//! `Verifier`: the class websites construct. Each method translates JS values into the
+//! core's types, calls the core, and translates the outcome back.
+
+use credential::openid4vp::{
+    AuthorizationRequest, AuthorizationResponse, ClaimPath, DcqlQuery, PendingRequest,
+    PendingRequests, ResponseMode,
+};
+use credential::{
+    Jwks, StatusCheck, TrustedIssuer, VerifiedStatusList, VerifyPolicy, base64url, verify,
+    verify_status_list,
+};
+use rand_core::{OsRng, RngCore};
+use wasm_bindgen::prelude::*;
+
+use crate::js::{from_js, now, to_js};
+use crate::options::{RequestOptions, VerifierOptions, VerifyOptions};
+use crate::request::PresentationRequest;
+use crate::result::VerificationResult;
+
+/// Default lifetime of a created request, seconds.
+const DEFAULT_REQUEST_LIFETIME: u64 = 600;
+/// The credential query id Cachet's requests use.
+const QUERY_ID: &str = "cachet";
+
+/// Checks presentations in the page, against the site's trusted issuers.
+#[wasm_bindgen]
+pub struct Verifier {
+    config: Result<Config, String>,
+    pending: PendingRequests,
+    status_list: Option<VerifiedStatusList>,
+}
+
+struct Config {
+    issuers: Vec<TrustedIssuer>,
+    audience: String,
+    clock_skew: Option<u64>,
+    max_age: Option<u64>,
+    request_lifetime: u64,
+}
+
+fn parse_config(options: JsValue) -> Result<Config, String> {
+    let options: VerifierOptions = from_js(options)?;
+    let issuers = options
+        .trusted_issuers
+        .into_iter()
+        .map(|issuer| {
+            Jwks::from_json(&issuer.jwks)
+                .map(|jwks| TrustedIssuer {
+                    iss: issuer.iss.clone(),
+                    jwks,
+                })
+                .map_err(|err| format!("trusted issuer {}: {err}", issuer.iss))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if issuers.is_empty() {
+        return Err("trustedIssuers must name at least one issuer".into());
+    }
+    Ok(Config {
+        issuers,
+        audience: options.audience,
+        clock_skew: options.clock_skew_seconds,
+        max_age: options.max_presentation_age_seconds,
+        request_lifetime: options
+            .request_lifetime_seconds
+            .unwrap_or(DEFAULT_REQUEST_LIFETIME),
+    })
+}
+
+/// 128 random bits from `crypto.getRandomValues`, base64url.
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    base64url::encode(&bytes)
+}
+
+fn invalid_argument(message: String) -> JsValue {
+    VerificationResult::failure("invalid_argument", message).to_js()
+}
+
+fn invalid_config(message: &str) -> VerificationResult {
+    VerificationResult::failure("invalid_config", message)
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// A verifier for these trusted issuers and this audience. Never throws: a bad
+    /// configuration makes every method answer `{ valid: false, error: { code:
+    /// "invalid_config" } }`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "VerifierOptions")] options: JsValue) -> Self {
+        Self {
+            config: parse_config(options),
+            pending: PendingRequests::default(),
+            status_list: None,
+        }
+    }
+
+    /// The configuration, or why the constructor's options were not usable.
+    fn config(&self) -> Result<&Config, &str> {
+        self.config.as_ref().map_err(String::as_str)
+    }
+
+    fn policy(&self, config: &Config, now: i64, audience: &str, nonce: &str) -> VerifyPolicy {
+        let mut policy = VerifyPolicy::new(config.issuers.clone(), now, audience, nonce);
+        if let Some(skew) = config.clock_skew {
+            policy = policy.clock_skew(skew);
+        }
+        if let Some(max_age) = config.max_age {
+            policy = policy.max_key_binding_age(max_age);
+        }
+        if let Some(list) = &self.status_list {
+            policy = policy.status_list(list.clone());
+        }
+        policy
+    }
+
+    fn check(
+        &self,
+        presentation: &str,
+        audience: &str,
+        nonce: &str,
+        now: i64,
+    ) -> VerificationResult {
+        let config = match self.config() {
+            Ok(config) => config,
+            Err(message) => return invalid_config(message),
+        };
+        match verify(presentation, &self.policy(config, now, audience, nonce)) {
+            Ok(verified) => VerificationResult {
+                valid: true,
+                issuer: Some(verified.issuer().to_owned()),
+                expires_at: verified.expires_at(),
+                status: Some(
+                    match verified.status() {
+                        StatusCheck::Valid => "valid",
+                        StatusCheck::Unchecked => "unchecked",
+                        _ => "none",
+                    }
+                    .to_owned(),
+                ),
+                claims: Some(serde_json::Value::Object(verified.into_claims())),
+                error: None,
+            },
+            Err(err) => VerificationResult::failure(err.code(), err.to_string()),
+        }
+    }
+
+    /// Creates a single-use OpenID4VP request (DCQL query for an SD-JWT VC). Returns a
+    /// `PresentationRequest`, or `{ valid: false, error }` for bad options.
+    #[wasm_bindgen(js_name = createRequest, unchecked_return_type = "PresentationRequest | VerificationResult")]
+    pub fn create_request(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> JsValue {
+        let lifetime = match self.config() {
+            Ok(config) => config.request_lifetime,
+            Err(message) => return invalid_config(message).to_js(),
+        };
+        let options: RequestOptions = match from_js(options) {
+            Ok(options) => options,
+            Err(message) => return invalid_argument(message),
+        };
+        let claims = match options
+            .claims
+            .into_iter()
+            .map(serde_json::from_value::<ClaimPath>)
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(claims) => claims,
+            Err(err) => return invalid_argument(format!("claims: {err}")),
+        };
+        let mode = match options.response_mode.as_deref() {
+            None | Some("fragment") => ResponseMode::Fragment,
+            Some("direct_post") => ResponseMode::DirectPost,
+            Some(other) => return invalid_argument(format!("unknown responseMode {other:?}")),
+        };
+        let query = DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, claims);
+        let (nonce, state) = (random_token(), random_token());
+        let request = match AuthorizationRequest::new(
+            mode,
+            &options.redirect_uri,
+            &nonce,
+            &state,
+            query,
+            options.purpose,
+        ) {
+            Ok(request) => request,
+            Err(err) => return VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        };
+        let now = now();
+        let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
+        self.pending.insert(
+            state,
+            PendingRequest {
+                nonce,
+                client_id: request.client_id.clone(),
+                query_id: QUERY_ID.to_owned(),
+                expires_at,
+            },
+            now,
+        );
+        PresentationRequest::new(request).into()
+    }
+
+    /// Verifies a wallet's response (the URL fragment, or a scanned response): its state
+    /// must be of an open request of this verifier (used once, not expired), and its
+    /// presentation bound to that request's nonce and client identifier.
+    ///
+    /// Returns an already-settled Promise: the work is done before returning, so no
+    /// borrow of the verifier outlives the call and overlapping calls cannot collide.
+    #[wasm_bindgen(js_name = verifyResponse, unchecked_return_type = "Promise<VerificationResult>")]
+    pub fn verify_response(&mut self, response: JsValue) -> js_sys::Promise {
+        js_sys::Promise::resolve(&self.verify_response_now(response))
+    }
+
+    fn verify_response_now(&mut self, response: JsValue) -> JsValue {
+        let Some(text) = response.as_string() else {
+            return invalid_argument("the response must be a string".into());
+        };
+        let parsed = match AuthorizationResponse::parse(&text) {
+            Ok(parsed) => parsed,
+            Err(err) => return VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        };
+        let now = now();
+        let pending = match self.pending.take(&parsed.state, now) {
+            Ok(pending) => pending,
+            Err(err) => return VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        };
+        match parsed.presentation(&pending.query_id) {
+            Ok(presentation) => self
+                .check(presentation, &pending.client_id, &pending.nonce, now)
+                .to_js(),
+            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        }
+    }
+
+    /// Verifies one presentation for the configured audience and the given nonce
+    /// (an already-settled Promise, as [`Verifier::verify_response`]).
+    #[wasm_bindgen(unchecked_return_type = "Promise<VerificationResult>")]
+    pub fn verify(
+        &self,
+        presentation: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        js_sys::Promise::resolve(&self.verify_now(presentation, options))
+    }
+
+    fn verify_now(&self, presentation: JsValue, options: JsValue) -> JsValue {
+        let Some(presentation) = presentation.as_string() else {
+            return invalid_argument("the presentation must be a string".into());
+        };
+        let options: VerifyOptions = match from_js(options) {
+            Ok(options) => options,
+            Err(message) => return invalid_argument(message),
+        };
+        let audience = match self.config() {
+            Ok(config) => config.audience.clone(),
+            Err(message) => return invalid_config(message).to_js(),
+        };
+        let now = options.now.unwrap_or_else(now);
+        self.check(&presentation, &audience, &options.nonce, now)
+            .to_js()
+    }
+
+    /// Checks a status list token (fetched by the site from anywhere) against the trusted
+    /// issuers; later verifications then check each credential's status bit in it.
+    #[wasm_bindgen(js_name = useStatusList, unchecked_return_type = "VerificationResult")]
+    pub fn use_status_list(&mut self, token: JsValue) -> JsValue {
+        let Some(token) = token.as_string() else {
+            return invalid_argument("the status list token must be a string".into());
+        };
+        let issuers = match self.config() {
+            Ok(config) => config.issuers.clone(),
+            Err(message) => return invalid_config(message).to_js(),
+        };
+        let now = now();
+        let mut last_error = None;
+        for issuer in &issuers {
+            match verify_status_list(&token, issuer, now) {
+                Ok(list) => {
+                    self.status_list = Some(list);
+                    return to_js(&serde_json::json!({"valid": true}));
+                }
+                Err(err) => last_error = Some(err),
+            }
+        }
+        match last_error {
+            Some(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            None => VerificationResult::failure("invalid_config", "no trusted issuer").to_js(),
+        }
+    }
+
+    /// The text of a QR code in a camera frame (`ImageData`), or `null`.
+    #[wasm_bindgen(js_name = scanQr, unchecked_return_type = "string | null")]
+    pub fn scan_qr(&self, frame: JsValue) -> JsValue {
+        crate::qr::scan(&frame).map_or(JsValue::NULL, |text| JsValue::from_str(&text))
+    }
+}

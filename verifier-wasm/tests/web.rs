@@ -1,0 +1,336 @@
+//! The verifier as a website uses it, in headless Chromium: request → wallet response →
+//! verification, replay and expiry, hostile input to every method, QR round trip through
+//! a real canvas, and revocation through a status list.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use credential::openid4vp::AuthorizationResponse;
+use credential::{
+    Copy, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk, Status,
+    StatusList, StatusListTokenParams, StatusReference, issue, status_list,
+};
+use js_sys::{Function, Promise, Reflect};
+use rand_core::OsRng;
+use serde::Serialize;
+use serde_json::{Value, json};
+use verifier_wasm::Verifier;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ISS: &str = "https://issuer.example";
+const SITE: &str = "https://shop.example/age-check";
+const LIST_URI: &str = "https://issuer.example/status/1";
+
+fn js(value: &Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn rust(value: &JsValue) -> Value {
+    serde_wasm_bindgen::from_value(value.clone()).unwrap()
+}
+
+/// Awaits one of the verifier's Promises.
+async fn settled(promise: Promise) -> JsValue {
+    JsFuture::from(promise).await.unwrap()
+}
+
+fn get(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(name)).unwrap()
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+struct World {
+    issuer: PrivateJwk,
+    holder: PrivateJwk,
+    credential: Credential,
+}
+
+fn world(status: Option<StatusReference>) -> World {
+    let issuer = PrivateJwk::generate(&mut OsRng);
+    let holder = PrivateJwk::generate(&mut OsRng);
+    let params = IssueParams {
+        issuer: ISS.into(),
+        vct: Some("urn:cachet:age".into()),
+        claims: json!({"age_over_18": true, "age_over_21": false, "given_name": "Ada"}),
+        disclosable: Disclosable::Everything,
+        decoys: 2,
+        iat: Some(now() - 60),
+        nbf: None,
+        exp: Some(now() + 3600),
+    };
+    let copy = Copy {
+        holder: Some(holder.public()),
+        status,
+    };
+    let issued = issue(&params, &copy, &issuer, &mut OsRng).unwrap();
+    World {
+        credential: Credential::parse(&issued).unwrap(),
+        issuer,
+        holder,
+    }
+}
+
+fn verifier_for(issuer: &PrivateJwk) -> Verifier {
+    Verifier::new(js(&json!({
+        "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [issuer.public().to_json()]}}],
+        "audience": SITE,
+    })))
+}
+
+/// What the wallet does: answer `request` with a key-bound presentation of age_over_18.
+fn wallet_answer(world: &World, request: &JsValue) -> String {
+    let nonce = get(request, "nonce").as_string().unwrap();
+    let state = get(request, "state").as_string().unwrap();
+    let client_id = get(request, "clientId").as_string().unwrap();
+    let selection = world
+        .credential
+        .select(&[JsonPointer::parse("/age_over_18").unwrap()])
+        .unwrap();
+    let kb = KeyBindingParams {
+        audience: client_id,
+        nonce,
+        iat: now(),
+    };
+    let presentation = world
+        .credential
+        .present_with_key_binding(&selection, &kb)
+        .sign_with(world.holder.signing_key());
+    format!(
+        "#{}",
+        AuthorizationResponse::new(&state, "cachet", &presentation).to_form()
+    )
+}
+
+fn create_request(verifier: &mut Verifier) -> JsValue {
+    verifier.create_request(js(&json!({
+        "claims": [["age_over_18"]], "purpose": "Age check", "redirectUri": SITE,
+    })))
+}
+
+#[wasm_bindgen_test]
+async fn a_site_requests_and_verifies_an_age_check_once() {
+    let world = world(None);
+    let mut verifier = verifier_for(&world.issuer);
+    let request = create_request(&mut verifier);
+    let params = rust(&get(&request, "request"));
+    assert_eq!(params["response_type"], "vp_token");
+    assert_eq!(params["client_id"], format!("redirect_uri:{SITE}"));
+    assert_eq!(
+        params["dcql_query"]["credentials"][0]["claims"][0]["path"],
+        json!(["age_over_18"])
+    );
+    assert_eq!(
+        get(&request, "nonce").as_string().unwrap().len(),
+        22,
+        "128-bit nonce"
+    );
+
+    let response = wallet_answer(&world, &request);
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(result["valid"], true, "{result}");
+    assert_eq!(result["claims"]["age_over_18"], true);
+    assert!(
+        result["claims"].get("given_name").is_none(),
+        "only what was approved"
+    );
+    assert_eq!(result["issuer"], ISS);
+
+    let replay = rust(&settled(verifier.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(replay["error"]["code"], "unknown_state");
+}
+
+#[wasm_bindgen_test]
+async fn a_response_for_another_request_or_site_is_rejected() {
+    let world = world(None);
+    let mut verifier = verifier_for(&world.issuer);
+    let first = create_request(&mut verifier);
+    let second = create_request(&mut verifier);
+    // A presentation made for the first request's nonce, sent with the second's state.
+    let answer = wallet_answer(&world, &first);
+    let second_state = get(&second, "state").as_string().unwrap();
+    let first_state = get(&first, "state").as_string().unwrap();
+    let swapped = answer.replace(&first_state, &second_state);
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&swapped))).await);
+    assert_eq!(result["error"]["code"], "nonce_mismatch");
+    // The person declined in the wallet.
+    let declined = format!("#error=access_denied&state={first_state}");
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&declined))).await);
+    assert_eq!(result["error"]["code"], "access_denied");
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_request_is_rejected() {
+    let world = world(None);
+    let mut verifier = Verifier::new(js(&json!({
+        "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}}],
+        "audience": SITE,
+        "requestLifetimeSeconds": 0,
+    })));
+    let request = create_request(&mut verifier);
+    let response = wallet_answer(&world, &request);
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(result["error"]["code"], "expired_request");
+}
+
+#[wasm_bindgen_test]
+async fn hostile_input_never_throws() {
+    let world = world(None);
+    let hostile = [
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::from_f64(f64::NAN),
+        JsValue::from_str(""),
+        JsValue::from_str(&"~".repeat(300_000)),
+        js(&json!({"claims": "not a list", "redirectUri": 7})),
+        js(&json!({"claims": [[{"x": 1}]], "redirectUri": "javascript:alert(1)"})),
+        js(&json!([1, 2, 3])),
+    ];
+    let mut broken = Verifier::new(JsValue::NULL);
+    assert_eq!(
+        rust(&create_request(&mut broken))["error"]["code"],
+        "invalid_config"
+    );
+    let mut verifier = verifier_for(&world.issuer);
+    for input in &hostile {
+        for result in [
+            verifier.create_request(input.clone()),
+            settled(verifier.verify_response(input.clone())).await,
+            settled(verifier.verify(input.clone(), input.clone())).await,
+            settled(verifier.verify(JsValue::from_str("a.b.c~"), input.clone())).await,
+            verifier.use_status_list(input.clone()),
+            settled(broken.verify(input.clone(), js(&json!({"nonce": "n"})))).await,
+        ] {
+            let result = rust(&result);
+            assert_eq!(result["valid"], false, "{result}");
+            assert!(
+                result["error"]["code"]
+                    .as_str()
+                    .is_some_and(|c| !c.is_empty()),
+                "{result}"
+            );
+        }
+        assert!(verifier.scan_qr(input.clone()).is_null());
+    }
+}
+
+/// Draws an SVG into a canvas, as a camera frame would show it, and returns its ImageData.
+async fn render(svg: &str) -> JsValue {
+    let body = "return (async () => {
+        const img = new Image();
+        img.src = 'data:image/svg+xml;base64,' + btoa(svg);
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.width; canvas.height = img.height;
+        const ctx = canvas.getContext('2d');
+        ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(img, 0, 0);
+        return ctx.getImageData(0, 0, canvas.width, canvas.height);
+    })();";
+    let draw = Function::new_with_args("svg", body);
+    let promise: Promise = draw
+        .call1(&JsValue::NULL, &JsValue::from_str(svg))
+        .unwrap()
+        .into();
+    JsFuture::from(promise).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn request_qr_round_trips_through_a_canvas() {
+    let world = world(None);
+    let mut verifier = verifier_for(&world.issuer);
+    let request = create_request(&mut verifier);
+    let wallet = "http://localhost:7001/#/home";
+    let deep_link = Reflect::get(&request, &"deepLink".into()).unwrap();
+    let deep_link: Function = deep_link.into();
+    let link = deep_link
+        .call1(&request, &wallet.into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(link.starts_with("http://localhost:7001/#/present?response_type=vp_token"));
+    let qr_svg: Function = Reflect::get(&request, &"qrSvg".into()).unwrap().into();
+    let svg = qr_svg
+        .call1(&request, &wallet.into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let frame = render(&svg).await;
+    assert_eq!(verifier.scan_qr(frame).as_string(), Some(link));
+}
+
+#[wasm_bindgen_test]
+async fn a_revoked_credential_fails_with_its_own_code() {
+    let status = StatusReference {
+        idx: 3,
+        uri: LIST_URI.into(),
+    };
+    let world = world(Some(status));
+    let mut verifier = verifier_for(&world.issuer);
+    let mut list = StatusList::with_capacity(64);
+    let token = |list: &StatusList| {
+        let params = StatusListTokenParams {
+            uri: LIST_URI.into(),
+            iat: now(),
+            exp: now() + 600,
+            ttl: 300,
+        };
+        status_list::sign_status_list(list, &params, &world.issuer)
+    };
+    assert_eq!(
+        rust(&verifier.use_status_list(JsValue::from_str(&token(&list))))["valid"],
+        true
+    );
+    let request = create_request(&mut verifier);
+    let answer = wallet_answer(&world, &request);
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&answer))).await);
+    assert_eq!(result["status"], "valid", "{result}");
+
+    list.set(3, Status::Invalid);
+    assert_eq!(
+        rust(&verifier.use_status_list(JsValue::from_str(&token(&list))))["valid"],
+        true
+    );
+    let request = create_request(&mut verifier);
+    let answer = wallet_answer(&world, &request);
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&answer))).await);
+    assert_eq!(result["error"]["code"], "revoked");
+    // A list signed by someone else is refused.
+    let other = PrivateJwk::generate(&mut OsRng);
+    let params = StatusListTokenParams {
+        uri: LIST_URI.into(),
+        iat: now(),
+        exp: now() + 600,
+        ttl: 300,
+    };
+    let forged = status_list::sign_status_list(&StatusList::with_capacity(64), &params, &other);
+    assert_eq!(
+        rust(&verifier.use_status_list(JsValue::from_str(&forged)))["valid"],
+        false
+    );
+}
+
+#[wasm_bindgen_test]
+async fn overlapping_calls_do_not_collide() {
+    let world = world(None);
+    let verifier = verifier_for(&world.issuer);
+    let options = js(&json!({"nonce": "n"}));
+    let a = verifier.verify(JsValue::from_str("a.b.c~"), options.clone());
+    let b = verifier.verify(JsValue::from_str("d.e.f~"), options);
+    let both = Promise::all(&js_sys::Array::of2(&a, &b));
+    let results = rust(&settled(both).await);
+    assert_eq!(results[0]["valid"], false);
+    assert_eq!(results[1]["valid"], false);
+}
