@@ -20,7 +20,15 @@ pub struct Site {
     pub dir: PathBuf,
     /// The port of its origin; 0 picks a free one (the tests do).
     pub port: u16,
+    /// Other folders served under a path prefix, e.g. `("/pkg", verifier-wasm/pkg)`.
+    pub mounts: Vec<(&'static str, PathBuf)>,
+    /// A `Content-Security-Policy` header for every response.
+    pub csp: Option<&'static str>,
 }
+
+/// The strictest policy a verifying page can run under: no request of any kind.
+pub const NO_NETWORK_CSP: &str =
+    "default-src 'self'; connect-src 'none'; script-src 'self' 'wasm-unsafe-eval'";
 
 /// A site that is up, with the URL it answers on.
 pub struct Running {
@@ -40,13 +48,32 @@ pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
             name: "wallet",
             dir: root.join("dist/wallet"),
             port: port(7001),
+            mounts: Vec::new(),
+            csp: None,
         },
         Site {
             name: "www",
             dir: root.join("www"),
             port: port(7002),
+            mounts: Vec::new(),
+            csp: None,
         },
     ]
+}
+
+/// The demo sites plus the test fixtures (on free ports): `csp`, a page that verifies
+/// with the built verifier package under [`NO_NETWORK_CSP`].
+pub fn test_sites() -> Vec<Site> {
+    let root = root();
+    let mut sites = demo_sites(false);
+    sites.push(Site {
+        name: "csp",
+        dir: root.join("tests/fixtures/csp-page"),
+        port: 0,
+        mounts: vec![("/pkg", root.join("verifier-wasm/pkg"))],
+        csp: Some(NO_NETWORK_CSP),
+    });
+    sites
 }
 
 /// Binds every site and serves it on the current tokio runtime until the runtime ends.
@@ -79,7 +106,12 @@ pub async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
         let files = ServeDir::new(&site.dir)
             .append_index_html_on_directories(true)
             .fallback(ServeFile::new(site.dir.join("index.html")));
-        let app = Router::new()
+        let mut app = Router::new();
+        for (prefix, dir) in &site.mounts {
+            app = app.nest_service(prefix, ServeDir::new(dir));
+        }
+        // Layers wrap what the router holds when they are added: add them last.
+        let mut app = app
             .fallback_service(files)
             .layer(SetResponseHeaderLayer::overriding(
                 HeaderName::from_static("x-content-type-options"),
@@ -89,6 +121,12 @@ pub async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
                 HeaderName::from_static("cache-control"),
                 HeaderValue::from_static("no-cache"),
             ));
+        if let Some(csp) = site.csp {
+            app = app.layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static("content-security-policy"),
+                HeaderValue::from_static(csp),
+            ));
+        }
         tokio::spawn(async move {
             if let Err(err) = axum::serve(listener, app).await {
                 eprintln!("server stopped: {err}");

@@ -182,8 +182,8 @@ pub fn build_wallet() -> Result {
 fn end_to_end(root: &Path) -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
-    let running = runtime.block_on(serve::start(serve::demo_sites(false)))?;
-    let env: Vec<(String, String)> = running
+    let running = runtime.block_on(serve::start(serve::test_sites()))?;
+    let mut env: Vec<(String, String)> = running
         .iter()
         .map(|site| {
             let key = format!("CACHET_{}_URL", site.name.to_ascii_uppercase());
@@ -191,6 +191,7 @@ fn end_to_end(root: &Path) -> Result {
             (key, site.url.clone())
         })
         .collect();
+    env.push(("CACHET_BIN".into(), cachet_binary(root)?));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // The servers run on the runtime's worker threads while node drives the browser.
     let result = cmd::run(
