@@ -3,38 +3,20 @@
 // issues and presents, and `cachet verify` accepts what @sd-jwt/core issues and presents.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SDJwtInstance } from "@sd-jwt/core";
 import { ES256, digest, generateSalt } from "@sd-jwt/crypto-nodejs";
+import { cachet, cachetOk, scratch } from "../support/cachet.mjs";
 
 const ISS = "https://issuer.example";
 const AUD = "https://shop.example";
 const NONCE = "interop-nonce-1";
 
-function cachetBinary() {
-  const bin = process.env.CACHET_BIN;
-  if (!bin) throw new Error("CACHET_BIN is not set: run these tests with `cargo xtask test`");
-  return bin;
-}
-
-function cachet(args, cwd) {
-  const result = spawnSync(cachetBinary(), args, { cwd, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function cachetOk(args, cwd) {
-  const result = cachet(args, cwd);
-  assert.equal(result.status, 0, `cachet ${args.join(" ")}: ${result.stderr}${result.stdout}`);
-  return result.stdout.trim();
-}
-
 const now = () => Math.floor(Date.now() / 1000);
 
 test("@sd-jwt/core verifies a presentation that Cachet issued and presented", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cachet-interop-"));
+  const dir = scratch();
   const issuerJwk = JSON.parse(cachetOk(["keygen"], dir));
   writeFileSync(join(dir, "issuer.jwk"), JSON.stringify(issuerJwk));
   writeFileSync(join(dir, "holder.jwk"), cachetOk(["keygen"], dir));
@@ -68,7 +50,7 @@ test("@sd-jwt/core verifies a presentation that Cachet issued and presented", as
 });
 
 test("Cachet verifies a presentation that @sd-jwt/core issued and presented", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cachet-interop-"));
+  const dir = scratch();
   const issuer = await ES256.generateKeyPair();
   const holder = await ES256.generateKeyPair();
   const sdjwt = new SDJwtInstance({

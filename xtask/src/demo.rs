@@ -8,6 +8,8 @@ pub fn run() -> Result {
     setup::run()?;
     println!("== demo: building the wallet");
     test::build_wallet()?;
+    println!("== demo: building the verifier package");
+    crate::verifier::build()?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(async {
@@ -17,7 +19,7 @@ pub fn run() -> Result {
             println!("  {:<8} {}", site.name, site.url);
         }
         println!(
-            "\nWalkthrough:\n  1. Open the landing page (www) to see what the demo shows.\n  2. Open the wallet: it keeps credentials on this device only.\n  3. Follow the landing page's links to each part as it comes online.\n\nPress Ctrl-C to stop."
+            "\nWalkthrough:\n  1. Open the landing page (www) to see what the demo shows.\n  2. Open the wallet: it keeps credentials on this device only.\n  3. Open www/verifier.html: the in-page verifier checks a presentation with no network.\n\nPress Ctrl-C to stop."
         );
         tokio::signal::ctrl_c()
             .await

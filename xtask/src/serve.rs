@@ -55,8 +55,8 @@ pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
             name: "www",
             dir: root.join("www"),
             port: port(7002),
-            mounts: Vec::new(),
-            csp: None,
+            mounts: vec![("/pkg", root.join("verifier-wasm/pkg"))],
+            csp: Some(NO_NETWORK_CSP),
         },
     ]
 }
