@@ -50,7 +50,7 @@ impl Disclosure {
     pub fn decode(encoded: &str) -> Result<Self, VerifyError> {
         let bytes =
             base64url::decode(encoded).map_err(|_| VerifyError::InvalidBase64Url("disclosure"))?;
-        let Ok(Value::Array(items)) = serde_json::from_slice::<Value>(&bytes) else {
+        let Some(Value::Array(items)) = crate::strict_json::parse(&bytes) else {
             return Err(VerifyError::MalformedDisclosure);
         };
         let mut items = items.into_iter();

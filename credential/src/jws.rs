@@ -31,8 +31,8 @@ pub struct Jws {
 /// [`VerifyError::InvalidBase64Url`] or [`VerifyError::MalformedJson`], naming `what`.
 pub fn decode_object(encoded: &str, what: &'static str) -> Result<Map<String, Value>, VerifyError> {
     let bytes = base64url::decode(encoded).map_err(|_| VerifyError::InvalidBase64Url(what))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(object)) => Ok(object),
+    match crate::strict_json::parse(&bytes) {
+        Some(Value::Object(object)) => Ok(object),
         _ => Err(VerifyError::MalformedJson(what)),
     }
 }

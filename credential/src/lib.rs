@@ -28,6 +28,7 @@ pub mod present;
 pub mod reveal;
 pub mod serialization;
 pub mod status_list;
+pub mod strict_json;
 pub mod verify;
 
 pub use error::{Token, VerifyError};

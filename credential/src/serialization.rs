@@ -103,7 +103,7 @@ impl Parts {
     }
 
     fn parse_json(text: &str) -> Result<Self, VerifyError> {
-        let Ok(Value::Object(envelope)) = serde_json::from_str::<Value>(text) else {
+        let Some(Value::Object(envelope)) = crate::strict_json::parse(text.as_bytes()) else {
             return Err(VerifyError::MalformedJson("JWS JSON serialization"));
         };
         let payload = string_member(&envelope, "payload")?;

@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use super::RequestError;
 use super::dcql::DcqlQuery;
 use super::origin::{MAX_URL_BYTES, Origin};
@@ -189,10 +187,10 @@ impl AuthorizationRequest {
             _ => named,
         };
         let dcql_text = take("dcql_query").ok_or(RequestError::Malformed("dcql_query"))?;
-        let dcql_query: DcqlQuery = match serde_json::from_str::<Value>(dcql_text) {
-            Ok(value) => serde_json::from_value(value)
+        let dcql_query: DcqlQuery = match crate::strict_json::parse(dcql_text.as_bytes()) {
+            Some(value) => serde_json::from_value(value)
                 .map_err(|_| RequestError::InvalidQuery("not a DCQL query object"))?,
-            Err(_) => return Err(RequestError::Malformed("dcql_query")),
+            None => return Err(RequestError::Malformed("dcql_query")),
         };
         let request = Self {
             client_id: client_id.to_owned(),

@@ -77,7 +77,7 @@ impl AuthorizationResponse {
         }
         let state = state.ok_or(ResponseError::Malformed("state"))?;
         let vp_token = vp_token.ok_or(ResponseError::Malformed("vp_token"))?;
-        let Ok(Value::Object(entries)) = serde_json::from_str::<Value>(&vp_token) else {
+        let Some(Value::Object(entries)) = crate::strict_json::parse(vp_token.as_bytes()) else {
             return Err(ResponseError::Malformed("vp_token"));
         };
         let mut parsed = BTreeMap::new();

@@ -451,6 +451,55 @@ fn sd_jwt_vc_rules_need_vct_and_forbid_disclosed_registered_claims() {
     );
 }
 
+/// Signs raw JSON text (which `json!` could not hold: it has duplicate names).
+fn sign_raw(f: &Fixture, header: &str, payload: &str) -> String {
+    let input = format!(
+        "{}.{}",
+        base64url::encode(header.as_bytes()),
+        base64url::encode(payload.as_bytes())
+    );
+    let signature = crate::crypto::sign_es256(f.issuer.signing_key(), input.as_bytes());
+    format!("{}~", jws::attach_signature(&input, &signature))
+}
+
+#[test]
+fn duplicate_member_names_are_refused_even_when_signed() {
+    let f = Fixture::new();
+    let header = f.header().to_string();
+    let payload = f.payload().to_string();
+    // A second "iss" that a last-wins parser would believe: signed, still refused.
+    let twice = payload.replacen('{', r#"{"iss": "https://evil.example", "#, 1);
+    let presentation = f.kb(
+        &sign_raw(&f, &header, &twice),
+        Fixture::kb_payload(),
+        &f.holder,
+    );
+    assert_eq!(
+        f.err(&presentation),
+        VerifyError::MalformedJson("issuer JWT payload")
+    );
+    let header_twice = header.replacen('{', r#"{"alg": "none", "#, 1);
+    let presentation = f.kb(
+        &sign_raw(&f, &header_twice, &payload),
+        Fixture::kb_payload(),
+        &f.holder,
+    );
+    assert_eq!(f.err(&presentation).code(), "malformed_json");
+    // Inside a disclosure's value.
+    let encoded = base64url::encode(br#"["c2FsdHNhbHRzYWx0c2FsdA", "address", {"a": 1, "a": 2}]"#);
+    assert_eq!(
+        Disclosure::decode(&encoded).unwrap_err(),
+        VerifyError::MalformedDisclosure
+    );
+    // The honest version of each verifies.
+    let honest = f.kb(
+        &sign_raw(&f, &header, &payload),
+        Fixture::kb_payload(),
+        &f.holder,
+    );
+    assert!(verify(&honest, &f.policy()).is_ok());
+}
+
 #[test]
 fn only_sha_256_digests() {
     let f = Fixture::new();
