@@ -102,7 +102,7 @@ pub fn issue(
     check_names(&params.claims)?;
     let selected = match &params.disclosable {
         Disclosable::Everything => None,
-        Disclosable::Paths(paths) => Some(check_paths(claims, paths)?),
+        Disclosable::Paths(paths) => Some(check_paths(&params.claims, paths)?),
     };
     let mut concealer = Concealer {
         selected: selected.as_ref(),
@@ -202,11 +202,8 @@ fn check_names(value: &Value) -> Result<(), IssueError> {
     }
 }
 
-fn check_paths(
-    claims: &Map<String, Value>,
-    paths: &[JsonPointer],
-) -> Result<BTreeSet<JsonPointer>, IssueError> {
-    let root = Value::Object(claims.clone());
+/// Checks that each disclosable path names a non-registered claim in `root` (the claims).
+fn check_paths(root: &Value, paths: &[JsonPointer]) -> Result<BTreeSet<JsonPointer>, IssueError> {
     for path in paths {
         let Some(first) = path.tokens().first() else {
             return Err(IssueError::RootNotDisclosable);
@@ -214,7 +211,7 @@ fn check_paths(
         if REGISTERED_CLAIMS.contains(&first.as_str()) {
             return Err(IssueError::RegisteredClaim(path.to_string()));
         }
-        if resolve(&root, path).is_none() {
+        if resolve(root, path).is_none() {
             return Err(IssueError::NoSuchClaim(path.to_string()));
         }
     }

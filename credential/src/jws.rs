@@ -108,8 +108,7 @@ impl Jws {
             other => {
                 return Err(VerifyError::UnsupportedAlgorithm {
                     token,
-                    found: other
-                        .map(|alg| alg.as_str().map_or_else(|| alg.to_string(), str::to_owned)),
+                    found: other.map(value_text),
                 });
             }
         }
@@ -126,6 +125,13 @@ impl Jws {
             provider.verify_es256(key, self.signing_input.as_bytes(), signature)
         })
     }
+}
+
+/// A header value as text for an error message: a string as it is, anything else as JSON.
+pub(crate) fn value_text(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
 }
 
 /// `base64url(header) . base64url(payload)`: the JWS signing input.

@@ -193,8 +193,11 @@ impl Parts {
 /// "kb_jwt"}}`. The Key Binding JWT's `sd_hash` stays valid: it is defined over the
 /// compact form in both serializations.
 ///
+/// A JSON input is re-encoded too; of a general serialization only the first signature
+/// is kept (the flattened form holds one).
+///
 /// # Errors
-/// As [`Parts::parse`]; a presentation that already is JSON is returned re-encoded.
+/// As [`Parts::parse`].
 pub fn to_flattened_json(presentation: &str) -> Result<String, VerifyError> {
     let parts = Parts::parse(presentation)?;
     let signature = parts

@@ -186,11 +186,7 @@ fn verify_issuer_signature<'p>(
     for signature in &parts.signatures {
         let jws = Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)?;
         jws.check_header(token)?;
-        check_issuer_typ(
-            jws.header_str("typ"),
-            jws.header().get("typ"),
-            policy.profile,
-        )?;
+        check_issuer_typ(jws.header().get("typ"), policy.profile)?;
         decoded.push((jws, signature.unprotected_kid.as_deref()));
     }
     let iss = payload
@@ -215,18 +211,11 @@ fn verify_issuer_signature<'p>(
     }
 }
 
-fn check_issuer_typ(
-    typ: Option<&str>,
-    raw: Option<&Value>,
-    profile: Profile,
-) -> Result<(), VerifyError> {
+fn check_issuer_typ(raw: Option<&Value>, profile: Profile) -> Result<(), VerifyError> {
+    let typ = raw.and_then(Value::as_str);
     let wrong = || VerifyError::WrongType {
         token: Token::IssuerJwt,
-        found: raw.map(|value| {
-            value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned)
-        }),
+        found: raw.map(crate::jws::value_text),
     };
     match profile {
         Profile::SdJwtVc if matches!(typ, Some(TYP_DC_SD_JWT | TYP_VC_SD_JWT)) => Ok(()),
