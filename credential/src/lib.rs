@@ -13,6 +13,7 @@
 //!          ─▶ status ─▶ Verified (constructible only by `verify`)
 //! ```
 
+pub mod age;
 pub mod base64url;
 pub mod crypto;
 pub mod disclosure;
@@ -21,6 +22,7 @@ pub mod issue;
 pub mod jwk;
 pub mod jws;
 pub mod limits;
+pub mod openid4vci;
 pub mod openid4vp;
 pub mod pointer;
 pub mod policy;

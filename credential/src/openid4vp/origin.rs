@@ -33,6 +33,23 @@ impl Origin {
         Some(Self(format!("{scheme}://{authority}")))
     }
 
+    /// Whether the origin is `https`, or `http` on a loopback host (`localhost`,
+    /// `127.0.0.1`, `[::1]`), where browsers treat it as a secure context.
+    #[must_use]
+    pub fn is_potentially_trustworthy(&self) -> bool {
+        if self.0.starts_with("https://") {
+            return true;
+        }
+        let Some(authority) = self.0.strip_prefix("http://") else {
+            return false;
+        };
+        let host = authority
+            .rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(authority, |(host, _)| host);
+        matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+    }
+
     /// The origin as text.
     #[must_use]
     pub fn as_str(&self) -> &str {

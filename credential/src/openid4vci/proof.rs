@@ -1,0 +1,138 @@
+//! Key proofs of the `jwt` proof type (OpenID4VCI 1.0 Appendix F.1): the wallet proves it
+//! holds each key it wants a copy bound to, signed over the issuer's fresh `c_nonce`.
+//!
+//! Parsing and verifying are separate so the issuer can read the claimed nonce, consume
+//! it from its store (once per request), and then verify every proof against it.
+
+use serde_json::{Value, json};
+
+use super::ProofError;
+use crate::crypto::SignatureVerifier;
+use crate::jwk::PublicJwk;
+use crate::jws::{self, Jws};
+
+/// `typ` of a key proof JWT.
+pub const TYP_KEY_PROOF: &str = "openid4vci-proof+jwt";
+/// Longest key proof accepted, in bytes.
+const MAX_PROOF_BYTES: usize = 4 * 1024;
+
+/// A key proof whose form has been checked but whose signature and claims have not.
+#[derive(Debug, Clone)]
+pub struct KeyProof {
+    jws: Jws,
+    key: PublicJwk,
+}
+
+/// What a key proof must match.
+#[derive(Debug, Clone, Copy)]
+pub struct ProofPolicy<'a> {
+    /// The credential issuer identifier (`aud`).
+    pub audience: &'a str,
+    /// The `c_nonce` the issuer handed out and the proofs must carry.
+    pub nonce: &'a str,
+    /// The current time, Unix seconds.
+    pub now: i64,
+    /// Oldest accepted `iat`, in seconds before `now`.
+    pub max_age: i64,
+    /// Tolerated clock difference for an `iat` in the future, in seconds.
+    pub clock_skew: i64,
+}
+
+/// What the wallet signs into a key proof.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyProofParams<'a> {
+    /// The credential issuer identifier.
+    pub audience: &'a str,
+    /// The issuer's `c_nonce`.
+    pub nonce: &'a str,
+    /// Unix seconds.
+    pub issued_at: i64,
+}
+
+impl KeyProof {
+    /// Decodes a key proof and checks its header: ES256, the key proof `typ`, a P-256
+    /// public `jwk` and no other key reference, no `crit`.
+    ///
+    /// # Errors
+    /// [`ProofError`] for the first rule broken.
+    pub fn parse(jwt: &str) -> Result<Self, ProofError> {
+        if jwt.len() > MAX_PROOF_BYTES {
+            return Err(ProofError::Malformed);
+        }
+        let jws = Jws::decode(jwt).map_err(|_| ProofError::Malformed)?;
+        if jws.header_str("alg") != Some(jws::ES256) {
+            return Err(ProofError::UnsupportedAlgorithm);
+        }
+        if jws.header_str("typ") != Some(TYP_KEY_PROOF) {
+            return Err(ProofError::WrongType);
+        }
+        if jws.header().contains_key("crit") {
+            return Err(ProofError::UnknownCritical);
+        }
+        if jws.header().contains_key("kid") || jws.header().contains_key("x5c") {
+            return Err(ProofError::InvalidKey);
+        }
+        let key = jws
+            .header()
+            .get("jwk")
+            .ok_or(ProofError::InvalidKey)
+            .and_then(|jwk| PublicJwk::from_json(jwk).map_err(|_| ProofError::InvalidKey))?;
+        Ok(Self { jws, key })
+    }
+
+    /// The nonce the proof claims, unverified: for looking the `c_nonce` up.
+    #[must_use]
+    pub fn claimed_nonce(&self) -> Option<&str> {
+        self.jws.payload().get("nonce").and_then(Value::as_str)
+    }
+
+    /// Verifies the signature by the header key, then `aud`, `iat`, `nonce`, and that no
+    /// `iss` is present (Cachet's token endpoint is anonymous). Returns the proven key.
+    ///
+    /// # Errors
+    /// [`ProofError`] for the first check that fails.
+    pub fn verify(
+        self,
+        policy: &ProofPolicy<'_>,
+        provider: &dyn SignatureVerifier,
+    ) -> Result<PublicJwk, ProofError> {
+        if !self.jws.verify_with(&self.key, provider) {
+            return Err(ProofError::BadSignature);
+        }
+        let payload = self.jws.payload();
+        if payload.get("aud").and_then(Value::as_str) != Some(policy.audience) {
+            return Err(ProofError::WrongAudience);
+        }
+        let issued_at = payload
+            .get("iat")
+            .and_then(Value::as_i64)
+            .ok_or(ProofError::MissingIssuedAt)?;
+        if issued_at > policy.now.saturating_add(policy.clock_skew)
+            || issued_at < policy.now.saturating_sub(policy.max_age)
+        {
+            return Err(ProofError::StaleIssuedAt);
+        }
+        if payload.contains_key("iss") {
+            return Err(ProofError::UnexpectedIssuer);
+        }
+        match payload.get("nonce") {
+            None => Err(ProofError::MissingNonce),
+            Some(Value::String(nonce)) if nonce == policy.nonce => Ok(self.key),
+            Some(_) => Err(ProofError::WrongNonce),
+        }
+    }
+
+    /// The signing input of a key proof for `holder` (header with the bare `jwk`), for a
+    /// signer that returns `r || s` (e.g. a non-extractable WebCrypto key); finish with
+    /// [`jws::attach_signature`].
+    #[must_use]
+    pub fn signing_input(holder: &PublicJwk, params: &KeyProofParams<'_>) -> String {
+        let header = json!({"alg": jws::ES256, "typ": TYP_KEY_PROOF, "jwk": holder.bare_json()});
+        let payload = json!({
+            "aud": params.audience,
+            "iat": params.issued_at,
+            "nonce": params.nonce,
+        });
+        jws::signing_input(&header, &payload)
+    }
+}
