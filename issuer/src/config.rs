@@ -1,0 +1,73 @@
+//! What an issuer instance is configured with: its identity, the wallet it serves, and
+//! every lifetime and limit, with the defaults `serve` uses.
+
+use crate::rate_limit::RateLimit;
+
+/// The issuer's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The credential issuer identifier (`iss`) and base of every endpoint URL, without a
+    /// trailing slash.
+    pub public_url: String,
+    /// The wallet's origin, allowed by CORS on the issuance endpoints.
+    pub wallet_origin: Option<String>,
+    /// Most key proofs (copies) in one credential request.
+    pub batch_size: usize,
+    /// How long a copy is valid, in days (less when an age flag changes sooner).
+    pub validity_days: i64,
+    /// How long a credential offer can be redeemed, in seconds.
+    pub offer_lifetime: i64,
+    /// How long an access token can be used, in seconds.
+    pub token_lifetime: i64,
+    /// How long a `c_nonce` can be used, in seconds.
+    pub nonce_lifetime: i64,
+    /// Oldest accepted key proof `iat`, in seconds.
+    pub proof_max_age: i64,
+    /// Tolerated clock difference with wallets, in seconds.
+    pub clock_skew: i64,
+    /// Entries per status list (1 bit each).
+    pub status_capacity: u64,
+    /// `ttl` of status list tokens: how long verifiers may cache them, in seconds.
+    pub status_ttl: u64,
+    /// Lifetime (`exp - iat`) of status list tokens, in seconds.
+    pub status_token_lifetime: i64,
+    /// Requests per client address on the token endpoint.
+    pub token_rate: RateLimit,
+    /// Serve the demo's enrollment page at `/admin` (loopback clients only).
+    pub admin: bool,
+    /// Print one line per request (method, route, status, time; never personal data).
+    pub log_requests: bool,
+}
+
+impl Config {
+    /// The defaults for an issuer at `public_url`.
+    #[must_use]
+    pub fn new(public_url: &str) -> Self {
+        Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            wallet_origin: None,
+            batch_size: 50,
+            validity_days: 365,
+            offer_lifetime: 600,
+            token_lifetime: 600,
+            nonce_lifetime: 300,
+            proof_max_age: 300,
+            clock_skew: 60,
+            status_capacity: 1 << 17,
+            status_ttl: 300,
+            status_token_lifetime: 86_400,
+            token_rate: RateLimit {
+                burst: 200.0,
+                per_second: 20.0,
+            },
+            admin: false,
+            log_requests: true,
+        }
+    }
+
+    /// `public_url` + `path`.
+    #[must_use]
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+}

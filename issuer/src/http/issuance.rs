@@ -1,0 +1,121 @@
+//! The issuance endpoints of the pre-authorized code flow: token, nonce, credential.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::respond::{refusal_response, respond};
+use crate::refusal::{Kind, Refusal};
+use crate::service::Issuer;
+
+/// Runs blocking issuer work (SQLite, signing) off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Refusal> + Send + 'static,
+) -> Result<T, Refusal> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|error| Err(Refusal::internal(&error)))
+}
+
+fn body_or_refusal(
+    body: Result<Bytes, BytesRejection>,
+    error: &'static str,
+) -> Result<Bytes, Refusal> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Refusal {
+                kind: Kind::TooLarge,
+                error,
+                description: "the request body is too large".into(),
+            }
+        } else {
+            Refusal::bad_request(error, "the request body could not be read")
+        }
+    })
+}
+
+fn has_content_type(headers: &HeaderMap, expected: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case(expected))
+}
+
+/// `POST /token`: a form-encoded pre-authorized code grant.
+pub async fn token(
+    State(issuer): State<Arc<Issuer>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if !issuer.allow_token_request(client.ip()) {
+        let mut response = refusal_response(&Refusal {
+            kind: Kind::TooManyRequests,
+            error: "slow_down",
+            description: "too many token requests; try again shortly".into(),
+        });
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
+    let body = match body_or_refusal(body, "invalid_request") {
+        Ok(body) => body,
+        Err(refusal) => return refusal_response(&refusal),
+    };
+    if !has_content_type(&headers, "application/x-www-form-urlencoded") {
+        return refusal_response(&Refusal::bad_request(
+            "invalid_request",
+            "the token request must be application/x-www-form-urlencoded",
+        ));
+    }
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    respond(blocking(move || issuer.token(&form)).await.map(|token| {
+        json!({
+            "access_token": token.token,
+            "token_type": "Bearer",
+            "expires_in": token.expires_in,
+        })
+    }))
+}
+
+/// `POST /nonce`: a fresh `c_nonce`.
+pub async fn nonce(State(issuer): State<Arc<Issuer>>) -> Response {
+    respond(Ok(json!({ "c_nonce": issuer.nonce() })))
+}
+
+/// `POST /credential`: a batch of credentials, one per key proof.
+pub async fn credential(
+    State(issuer): State<Arc<Issuer>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty() && token.len() <= 512)
+        .map(str::to_owned);
+    let Some(token) = token else {
+        return refusal_response(&Refusal::invalid_token("a Bearer access token is required"));
+    };
+    let body = match body_or_refusal(body, "invalid_credential_request") {
+        Ok(body) => body,
+        Err(refusal) => return refusal_response(&refusal),
+    };
+    if !has_content_type(&headers, "application/json") {
+        return refusal_response(&Refusal::bad_request(
+            "invalid_credential_request",
+            "the credential request must be application/json",
+        ));
+    }
+    respond(blocking(move || issuer.credential(&token, &body)).await).into_response()
+}

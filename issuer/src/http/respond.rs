@@ -1,0 +1,50 @@
+//! Turning results into HTTP responses: JSON bodies with `Cache-Control: no-store`, and
+//! refusals as OAuth error objects.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::refusal::{Kind, Refusal};
+
+/// A JSON response that no cache may keep (tokens, nonces, credentials).
+pub fn no_store_json(body: &Value) -> Response {
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A refusal as `{"error", "error_description"}` with its status.
+pub fn refusal_response(refusal: &Refusal) -> Response {
+    let status = match refusal.kind {
+        Kind::BadRequest => StatusCode::BAD_REQUEST,
+        Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let mut response = no_store_json(&json!({
+        "error": refusal.error,
+        "error_description": refusal.description,
+    }));
+    *response.status_mut() = status;
+    if refusal.kind == Kind::Unauthorized {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    response
+}
+
+/// Either a JSON body or a refusal.
+pub fn respond(result: Result<Value, Refusal>) -> Response {
+    match result {
+        Ok(body) => no_store_json(&body),
+        Err(refusal) => refusal_response(&refusal),
+    }
+}

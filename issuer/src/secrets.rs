@@ -1,0 +1,26 @@
+//! Random bearer secrets (pre-authorized codes, access tokens, nonces, person ids) and
+//! the hashes under which the database keeps them: a copy of the database does not let
+//! anyone redeem a code or use a token.
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use rand_core::CryptoRngCore;
+use sha2::{Digest, Sha256};
+
+/// A fresh random secret of `bytes` bytes, base64url without padding.
+#[must_use]
+pub fn random_token(rng: &mut impl CryptoRngCore, bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rng.fill_bytes(&mut buffer);
+    Base64UrlUnpadded::encode_string(&buffer)
+}
+
+/// SHA-256 of a secret, as stored.
+#[must_use]
+pub fn hash(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// 256-bit codes and tokens; 128-bit ids.
+pub const SECRET_BYTES: usize = 32;
+/// Bytes of a person id.
+pub const ID_BYTES: usize = 16;

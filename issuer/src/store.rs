@@ -1,0 +1,207 @@
+//! The issuer's embedded SQLite database: every durable fact the issuer keeps, and the
+//! transactions that change them. One `Store` is one connection; the server keeps one
+//! behind a mutex and calls it from blocking threads.
+//!
+//! Safety rules: WAL mode with `synchronous = FULL` (a committed issuance survives a power
+//! cut, so a status index is never handed out twice); every multi-row change is one
+//! transaction; single-use things (offer codes, access grants) are consumed by a
+//! conditional `UPDATE` so two concurrent redemptions cannot both win; the schema is
+//! versioned (`PRAGMA user_version`) and a database from a newer version is refused, not
+//! rewritten.
+
+mod grants;
+mod keys;
+mod persons;
+mod status;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use grants::{BatchRequest, GrantError, Issuance, StatusLayout};
+pub use persons::{NewOffer, PersonRow};
+pub use status::StatusListRow;
+
+/// Schema migrations, in order; `PRAGMA user_version` counts those applied.
+const MIGRATIONS: &[&str] = &[include_str!("store/schema.sql")];
+/// How long a writer waits for another process's transaction (e.g. `revoke`) to end.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No database at the path (commands other than `serve` never create one).
+    #[error("no issuer database at {0}; run `cachet-issuer serve --db {0} ...` once to create it")]
+    Missing(String),
+    /// The database was written by a newer version of the issuer.
+    #[error("the database has schema version {found}; this issuer knows up to {known}")]
+    NewerSchema {
+        /// The database's version.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// A stored value does not parse (the file was changed by something else).
+    #[error("the database holds a malformed {0}")]
+    Corrupt(&'static str),
+    /// No such person.
+    #[error("no person with id {0}")]
+    UnknownPerson(String),
+    /// SQLite failed (I/O, locking, a full disk).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The issuer database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it and applying migrations if needed.
+    ///
+    /// # Errors
+    /// [`StoreError`] if it cannot be opened or is from a newer issuer.
+    pub fn open_or_create(path: &Path) -> Result<Self, StoreError> {
+        let store = Self {
+            conn: Connection::open(path)?,
+        };
+        store.configure()?;
+        store.migrate()?;
+        restrict_permissions(path);
+        Ok(store)
+    }
+
+    /// Opens an existing database (for the admin commands).
+    ///
+    /// # Errors
+    /// [`StoreError::Missing`] if there is none; otherwise as [`Store::open_or_create`].
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+        Self::open_or_create(path)
+    }
+
+    /// An in-memory database, for tests.
+    ///
+    /// # Errors
+    /// As [`Store::open_or_create`].
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let store = Self {
+            conn: Connection::open_in_memory()?,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn
+            .busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+        Ok(())
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        let found: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if found > known {
+            return Err(StoreError::NewerSchema { found, known });
+        }
+        for (version, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(found).unwrap_or(0))
+        {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    /// A value from the `meta` table.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn meta(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE name = ?1", [name], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a value in the `meta` table.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn set_meta(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            params![name, value],
+        )?;
+        Ok(())
+    }
+
+    /// A counter bumped by every change a running server must notice (revocation, key
+    /// rotation), possibly made by another process.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn revision(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .meta(REVISION)?
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0))
+    }
+
+    fn bump_revision(conn: &Connection) -> Result<(), StoreError> {
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES (?1, '1')
+             ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            [REVISION],
+        )?;
+        Ok(())
+    }
+}
+
+const REVISION: &str = "revision";
+
+/// The database holds private keys and personal data: readable by its owner only.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            // Best effort: a file that does not exist yet is created with the umask.
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

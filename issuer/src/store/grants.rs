@@ -1,0 +1,224 @@
+//! The single-use steps of issuance: redeeming a pre-authorized code for an access
+//! grant, and spending a grant on one batch (with its status indices and key bookkeeping),
+//! each in one transaction.
+
+use rand_core::CryptoRngCore;
+use rusqlite::{OptionalExtension, params};
+
+use super::{PersonRow, Store, StoreError};
+
+/// Why a code or an access token was not honoured.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GrantError {
+    /// The pre-authorized code is unknown, expired or already redeemed.
+    #[error("the pre-authorized code is unknown, expired or already used")]
+    InvalidGrant,
+    /// The access token is unknown or expired.
+    #[error("the access token is unknown or expired")]
+    InvalidToken,
+    /// The token does not grant this credential configuration, or it was already issued.
+    #[error("this access token does not (or no longer) grant that credential")]
+    NotGranted,
+    /// The person's credentials were revoked.
+    #[error("the credentials of this person were revoked")]
+    Revoked,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for GrantError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Store(error.into())
+    }
+}
+
+/// What a spent grant yields: whom to issue to, with which key, at which status indices.
+#[derive(Debug, Clone)]
+pub struct Issuance {
+    /// The person the copies are for.
+    pub person: PersonRow,
+    /// The `kid` of the key that must sign (its `last_exp` already covers `exp`).
+    pub kid: String,
+    /// One `(list id, index)` per copy, random and never handed out before.
+    pub status: Vec<(i64, u64)>,
+    /// The copies' `exp`, as computed by the caller for this person.
+    pub exp: i64,
+}
+
+/// How status indices are laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusLayout {
+    /// Entries per list.
+    pub capacity: u64,
+}
+
+impl StatusLayout {
+    /// A new list is started once a list is half allocated, so a random index is found
+    /// in two tries on average.
+    const fn fill_limit(self) -> u64 {
+        self.capacity / 2
+    }
+}
+
+/// One batch to issue.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRequest<'a> {
+    /// SHA-256 of the access token presented.
+    pub token_hash: &'a [u8],
+    /// The credential configuration asked for.
+    pub configuration_id: &'a str,
+    /// How many copies.
+    pub copies: usize,
+}
+
+impl Store {
+    /// Redeems a pre-authorized code: marks it used and records an access grant for each
+    /// credential configuration it offered. Returns those configuration ids.
+    ///
+    /// # Errors
+    /// [`GrantError::InvalidGrant`] (also to every concurrent loser), [`GrantError::Revoked`].
+    pub fn redeem_offer(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        token_expires_at: i64,
+        now: i64,
+    ) -> Result<Vec<String>, GrantError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let redeemed: Option<(String, String)> = tx
+            .query_row(
+                "UPDATE offers SET redeemed_at = ?2
+                 WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2
+                 RETURNING person_id, configuration_ids",
+                params![code_hash, now],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (person_id, configurations) = redeemed.ok_or(GrantError::InvalidGrant)?;
+        let person = self
+            .person(&person_id)?
+            .ok_or(StoreError::Corrupt("offer without person"))?;
+        if person.revoked_at.is_some() {
+            return Err(GrantError::Revoked);
+        }
+        let configurations: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
+        for configuration in &configurations {
+            tx.execute(
+                "INSERT INTO access_grants (token_hash, configuration_id, person_id, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, configuration, person_id, token_expires_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(configurations)
+    }
+
+    /// Spends the grant for one configuration on one batch: marks it used, notes the
+    /// signing key's new `last_exp` (`exp_of` the person), and allocates one fresh random
+    /// status index per copy.
+    ///
+    /// # Errors
+    /// [`GrantError`] when the token does not allow it; nothing is changed then.
+    pub fn begin_issuance(
+        &self,
+        batch: &BatchRequest<'_>,
+        layout: StatusLayout,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+        exp_of: impl FnOnce(&PersonRow) -> Option<i64>,
+    ) -> Result<Issuance, GrantError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let spent: Option<String> = tx
+            .query_row(
+                "UPDATE access_grants SET used_at = ?3
+                 WHERE token_hash = ?1 AND configuration_id = ?2
+                   AND used_at IS NULL AND expires_at > ?3
+                 RETURNING person_id",
+                params![batch.token_hash, batch.configuration_id, now],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(person_id) = spent else {
+            let live: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM access_grants
+                                WHERE token_hash = ?1 AND expires_at > ?2)",
+                params![batch.token_hash, now],
+                |row| row.get(0),
+            )?;
+            return Err(if live {
+                GrantError::NotGranted
+            } else {
+                GrantError::InvalidToken
+            });
+        };
+        let person = self
+            .person(&person_id)?
+            .ok_or(StoreError::Corrupt("grant without person"))?;
+        if person.revoked_at.is_some() {
+            return Err(GrantError::Revoked);
+        }
+        let kid = self
+            .active_kid()?
+            .ok_or(StoreError::Corrupt("no active signing key"))?;
+        let exp = exp_of(&person).ok_or(StoreError::Corrupt("person claims"))?;
+        self.record_signature(&kid, exp)?;
+        let status = self.allocate_status(&person_id, batch.copies, layout, rng)?;
+        tx.commit()?;
+        Ok(Issuance {
+            person,
+            kid,
+            status,
+            exp,
+        })
+    }
+
+    fn allocate_status(
+        &self,
+        person_id: &str,
+        copies: usize,
+        layout: StatusLayout,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<(i64, u64)>, StoreError> {
+        let copies_u64 = u64::try_from(copies).unwrap_or(u64::MAX);
+        let current: Option<(i64, u64)> = self
+            .conn
+            .query_row(
+                "SELECT id, allocated FROM status_lists WHERE capacity = ?1
+                 ORDER BY id DESC LIMIT 1",
+                [layout.capacity],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let list_id = match current {
+            Some((id, allocated))
+                if allocated.saturating_add(copies_u64) <= layout.fill_limit() =>
+            {
+                id
+            }
+            _ => {
+                self.conn.execute(
+                    "INSERT INTO status_lists (capacity) VALUES (?1)",
+                    [layout.capacity],
+                )?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        let mut insert = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO status_entries (list_id, idx, person_id) VALUES (?1, ?2, ?3)",
+        )?;
+        let mut indices = Vec::with_capacity(copies);
+        while indices.len() < copies {
+            let idx = rng.next_u64() % layout.capacity.max(1);
+            if insert.execute(params![list_id, idx, person_id])? == 1 {
+                indices.push((list_id, idx));
+            }
+        }
+        self.conn.execute(
+            "UPDATE status_lists SET allocated = allocated + ?2 WHERE id = ?1",
+            params![list_id, copies_u64],
+        )?;
+        Ok(indices)
+    }
+}

@@ -1,0 +1,132 @@
+//! Issuer signing keys: one active key signs; retired keys lose their private part at
+//! once and stay published (public part only) until the last credential or status list
+//! token they signed has expired.
+
+use credential::{PrivateJwk, PublicJwk};
+use rand_core::CryptoRngCore;
+use rusqlite::{OptionalExtension, params};
+use serde_json::Value;
+
+use super::{Store, StoreError};
+
+impl Store {
+    /// The active signing key, creating the first one if there is none.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn ensure_key(
+        &self,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<PrivateJwk, StoreError> {
+        if let Some(key) = self.active_key()? {
+            return Ok(key);
+        }
+        let key = PrivateJwk::generate(rng);
+        self.insert_key(&key, now)?;
+        Ok(key)
+    }
+
+    fn insert_key(&self, key: &PrivateJwk, now: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO signing_keys (kid, public_jwk, private_jwk, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                key.kid(),
+                key.public().to_json().to_string(),
+                key.to_json().to_string(),
+                now
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The active signing key, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] if the stored key does not parse.
+    pub fn active_key(&self) -> Result<Option<PrivateJwk>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT private_jwk FROM signing_keys WHERE retired_at IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        json.map(|json| {
+            serde_json::from_str::<Value>(&json)
+                .ok()
+                .and_then(|value| PrivateJwk::from_json(&value).ok())
+                .ok_or(StoreError::Corrupt("signing key"))
+        })
+        .transpose()
+    }
+
+    /// The `kid` of the active signing key.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn active_kid(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT kid FROM signing_keys WHERE retired_at IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Retires the active key (erasing its private part) and makes a new one active.
+    /// Returns the new `kid`.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn rotate_key(&self, now: i64, rng: &mut impl CryptoRngCore) -> Result<String, StoreError> {
+        let key = PrivateJwk::generate(rng);
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE signing_keys SET retired_at = ?1, private_jwk = NULL
+             WHERE retired_at IS NULL",
+            [now],
+        )?;
+        self.insert_key(&key, now)?;
+        Self::bump_revision(&tx)?;
+        tx.commit()?;
+        Ok(key.kid().to_owned())
+    }
+
+    /// Notes that `kid` signed something valid until `exp`, so it stays published.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn record_signature(&self, kid: &str, exp: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE signing_keys SET last_exp = MAX(last_exp, ?2) WHERE kid = ?1",
+            params![kid, exp],
+        )?;
+        Ok(())
+    }
+
+    /// The keys to publish at `now`: the active one and every retired one that signed
+    /// something not yet expired.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn published_keys(&self, now: i64) -> Result<Vec<PublicJwk>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT public_jwk FROM signing_keys
+             WHERE retired_at IS NULL OR last_exp > ?1 ORDER BY created_at DESC, kid",
+        )?;
+        let rows = statement.query_map([now], |row| row.get::<_, String>(0))?;
+        rows.map(|json| {
+            let json = json?;
+            serde_json::from_str::<Value>(&json)
+                .ok()
+                .and_then(|value| PublicJwk::from_json(&value).ok())
+                .ok_or(StoreError::Corrupt("public key"))
+        })
+        .collect()
+    }
+}

@@ -1,0 +1,123 @@
+//! Enrolled persons and their one-time credential offers.
+
+use rusqlite::{OptionalExtension, params};
+use serde_json::Value;
+
+use super::{Store, StoreError};
+
+/// A person as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    /// Random identifier (not a claim: it never appears in a credential).
+    pub id: String,
+    /// The claims the issuer checked (given_name, birthdate, ...).
+    pub claims: Value,
+    /// When the person's copies were revoked, if they were.
+    pub revoked_at: Option<i64>,
+}
+
+/// A new offer: the hash of its pre-authorized code and what it grants.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOffer<'a> {
+    /// SHA-256 of the pre-authorized code (the code itself is never stored).
+    pub code_hash: &'a [u8],
+    /// The credential configurations it grants.
+    pub configuration_ids: &'a [&'a str],
+    /// Unix seconds after which it can no longer be redeemed.
+    pub expires_at: i64,
+}
+
+impl Store {
+    /// Records a person and an offer for them, in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn enroll(
+        &self,
+        person_id: &str,
+        claims: &Value,
+        offer: &NewOffer<'_>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO persons (id, claims, created_at) VALUES (?1, ?2, ?3)",
+            params![person_id, claims.to_string(), now],
+        )?;
+        self.insert_offer(person_id, offer)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A further offer for an enrolled person (e.g. a refill of copies).
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`], [`StoreError::Sqlite`].
+    pub fn add_offer(&self, person_id: &str, offer: &NewOffer<'_>) -> Result<(), StoreError> {
+        self.person(person_id)?
+            .ok_or_else(|| StoreError::UnknownPerson(person_id.to_owned()))?;
+        self.insert_offer(person_id, offer)
+    }
+
+    fn insert_offer(&self, person_id: &str, offer: &NewOffer<'_>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO offers (code_hash, person_id, configuration_ids, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                offer.code_hash,
+                person_id,
+                offer.configuration_ids.join(" "),
+                offer.expires_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A person by id.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn person(&self, id: &str) -> Result<Option<PersonRow>, StoreError> {
+        let row: Option<(String, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT claims, revoked_at FROM persons WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(claims, revoked_at)| {
+            let claims =
+                serde_json::from_str(&claims).map_err(|_| StoreError::Corrupt("claims"))?;
+            Ok(PersonRow {
+                id: id.to_owned(),
+                claims,
+                revoked_at,
+            })
+        })
+        .transpose()
+    }
+
+    /// Revokes every copy ever issued to the person and refuses further issuance to
+    /// them. Returns how many copies were revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`], [`StoreError::Sqlite`].
+    pub fn revoke(&self, person_id: &str, now: i64) -> Result<usize, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let updated = tx.execute(
+            "UPDATE persons SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            params![person_id, now],
+        )?;
+        if updated == 0 {
+            return Err(StoreError::UnknownPerson(person_id.to_owned()));
+        }
+        let revoked = tx.execute(
+            "UPDATE status_entries SET status = 1 WHERE person_id = ?1",
+            [person_id],
+        )?;
+        Self::bump_revision(&tx)?;
+        tx.commit()?;
+        Ok(revoked)
+    }
+}

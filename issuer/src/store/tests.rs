@@ -1,0 +1,225 @@
+use rand_core::OsRng;
+use serde_json::json;
+
+use super::*;
+
+const NOW: i64 = 1_795_305_600;
+
+fn enrolled(store: &Store, person: &str, code: &[u8]) {
+    store
+        .enroll(
+            person,
+            &json!({"given_name": "Ada", "birthdate": "1990-01-01"}),
+            &NewOffer {
+                code_hash: code,
+                configuration_ids: &["cachet_identity", "cachet_age"],
+                expires_at: NOW + 600,
+            },
+            NOW,
+        )
+        .unwrap();
+}
+
+fn scratch_db(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cachet-store-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("issuer.db")
+}
+
+#[test]
+fn migrations_apply_once_and_a_newer_schema_is_refused() {
+    let path = scratch_db("migrate");
+    assert!(matches!(
+        Store::open_existing(&path),
+        Err(StoreError::Missing(_))
+    ));
+    let store = Store::open_or_create(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    enrolled(&store, "p1", b"code");
+    drop(store);
+    let store = Store::open_existing(&path).unwrap();
+    assert!(
+        store.person("p1").unwrap().is_some(),
+        "reopening keeps data"
+    );
+    store.conn.pragma_update(None, "user_version", 7).unwrap();
+    drop(store);
+    match Store::open_existing(&path) {
+        Err(StoreError::NewerSchema { found: 7, known: 1 }) => {}
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the database is private to its owner");
+    }
+}
+
+#[test]
+fn a_code_is_redeemed_once_and_a_grant_spent_once_per_configuration() {
+    let store = Store::in_memory().unwrap();
+    store.ensure_key(NOW, &mut OsRng).unwrap();
+    enrolled(&store, "p1", b"code");
+    let configurations = store
+        .redeem_offer(b"code", b"token", NOW + 600, NOW)
+        .unwrap();
+    assert_eq!(configurations, ["cachet_identity", "cachet_age"]);
+    assert!(matches!(
+        store.redeem_offer(b"code", b"token2", NOW + 600, NOW),
+        Err(GrantError::InvalidGrant)
+    ));
+    let layout = StatusLayout { capacity: 64 };
+    let batch = |configuration_id| BatchRequest {
+        token_hash: b"token",
+        configuration_id,
+        copies: 3,
+    };
+    let issuance = store
+        .begin_issuance(&batch("cachet_age"), layout, NOW, &mut OsRng, |_| {
+            Some(NOW + 99)
+        })
+        .unwrap();
+    assert_eq!(issuance.status.len(), 3);
+    assert_eq!(issuance.exp, NOW + 99);
+    assert!(matches!(
+        store.begin_issuance(&batch("cachet_age"), layout, NOW, &mut OsRng, |_| Some(1)),
+        Err(GrantError::NotGranted)
+    ));
+    assert!(matches!(
+        store.begin_issuance(
+            &batch("cachet_identity"),
+            layout,
+            NOW + 601,
+            &mut OsRng,
+            |_| Some(1)
+        ),
+        Err(GrantError::InvalidToken)
+    ));
+    assert!(matches!(
+        store.begin_issuance(
+            &BatchRequest {
+                token_hash: b"other",
+                ..batch("cachet_identity")
+            },
+            layout,
+            NOW,
+            &mut OsRng,
+            |_| Some(1)
+        ),
+        Err(GrantError::InvalidToken)
+    ));
+}
+
+#[test]
+fn an_expired_code_is_refused() {
+    let store = Store::in_memory().unwrap();
+    enrolled(&store, "p1", b"code");
+    assert!(matches!(
+        store.redeem_offer(b"code", b"token", NOW + 1200, NOW + 600),
+        Err(GrantError::InvalidGrant)
+    ));
+}
+
+#[test]
+fn status_indices_are_unique_across_lists_and_revocation_flags_them() {
+    let store = Store::in_memory().unwrap();
+    store.ensure_key(NOW, &mut OsRng).unwrap();
+    let layout = StatusLayout { capacity: 32 };
+    let mut all = std::collections::HashSet::new();
+    for person in 0..6 {
+        let id = format!("p{person}");
+        let code = format!("code{person}");
+        enrolled(&store, &id, code.as_bytes());
+        store
+            .redeem_offer(code.as_bytes(), id.as_bytes(), NOW + 600, NOW)
+            .unwrap();
+        let issuance = store
+            .begin_issuance(
+                &BatchRequest {
+                    token_hash: id.as_bytes(),
+                    configuration_id: "cachet_age",
+                    copies: 8,
+                },
+                layout,
+                NOW,
+                &mut OsRng,
+                |_| Some(NOW + 1),
+            )
+            .unwrap();
+        for entry in issuance.status {
+            assert!(all.insert(entry), "index {entry:?} handed out twice");
+            assert!(entry.1 < 32);
+        }
+    }
+    assert_eq!(store.revoke("p2", NOW).unwrap(), 8);
+    assert!(matches!(
+        store.revoke("nobody", NOW),
+        Err(StoreError::UnknownPerson(_))
+    ));
+    let flagged: usize = (1..=6)
+        .filter_map(|id| store.status_list(id).unwrap())
+        .map(|list| list.flagged.len())
+        .sum();
+    assert_eq!(flagged, 8);
+    assert!(matches!(
+        store.redeem_offer(b"never", b"t", NOW + 1, NOW),
+        Err(GrantError::InvalidGrant)
+    ));
+}
+
+#[test]
+fn revoked_people_get_no_more_copies() {
+    let store = Store::in_memory().unwrap();
+    store.ensure_key(NOW, &mut OsRng).unwrap();
+    enrolled(&store, "p1", b"code");
+    store
+        .redeem_offer(b"code", b"token", NOW + 600, NOW)
+        .unwrap();
+    let revision = store.revision().unwrap();
+    store.revoke("p1", NOW).unwrap();
+    assert_eq!(store.revision().unwrap(), revision + 1);
+    assert!(matches!(
+        store.begin_issuance(
+            &BatchRequest {
+                token_hash: b"token",
+                configuration_id: "cachet_age",
+                copies: 1
+            },
+            StatusLayout { capacity: 16 },
+            NOW,
+            &mut OsRng,
+            |_| Some(NOW + 1)
+        ),
+        Err(GrantError::Revoked)
+    ));
+}
+
+#[test]
+fn retired_keys_stay_published_until_what_they_signed_expires() {
+    let store = Store::in_memory().unwrap();
+    let first = store.ensure_key(NOW, &mut OsRng).unwrap();
+    store.record_signature(first.kid(), NOW + 1000).unwrap();
+    let second = store.rotate_key(NOW + 10, &mut OsRng).unwrap();
+    assert_eq!(store.active_key().unwrap().unwrap().kid(), second);
+    let kids = |now| -> Vec<String> {
+        store
+            .published_keys(now)
+            .unwrap()
+            .iter()
+            .map(|key| key.kid().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(kids(NOW + 20), [second.clone(), first.kid().to_owned()]);
+    assert_eq!(kids(NOW + 1000), [second]);
+    let private: Option<String> = store
+        .conn
+        .query_row(
+            "SELECT private_jwk FROM signing_keys WHERE kid = ?1",
+            [first.kid()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(private, None, "a retired key's private part is erased");
+}
