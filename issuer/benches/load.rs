@@ -1,1 +1,204 @@
-fn main() {}
+//! Issuance load on loopback: a real server (SQLite file, WAL, synchronous=FULL) and
+//! HTTP clients in one process on this machine's cores. Prints throughput
+//! (credentials/s) and p50/p99 latency of credential requests carrying batches of 16 key
+//! proofs at increasing concurrency, then the status list serving rate.
+//!
+//! Request preparation (enrollment, token, nonce, signing the 16 proofs) happens before
+//! each measured phase, so the figures are the issuer's cost: verifying 16 proofs, one
+//! transaction, signing 16 credentials. Run: `cargo bench -p issuer --bench load`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use credential::PrivateJwk;
+use credential::age::CivilDate;
+use credential::crypto::sign_es256;
+use credential::jws;
+use credential::openid4vci::{KeyProof, KeyProofParams, PRE_AUTHORIZED_GRANT};
+use issuer::person::PersonClaims;
+use issuer::{Config, Issuer, Store, system_clock};
+use rand_core::OsRng;
+use serde_json::{Value, json};
+
+const BATCH: usize = 16;
+const REQUESTS_PER_LEVEL: usize = 120;
+const CONCURRENCY: [usize; 4] = [1, 2, 4, 8];
+
+struct Prepared {
+    token: String,
+    body: String,
+}
+
+async fn prepare(issuer: &Issuer, http: &reqwest::Client, base: &str) -> Prepared {
+    let claims = json!({"given_name": "Load", "family_name": "Test", "birthdate": "1990-01-01"});
+    let today = CivilDate::from_unix(issuer.now());
+    let claims = PersonClaims::parse(claims.to_string().as_bytes(), today).unwrap();
+    let offer = issuer.enroll(&claims).unwrap().offer;
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", PRE_AUTHORIZED_GRANT)
+        .append_pair("pre-authorized_code", offer.pre_authorized_code())
+        .finish();
+    let token: Value = json_of(
+        http.post(format!("{base}/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let nonce: Value = json_of(http.post(format!("{base}/nonce")).send().await.unwrap()).await;
+    let nonce = nonce["c_nonce"].as_str().unwrap();
+    let proofs: Vec<String> = (0..BATCH)
+        .map(|_| {
+            let holder = PrivateJwk::generate(&mut OsRng);
+            let input = KeyProof::signing_input(
+                &holder.public(),
+                &KeyProofParams {
+                    audience: base,
+                    nonce,
+                    issued_at: issuer.now(),
+                },
+            );
+            jws::attach_signature(&input, &sign_es256(holder.signing_key(), input.as_bytes()))
+        })
+        .collect();
+    Prepared {
+        token: token["access_token"].as_str().unwrap().to_owned(),
+        body: json!({"credential_configuration_id": "cachet_identity", "proofs": {"jwt": proofs}})
+            .to_string(),
+    }
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let dir = std::env::temp_dir().join(format!("cachet-issuer-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = Config::new(&base);
+    config.log_requests = false;
+    config.token_rate = issuer::rate_limit::RateLimit {
+        burst: 1e9,
+        per_second: 1e9,
+    };
+    let store = Store::open_or_create(&dir.join("issuer.db")).unwrap();
+    let issuer = Arc::new(Issuer::new(config, store, system_clock()).unwrap());
+    let serving = Arc::clone(&issuer);
+    tokio::spawn(
+        async move { issuer::http::serve(listener, serving, std::future::pending()).await },
+    );
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+
+    println!(
+        "issuer load: batches of {BATCH} key proofs, {REQUESTS_PER_LEVEL} requests per level, {} cores",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    println!(
+        "{:>11} {:>14} {:>10} {:>10}",
+        "concurrency", "credentials/s", "p50 ms", "p99 ms"
+    );
+    for concurrency in CONCURRENCY {
+        let mut prepared = Vec::with_capacity(REQUESTS_PER_LEVEL);
+        for _ in 0..REQUESTS_PER_LEVEL {
+            prepared.push(prepare(&issuer, &http, &base).await);
+        }
+        let queue = Arc::new(std::sync::Mutex::new(prepared));
+        let started = Instant::now();
+        let workers: Vec<_> = (0..concurrency)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                let http = http.clone();
+                let url = format!("{base}/credential");
+                tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    loop {
+                        let Some(request) = queue.lock().unwrap().pop() else {
+                            break;
+                        };
+                        let sent = Instant::now();
+                        let response = http
+                            .post(&url)
+                            .bearer_auth(&request.token)
+                            .header("content-type", "application/json")
+                            .body(request.body)
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(response.status(), 200);
+                        let _ = response.bytes().await.unwrap();
+                        latencies.push(sent.elapsed());
+                    }
+                    latencies
+                })
+            })
+            .collect();
+        let mut latencies = Vec::new();
+        for worker in workers {
+            latencies.extend(worker.await.unwrap());
+        }
+        let elapsed = started.elapsed();
+        latencies.sort();
+        let credentials = (latencies.len() * BATCH) as f64;
+        println!(
+            "{concurrency:>11} {:>14.0} {:>10.2} {:>10.2}",
+            credentials / elapsed.as_secs_f64(),
+            percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+        );
+    }
+
+    let window = Duration::from_secs(2);
+    let started = Instant::now();
+    let fetchers: Vec<_> = (0..8)
+        .map(|_| {
+            let http = http.clone();
+            let url = format!("{base}/status/1");
+            tokio::spawn(async move {
+                let mut served = 0u64;
+                while started.elapsed() < window {
+                    let response = http.get(&url).send().await.unwrap();
+                    assert_eq!(response.status(), 200);
+                    let _ = response.bytes().await.unwrap();
+                    served += 1;
+                }
+                served
+            })
+        })
+        .collect();
+    let mut served = 0;
+    for fetcher in fetchers {
+        served += fetcher.await.unwrap();
+    }
+    println!(
+        "status list (8 concurrent clients, full body): {:.0} responses/s",
+        served as f64 / started.elapsed().as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

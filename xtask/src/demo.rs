@@ -3,6 +3,10 @@
 use crate::cmd::{Result, fail};
 use crate::{serve, setup, test};
 
+/// The issuer's demo port; the wallet's origin it admits by CORS.
+const ISSUER_PORT: u16 = 7003;
+const WALLET_ORIGIN: &str = "http://localhost:7001";
+
 /// Runs setup, builds, serves the sites and waits for Ctrl-C.
 pub fn run() -> Result {
     setup::run()?;
@@ -10,6 +14,11 @@ pub fn run() -> Result {
     test::build_wallet()?;
     println!("== demo: building the verifier package");
     crate::verifier::build()?;
+    println!("== demo: building the issuer");
+    let root = crate::cmd::root();
+    let issuer_bin = crate::issuer::binary(&root)?;
+    let db = crate::issuer::target_dir(&root).join("demo/issuer.db");
+    let issuer = crate::issuer::start(&issuer_bin, &db, ISSUER_PORT, WALLET_ORIGIN)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(async {
@@ -18,8 +27,10 @@ pub fn run() -> Result {
         for site in &running {
             println!("  {:<8} {}", site.name, site.url);
         }
+        println!("  {:<8} {}/  (database: {})", "issuer", issuer.url, db.display());
         println!(
-            "\nWalkthrough:\n  1. Open the landing page (www) to see what the demo shows.\n  2. Open the wallet: it keeps credentials on this device only.\n  3. Open www/verifier.html: the in-page verifier checks a presentation with no network.\n\nPress Ctrl-C to stop."
+            "\nWalkthrough:\n  1. Open the landing page (www) to see what the demo shows.\n  2. Enroll a person at {}/admin: the issuer shows a one-time offer (link and QR).\n  3. Open the wallet: it keeps credentials on this device only.\n  4. Open www/verifier.html: the in-page verifier checks a presentation with no network.\n\nPress Ctrl-C to stop.",
+            issuer.url
         );
         tokio::signal::ctrl_c()
             .await

@@ -9,6 +9,7 @@
 
 mod cmd;
 mod demo;
+mod issuer;
 mod serve;
 mod setup;
 mod test;

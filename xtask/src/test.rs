@@ -204,7 +204,8 @@ fn end_to_end(root: &Path) -> Result {
     result
 }
 
-/// `cargo xtask bench`: the criterion benchmarks (native, release).
+/// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
+/// release).
 pub fn bench() -> Result {
     cargo(
         &root(),
@@ -217,5 +218,6 @@ pub fn bench() -> Result {
             "--bench",
             "verify",
         ],
-    )
+    )?;
+    cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])
 }

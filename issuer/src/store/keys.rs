@@ -117,7 +117,8 @@ impl Store {
     pub fn published_keys(&self, now: i64) -> Result<Vec<PublicJwk>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT public_jwk FROM signing_keys
-             WHERE retired_at IS NULL OR last_exp > ?1 ORDER BY created_at DESC, kid",
+             WHERE retired_at IS NULL OR last_exp > ?1
+             ORDER BY retired_at IS NULL DESC, created_at DESC, kid",
         )?;
         let rows = statement.query_map([now], |row| row.get::<_, String>(0))?;
         rows.map(|json| {

@@ -1,0 +1,148 @@
+//! The `cachet-issuer` binary as an operator uses it: serve, enroll, revoke, rotate-key.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cachet-issuer");
+
+fn run(args: &[&str]) -> (i32, Value, String) {
+    let output = Command::new(BIN).args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (
+        output.status.code().unwrap(),
+        serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        stderr,
+    )
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_enroll_revoke_rotate() {
+    let dir = std::env::temp_dir().join(format!("cachet-issuer-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("issuer.db");
+    let db = db.to_str().unwrap();
+    let claims = dir.join("claims.json");
+    std::fs::write(
+        &claims,
+        r#"{"given_name":"Ada","family_name":"Lovelace","birthdate":"1990-12-10"}"#,
+    )
+    .unwrap();
+    let claims = claims.to_str().unwrap();
+
+    let (code, _, stderr) = run(&["enroll", "--db", db, "--claims", claims]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("run `cachet-issuer serve"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "serve",
+        "--db",
+        db,
+        "--listen",
+        "127.0.0.1:0",
+        "--public-url",
+        "http://issuer.example",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("must be an https URL"), "{stderr}");
+
+    // The server prints its address; the public URL names the same port only for this
+    // test's convenience (any URL the issuer is reachable at would do).
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--db",
+            db,
+            "--listen",
+            "127.0.0.1:0",
+            "--public-url",
+            "http://localhost:1",
+            "--quiet",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let address = line.trim().rsplit("http://").next().unwrap().to_owned();
+    let base = format!("http://{address}");
+
+    let (code, enrolled, stderr) = run(&["enroll", "--db", db, "--claims", claims]);
+    assert_eq!(code, 0, "{stderr}");
+    let person = enrolled["person_id"].as_str().unwrap().to_owned();
+    let offer = credential::openid4vci::CredentialOffer::parse(
+        enrolled["credential_offer"].as_str().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(offer.credential_issuer(), "http://localhost:1");
+    let http = reqwest::Client::new();
+    let token = http
+        .post(format!("{base}/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code={}",
+            offer.pre_authorized_code()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        token.status(),
+        200,
+        "an offer made by the CLI is redeemable at the server"
+    );
+
+    let (code, revoked, _) = run(&["revoke", "--db", db, "--person", &person]);
+    assert_eq!((code, revoked["revoked_copies"].as_u64()), (0, Some(0)));
+    let (code, _, stderr) = run(&["revoke", "--db", db, "--person", "nobody"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no person"), "{stderr}");
+
+    let (code, rotated, _) = run(&["rotate-key", "--db", db]);
+    assert_eq!(code, 0);
+    let keys: Value = http
+        .get(format!("{base}/.well-known/jwt-vc-issuer"))
+        .send()
+        .await
+        .unwrap()
+        .json_value()
+        .await;
+    assert_eq!(keys["jwks"]["keys"][0]["kid"], rotated["active_kid"]);
+    let (code, _, _) = run(&["bogus"]);
+    assert_eq!(code, 2);
+    drop(server);
+}
+
+trait JsonValue {
+    async fn json_value(self) -> Value;
+}
+
+impl JsonValue for reqwest::Response {
+    async fn json_value(self) -> Value {
+        serde_json::from_slice(&self.bytes().await.unwrap()).unwrap()
+    }
+}

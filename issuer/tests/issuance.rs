@@ -1,0 +1,324 @@
+//! The issuer over HTTP: a full batch issuance verified by the core, unlinkable copies,
+//! concurrent redemption, revocation and restart.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use std::collections::HashSet;
+
+use credential::{
+    Credential, KeyBindingParams, StatusCheck, StatusReference, VerifyPolicy, verify,
+    verify_status_list,
+};
+use serde_json::Value;
+use support::{Harness, NOW};
+
+const DAY: i64 = 86_400;
+
+fn payload_of(credential: &str) -> serde_json::Map<String, Value> {
+    let jwt = credential.split('~').next().unwrap();
+    credential::jws::Jws::decode(jwt).unwrap().payload().clone()
+}
+
+fn present(holder: &credential::PrivateJwk, credential: &str, now: i64) -> String {
+    let parsed = Credential::parse(credential).unwrap();
+    parsed
+        .present_with_key_binding(
+            &parsed.select_all(),
+            &KeyBindingParams {
+                audience: "https://shop.example".into(),
+                nonce: "n".into(),
+                iat: now,
+            },
+        )
+        .sign_with(holder.signing_key())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_verifies_and_its_copies_share_nothing_linkable() {
+    let harness = Harness::start("batch").await;
+    let (_, offer) = harness.enroll("2000-05-17");
+    assert_eq!(offer.credential_issuer(), harness.base);
+    let token = harness.access_token(&offer).await;
+    let copies = harness.batch(&token, "cachet_identity", 16).await;
+    let trusted = harness.trusted().await;
+
+    let mut keys = HashSet::new();
+    let mut salts = HashSet::new();
+    let mut digests = HashSet::new();
+    let mut status = HashSet::new();
+    let mut signatures = HashSet::new();
+    for (holder, issued) in &copies {
+        let policy = VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n");
+        let verified = verify(&present(holder, issued, NOW), &policy).unwrap();
+        let claims = verified.claims();
+        assert_eq!(claims["given_name"], "Ada");
+        assert_eq!(claims["birthdate"], "2000-05-17");
+        assert_eq!(claims["age_over_18"], true);
+        assert_eq!(claims["age_over_65"], false);
+        assert_eq!(claims["vct"], format!("{}/types/identity", harness.base));
+
+        let payload = payload_of(issued);
+        for name in ["jti", "sub", "given_name", "birthdate", "age_over_18"] {
+            assert!(
+                !payload.contains_key(name),
+                "{name} must not be in the clear"
+            );
+        }
+        let iat = payload["iat"].as_i64().unwrap();
+        assert_eq!(iat % DAY, 0, "iat is rounded down to the day");
+        assert_eq!(iat, NOW - NOW % DAY);
+        assert!(payload["exp"].as_i64().unwrap() > NOW);
+        assert!(
+            keys.insert(payload["cnf"]["jwk"].to_string()),
+            "holder key reused"
+        );
+        let reference = StatusReference::from_claim(&payload["status"]).unwrap();
+        assert!(
+            status.insert((reference.uri, reference.idx)),
+            "status index reused"
+        );
+        for digest in payload["_sd"].as_array().unwrap() {
+            assert!(
+                digests.insert(digest.as_str().unwrap().to_owned()),
+                "digest reused"
+            );
+        }
+        for disclosure in issued.split('~').skip(1).filter(|d| !d.is_empty()) {
+            let decoded = credential::disclosure::Disclosure::decode(disclosure).unwrap();
+            assert!(salts.insert(decoded.salt().to_owned()), "salt reused");
+        }
+        assert!(
+            signatures.insert(
+                issued
+                    .split('~')
+                    .next()
+                    .unwrap()
+                    .rsplit('.')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            )
+        );
+    }
+
+    // The age credential of the same grant: only age flags.
+    let age = harness.batch(&token, "cachet_age", 2).await;
+    let policy = VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n");
+    let verified = verify(&present(&age[0].0, &age[0].1, NOW), &policy).unwrap();
+    let names: Vec<&str> = verified
+        .claims()
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !["iss", "iat", "exp", "vct", "cnf", "status"].contains(name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "age_over_13",
+            "age_over_16",
+            "age_over_18",
+            "age_over_21",
+            "age_over_65"
+        ]
+    );
+
+    // Every copy is valid in the served status list.
+    let reference = StatusReference::from_claim(&payload_of(&copies[0].1)["status"]).unwrap();
+    let list_path = reference
+        .uri
+        .strip_prefix(&harness.base)
+        .unwrap()
+        .to_owned();
+    let response = harness
+        .http
+        .get(harness.url(&list_path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/statuslist+jwt"
+    );
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let token_text = response.text().await.unwrap();
+    let list = verify_status_list(&token_text, &trusted, NOW).unwrap();
+    for (holder, issued) in &copies {
+        let policy = VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n")
+            .status_list(list.clone());
+        let verified = verify(&present(holder, issued, NOW), &policy).unwrap();
+        assert_eq!(verified.status(), StatusCheck::Valid);
+    }
+    harness.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_100_concurrent_redemptions_of_one_code_exactly_one_succeeds() {
+    let harness = std::sync::Arc::new(Harness::start("race").await);
+    let (_, offer) = harness.enroll("1990-01-01");
+    let code = offer.pre_authorized_code().to_owned();
+    let attempts: Vec<_> = (0..100)
+        .map(|_| {
+            let harness = std::sync::Arc::clone(&harness);
+            let code = code.clone();
+            tokio::spawn(async move { harness.token(&code).await })
+        })
+        .collect();
+    let mut successes = 0;
+    for attempt in attempts {
+        let (status, body) = attempt.await.unwrap();
+        match status {
+            200 => successes += 1,
+            400 => assert_eq!(body["error"], "invalid_grant"),
+            other => panic!("unexpected status {other}: {body}"),
+        }
+    }
+    assert_eq!(successes, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
+    let harness = Harness::start("revoke").await;
+    let (person, offer) = harness.enroll("1990-01-01");
+    let token = harness.access_token(&offer).await;
+    let copies = harness.batch(&token, "cachet_age", 3).await;
+    let trusted = harness.trusted().await;
+    let reference = StatusReference::from_claim(&payload_of(&copies[0].1)["status"]).unwrap();
+    let list_path = reference
+        .uri
+        .strip_prefix(&harness.base)
+        .unwrap()
+        .to_owned();
+
+    let first = harness
+        .http
+        .get(harness.url(&list_path))
+        .send()
+        .await
+        .unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(
+        first.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("public, max-age=")
+    );
+    let unchanged = harness
+        .http
+        .get(harness.url(&list_path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), 304);
+
+    // Revoke from another connection, as `cachet-issuer revoke` does beside a server.
+    let other = issuer::Store::open_existing(&harness.db).unwrap();
+    assert_eq!(other.revoke(&person, NOW).unwrap(), 3);
+    drop(other);
+
+    let changed = harness
+        .http
+        .get(harness.url(&list_path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.status(),
+        200,
+        "a revocation changes the list at once"
+    );
+    let list = verify_status_list(&changed.text().await.unwrap(), &trusted, NOW).unwrap();
+    for (holder, issued) in &copies {
+        let policy = VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n")
+            .status_list(list.clone());
+        let error = verify(&present(holder, issued, NOW), &policy).unwrap_err();
+        assert_eq!(error.code(), "revoked");
+    }
+    // A revoked person's remaining grant is refused.
+    let nonce = harness.nonce().await;
+    let holder = credential::PrivateJwk::generate(&mut rand_core::OsRng);
+    let (status, body) = harness
+        .credential(&token, "cachet_identity", &[harness.proof(&holder, &nonce)])
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("credential_request_denied"))
+    );
+
+    let db = harness.stop().await;
+    let restarted = Harness::start_with(db, |_| {}).await;
+    assert_eq!(
+        restarted.trusted().await.jwks,
+        trusted.jwks,
+        "the signing key survives a restart"
+    );
+    let list_after = restarted
+        .http
+        .get(restarted.url(&list_path))
+        .send()
+        .await
+        .unwrap();
+    let list_after = verify_status_list(&list_after.text().await.unwrap(), &trusted, NOW).unwrap();
+    assert_eq!(
+        list_after
+            .status_of(&StatusReference {
+                uri: list_after.uri().to_owned(),
+                idx: reference.idx
+            })
+            .unwrap(),
+        credential::Status::Invalid
+    );
+    let store = issuer::Store::open_existing(&restarted.db).unwrap();
+    assert!(store.person(&person).unwrap().unwrap().revoked_at.is_some());
+    restarted.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_keeps_old_keys_published_until_their_credentials_expire() {
+    let harness = Harness::start("rotate").await;
+    let (_, offer) = harness.enroll("1950-01-01");
+    let token = harness.access_token(&offer).await;
+    let old = harness.batch(&token, "cachet_age", 1).await;
+    let old_exp = payload_of(&old[0].1)["exp"].as_i64().unwrap();
+    let old_kid = harness.trusted().await.jwks.keys()[0]
+        .kid()
+        .unwrap()
+        .to_owned();
+
+    let store = issuer::Store::open_existing(&harness.db).unwrap();
+    let new_kid = store.rotate_key(NOW, &mut rand_core::OsRng).unwrap();
+    drop(store);
+    let new = harness.batch(&token, "cachet_identity", 1).await;
+    let header = credential::jws::Jws::decode(new[0].1.split('~').next().unwrap()).unwrap();
+    assert_eq!(
+        header.header_str("kid"),
+        Some(new_kid.as_str()),
+        "new copies use the new key"
+    );
+
+    let kids = |jwks: &credential::Jwks| -> Vec<String> {
+        jwks.keys()
+            .iter()
+            .map(|k| k.kid().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kids(&harness.trusted().await.jwks),
+        [new_kid.clone(), old_kid.clone()]
+    );
+    harness.advance(old_exp - NOW + 1);
+    let published = kids(&harness.trusted().await.jwks);
+    assert!(
+        !published.contains(&old_kid),
+        "expired old key is withdrawn: {published:?}"
+    );
+    harness.stop().await;
+}

@@ -1,0 +1,244 @@
+//! A real issuer on a random loopback port over a real SQLite file, a clock the test
+//! controls, and a minimal wallet (holder keys, key proofs) to talk to it.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use credential::age::CivilDate;
+use credential::crypto::sign_es256;
+use credential::jws;
+use credential::openid4vci::{CredentialOffer, KeyProof, KeyProofParams};
+use credential::{Jwks, PrivateJwk, TrustedIssuer};
+use issuer::person::PersonClaims;
+use issuer::{Config, Issuer, Store};
+use rand_core::OsRng;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// 2026-11-22T12:00:00Z.
+pub const NOW: i64 = 1_795_348_800;
+pub const WALLET: &str = "http://localhost:7001";
+
+pub struct Harness {
+    pub base: String,
+    pub issuer: Arc<Issuer>,
+    pub clock: Arc<AtomicI64>,
+    pub db: PathBuf,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cachet-issuer-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Harness {
+    pub async fn start(name: &str) -> Self {
+        Self::start_with(scratch_dir(name).join("issuer.db"), |_| {}).await
+    }
+
+    pub async fn start_with(db: PathBuf, configure: impl FnOnce(&mut Config)) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = Config::new(&base);
+        config.wallet_origin = Some(WALLET.into());
+        config.log_requests = false;
+        config.admin = true;
+        configure(&mut config);
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let reader = Arc::clone(&clock);
+        let store = Store::open_or_create(&db).unwrap();
+        let issuer = Arc::new(
+            Issuer::new(
+                config,
+                store,
+                Arc::new(move || reader.load(Ordering::SeqCst)),
+            )
+            .unwrap(),
+        );
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = Arc::clone(&issuer);
+        let task = tokio::spawn(async move {
+            issuer::http::serve(listener, serving, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self {
+            base,
+            issuer,
+            clock,
+            db,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server and waits until it has released the database.
+    pub async fn stop(mut self) -> PathBuf {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+        self.db.clone()
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.clock.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.load(Ordering::SeqCst)
+    }
+
+    pub fn enroll(&self, birthdate: &str) -> (String, CredentialOffer) {
+        let claims = json!({
+            "given_name": "Ada", "family_name": "Lovelace", "birthdate": birthdate,
+            "nationality": "GB", "region": "Greater London"
+        });
+        let claims = PersonClaims::parse(
+            claims.to_string().as_bytes(),
+            CivilDate::from_unix(self.now()),
+        )
+        .unwrap();
+        let enrolled = self.issuer.enroll(&claims).unwrap();
+        (enrolled.person_id, enrolled.offer)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post_form(&self, path: &str, body: String) -> (u16, Value) {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn token(&self, code: &str) -> (u16, Value) {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", credential::openid4vci::PRE_AUTHORIZED_GRANT)
+            .append_pair("pre-authorized_code", code)
+            .finish();
+        self.post_form("/token", body).await
+    }
+
+    pub async fn access_token(&self, offer: &CredentialOffer) -> String {
+        let (status, body) = self.token(offer.pre_authorized_code()).await;
+        assert_eq!(status, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn nonce(&self) -> String {
+        let response = self.http.post(self.url("/nonce")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        body["c_nonce"].as_str().unwrap().to_owned()
+    }
+
+    pub fn proof(&self, holder: &PrivateJwk, nonce: &str) -> String {
+        let input = KeyProof::signing_input(
+            &holder.public(),
+            &KeyProofParams {
+                audience: &self.base,
+                nonce,
+                issued_at: self.now(),
+            },
+        );
+        jws::attach_signature(&input, &sign_es256(holder.signing_key(), input.as_bytes()))
+    }
+
+    pub async fn credential_raw(&self, token: &str, body: Vec<u8>) -> (u16, Value) {
+        let response = self
+            .http
+            .post(self.url("/credential"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn credential(
+        &self,
+        token: &str,
+        configuration: &str,
+        proofs: &[String],
+    ) -> (u16, Value) {
+        let body = json!({"credential_configuration_id": configuration, "proofs": {"jwt": proofs}});
+        self.credential_raw(token, body.to_string().into_bytes())
+            .await
+    }
+
+    /// A whole batch: keys, nonce, proofs, credentials (asserting success).
+    pub async fn batch(
+        &self,
+        token: &str,
+        configuration: &str,
+        copies: usize,
+    ) -> Vec<(PrivateJwk, String)> {
+        let holders: Vec<PrivateJwk> = (0..copies)
+            .map(|_| PrivateJwk::generate(&mut OsRng))
+            .collect();
+        let nonce = self.nonce().await;
+        let proofs: Vec<String> = holders
+            .iter()
+            .map(|holder| self.proof(holder, &nonce))
+            .collect();
+        let (status, body) = self.credential(token, configuration, &proofs).await;
+        assert_eq!(status, 200, "{body}");
+        let credentials = body["credentials"].as_array().unwrap();
+        assert_eq!(credentials.len(), copies);
+        holders
+            .into_iter()
+            .zip(
+                credentials
+                    .iter()
+                    .map(|c| c["credential"].as_str().unwrap().to_owned()),
+            )
+            .collect()
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.http.get(self.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+    }
+
+    /// The issuer as a verifier trusts it: its identifier and published keys.
+    pub async fn trusted(&self) -> TrustedIssuer {
+        let metadata = self.get_json("/.well-known/jwt-vc-issuer").await;
+        assert_eq!(metadata["issuer"], self.base);
+        TrustedIssuer {
+            iss: self.base.clone(),
+            jwks: Jwks::from_json(&metadata["jwks"]).unwrap(),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Running `cachet-issuer serve` as a child process for the demo and the end-to-end tests:
+//! built once, started on a known port with the wallet's origin, stopped when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::cmd::{self, Result, fail};
+
+/// A running issuer; killed when dropped.
+pub struct IssuerProcess {
+    child: Child,
+    /// Its public URL (`http://localhost:PORT`).
+    pub url: String,
+}
+
+impl Drop for IssuerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The target directory cargo builds into.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into)
+}
+
+/// Builds `cachet-issuer` and returns its path.
+pub fn binary(root: &Path) -> Result<PathBuf> {
+    cmd::run(
+        root,
+        "cargo",
+        &["build", "-p", "issuer", "--bin", "cachet-issuer"],
+        &[],
+    )?;
+    Ok(target_dir(root).join("debug/cachet-issuer"))
+}
+
+/// Starts the issuer on `port` with its database at `db`, the demo enrollment page on,
+/// and CORS for `wallet_origin`; returns once it is listening.
+pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<IssuerProcess> {
+    if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|err| fail(format!("cannot create {}: {err}", dir.display())))?;
+    }
+    let url = format!("http://localhost:{port}");
+    let listen = format!("127.0.0.1:{port}");
+    let db = db.to_string_lossy();
+    let mut child = Command::new(bin)
+        .args([
+            "serve",
+            "--db",
+            &db,
+            "--listen",
+            &listen,
+            "--public-url",
+            &url,
+        ])
+        .args(["--wallet-origin", wallet_origin, "--admin", "--quiet"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| fail(format!("cannot start {}: {err}", bin.display())))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| fail("the issuer's output is not readable"))?;
+    let mut line = String::new();
+    let read = BufReader::new(stdout).read_line(&mut line);
+    let process = IssuerProcess { child, url };
+    match read {
+        Ok(n) if n > 0 && line.contains("serving") => Ok(process),
+        _ => Err(fail(format!(
+            "cachet-issuer did not start on {listen} (is the port in use?)"
+        ))),
+    }
+}
