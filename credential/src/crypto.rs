@@ -13,6 +13,7 @@ use p256::ecdsa::{Signature, SigningKey};
 
 use crate::jwk::PublicJwk;
 
+pub mod deferred;
 #[cfg(feature = "ring")]
 mod ring_backend;
 #[cfg(feature = "ring")]

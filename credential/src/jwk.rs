@@ -105,6 +105,14 @@ impl PublicJwk {
         Self { key, sec1, kid }
     }
 
+    /// A key from its uncompressed SEC1 encoding, if that is a point on P-256.
+    #[must_use]
+    pub fn from_sec1(sec1: &[u8; 65]) -> Option<Self> {
+        VerifyingKey::from_sec1_bytes(sec1)
+            .ok()
+            .map(|key| Self::from_key(key, None))
+    }
+
     /// The uncompressed SEC1 encoding `04 || x || y`.
     #[must_use]
     pub fn sec1(&self) -> &[u8; 65] {
