@@ -11,6 +11,7 @@ mod qr;
 mod request;
 mod result;
 mod verifier;
+mod webcrypto;
 
 pub use options::{RequestOptions, TrustedIssuerOptions, VerifierOptions, VerifyOptions};
 pub use request::PresentationRequest;

@@ -31,6 +31,12 @@ pub struct VerifierOptions {
     /// How long a created request can be answered, seconds (default 600).
     #[serde(default)]
     pub request_lifetime_seconds: Option<u64>,
+    /// Which code checks ECDSA signatures: `"webcrypto"` (the browser's
+    /// `crypto.subtle`, fast), `"wasm"` (pure Rust, works without a secure context), or
+    /// `"auto"` (default: WebCrypto where the page has it, otherwise wasm).
+    #[serde(default)]
+    #[tsify(type = "\"auto\" | \"webcrypto\" | \"wasm\"")]
+    pub signature_backend: Option<String>,
 }
 
 /// `verifier.createRequest(options)`.

@@ -5,9 +5,13 @@ use credential::openid4vp::{
     AuthorizationRequest, AuthorizationResponse, ClaimPath, DcqlQuery, PendingRequest,
     PendingRequests, ResponseMode,
 };
+use std::rc::Rc;
+
+use credential::crypto::RustCryptoP256;
+use credential::crypto::deferred::DeferredVerification;
 use credential::{
-    Jwks, StatusCheck, TrustedIssuer, VerifiedStatusList, VerifyPolicy, base64url, verify,
-    verify_status_list,
+    Jwks, StatusCheck, TrustedIssuer, Verified, VerifiedStatusList, VerifyError, VerifyPolicy,
+    base64url, verify_status_list,
 };
 use rand_core::{OsRng, RngCore};
 use wasm_bindgen::prelude::*;
@@ -16,6 +20,7 @@ use crate::js::{from_js, now, to_js};
 use crate::options::{RequestOptions, VerifierOptions, VerifyOptions};
 use crate::request::PresentationRequest;
 use crate::result::VerificationResult;
+use crate::webcrypto::WebCrypto;
 
 /// Default lifetime of a created request, seconds.
 const DEFAULT_REQUEST_LIFETIME: u64 = 600;
@@ -28,6 +33,73 @@ pub struct Verifier {
     config: Result<Config, String>,
     pending: PendingRequests,
     status_list: Option<VerifiedStatusList>,
+    backend: Backend,
+}
+
+/// Where ECDSA signatures are checked.
+#[derive(Clone)]
+enum Backend {
+    /// The page's `crypto.subtle`.
+    WebCrypto(Rc<WebCrypto>),
+    /// Pure Rust (`p256`) in wasm.
+    Wasm,
+}
+
+fn backend(choice: Option<&str>) -> Result<Backend, String> {
+    match choice {
+        None | Some("auto") => Ok(WebCrypto::detect().map_or(Backend::Wasm, |w| Backend::WebCrypto(Rc::new(w)))),
+        Some("webcrypto") => WebCrypto::detect()
+            .map(|w| Backend::WebCrypto(Rc::new(w)))
+            .ok_or_else(|| "signatureBackend \"webcrypto\": this page has no crypto.subtle (not a secure context)".to_owned()),
+        Some("wasm") => Ok(Backend::Wasm),
+        Some(other) => Err(format!("unknown signatureBackend {other:?}")),
+    }
+}
+
+fn result_of(outcome: Result<Verified, VerifyError>) -> VerificationResult {
+    match outcome {
+        Ok(verified) => VerificationResult {
+            valid: true,
+            issuer: Some(verified.issuer().to_owned()),
+            expires_at: verified.expires_at(),
+            status: Some(
+                match verified.status() {
+                    StatusCheck::Valid => "valid",
+                    StatusCheck::Unchecked => "unchecked",
+                    _ => "none",
+                }
+                .to_owned(),
+            ),
+            claims: Some(serde_json::Value::Object(verified.into_claims())),
+            error: None,
+        },
+        Err(err) => VerificationResult::failure(err.code(), err.to_string()),
+    }
+}
+
+/// Finishes a verification on the backend: at once in wasm, or once WebCrypto has
+/// checked the signatures. The Promise owns everything it needs, so no borrow of the
+/// verifier outlives the call and overlapping calls cannot collide.
+fn settle(backend: &Backend, deferred: DeferredVerification) -> js_sys::Promise {
+    match backend {
+        Backend::Wasm => {
+            js_sys::Promise::resolve(&result_of(deferred.finish_with(&RustCryptoP256)).to_js())
+        }
+        Backend::WebCrypto(webcrypto) => {
+            let webcrypto = Rc::clone(webcrypto);
+            wasm_bindgen_futures::future_to_promise(async move {
+                let outcome = match webcrypto.verify_all(deferred.checks()).await {
+                    Some(valid) => deferred.finish(&valid),
+                    None => deferred.finish_with(&RustCryptoP256),
+                };
+                Ok(result_of(outcome).to_js())
+            })
+        }
+    }
+}
+
+fn settled(result: JsValue) -> js_sys::Promise {
+    js_sys::Promise::resolve(&result)
 }
 
 struct Config {
@@ -38,8 +110,9 @@ struct Config {
     request_lifetime: u64,
 }
 
-fn parse_config(options: JsValue) -> Result<Config, String> {
+fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
     let options: VerifierOptions = from_js(options)?;
+    let backend = backend(options.signature_backend.as_deref())?;
     let issuers = options
         .trusted_issuers
         .into_iter()
@@ -55,7 +128,7 @@ fn parse_config(options: JsValue) -> Result<Config, String> {
     if issuers.is_empty() {
         return Err("trustedIssuers must name at least one issuer".into());
     }
-    Ok(Config {
+    let config = Config {
         issuers,
         audience: options.audience,
         clock_skew: options.clock_skew_seconds,
@@ -63,7 +136,8 @@ fn parse_config(options: JsValue) -> Result<Config, String> {
         request_lifetime: options
             .request_lifetime_seconds
             .unwrap_or(DEFAULT_REQUEST_LIFETIME),
-    })
+    };
+    Ok((config, backend))
 }
 
 /// 128 random bits from `crypto.getRandomValues`, base64url.
@@ -88,10 +162,15 @@ impl Verifier {
     /// "invalid_config" } }`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "VerifierOptions")] options: JsValue) -> Self {
+        let (config, backend) = match parse_config(options) {
+            Ok((config, backend)) => (Ok(config), backend),
+            Err(message) => (Err(message), Backend::Wasm),
+        };
         Self {
-            config: parse_config(options),
+            config,
             pending: PendingRequests::default(),
             status_list: None,
+            backend,
         }
     }
 
@@ -114,35 +193,24 @@ impl Verifier {
         policy
     }
 
+    /// Starts verifying `presentation` for `audience` and `nonce` at `now`, and returns
+    /// the Promise of its result.
     fn check(
         &self,
-        presentation: &str,
+        presentation: String,
         audience: &str,
         nonce: &str,
         now: i64,
-    ) -> VerificationResult {
+    ) -> js_sys::Promise {
         let config = match self.config() {
             Ok(config) => config,
-            Err(message) => return invalid_config(message),
+            Err(message) => return settled(invalid_config(message).to_js()),
         };
-        match verify(presentation, &self.policy(config, now, audience, nonce)) {
-            Ok(verified) => VerificationResult {
-                valid: true,
-                issuer: Some(verified.issuer().to_owned()),
-                expires_at: verified.expires_at(),
-                status: Some(
-                    match verified.status() {
-                        StatusCheck::Valid => "valid",
-                        StatusCheck::Unchecked => "unchecked",
-                        _ => "none",
-                    }
-                    .to_owned(),
-                ),
-                claims: Some(serde_json::Value::Object(verified.into_claims())),
-                error: None,
-            },
-            Err(err) => VerificationResult::failure(err.code(), err.to_string()),
-        }
+        let policy = self.policy(config, now, audience, nonce);
+        settle(
+            &self.backend,
+            DeferredVerification::start(presentation, policy),
+        )
     }
 
     /// Creates a single-use OpenID4VP request (DCQL query for an SD-JWT VC). Returns a
@@ -206,60 +274,59 @@ impl Verifier {
     /// must be of an open request of this verifier (used once, not expired), and its
     /// presentation bound to that request's nonce and client identifier.
     ///
-    /// Returns an already-settled Promise: the work is done before returning, so no
-    /// borrow of the verifier outlives the call and overlapping calls cannot collide.
+    /// The state is consumed before the call returns; the Promise settles once the
+    /// signatures are checked and holds no borrow of the verifier, so overlapping calls
+    /// cannot collide.
     #[wasm_bindgen(js_name = verifyResponse, unchecked_return_type = "Promise<VerificationResult>")]
     pub fn verify_response(&mut self, response: JsValue) -> js_sys::Promise {
-        js_sys::Promise::resolve(&self.verify_response_now(response))
-    }
-
-    fn verify_response_now(&mut self, response: JsValue) -> JsValue {
         let Some(text) = response.as_string() else {
-            return invalid_argument("the response must be a string".into());
+            return settled(invalid_argument("the response must be a string".into()));
         };
         let parsed = match AuthorizationResponse::parse(&text) {
             Ok(parsed) => parsed,
-            Err(err) => return VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            Err(err) => {
+                return settled(VerificationResult::failure(err.code(), err.to_string()).to_js());
+            }
         };
         let now = now();
         let pending = match self.pending.take(&parsed.state, now) {
             Ok(pending) => pending,
-            Err(err) => return VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            Err(err) => {
+                return settled(VerificationResult::failure(err.code(), err.to_string()).to_js());
+            }
         };
         match parsed.presentation(&pending.query_id) {
-            Ok(presentation) => self
-                .check(presentation, &pending.client_id, &pending.nonce, now)
-                .to_js(),
-            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            Ok(presentation) => self.check(
+                presentation.to_owned(),
+                &pending.client_id,
+                &pending.nonce,
+                now,
+            ),
+            Err(err) => settled(VerificationResult::failure(err.code(), err.to_string()).to_js()),
         }
     }
 
-    /// Verifies one presentation for the configured audience and the given nonce
-    /// (an already-settled Promise, as [`Verifier::verify_response`]).
+    /// Verifies one presentation for the configured audience and the given nonce (a
+    /// Promise, as [`Verifier::verify_response`]).
     #[wasm_bindgen(unchecked_return_type = "Promise<VerificationResult>")]
     pub fn verify(
         &self,
         presentation: JsValue,
         #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
     ) -> js_sys::Promise {
-        js_sys::Promise::resolve(&self.verify_now(presentation, options))
-    }
-
-    fn verify_now(&self, presentation: JsValue, options: JsValue) -> JsValue {
         let Some(presentation) = presentation.as_string() else {
-            return invalid_argument("the presentation must be a string".into());
+            return settled(invalid_argument("the presentation must be a string".into()));
         };
         let options: VerifyOptions = match from_js(options) {
             Ok(options) => options,
-            Err(message) => return invalid_argument(message),
+            Err(message) => return settled(invalid_argument(message)),
         };
         let audience = match self.config() {
             Ok(config) => config.audience.clone(),
-            Err(message) => return invalid_config(message).to_js(),
+            Err(message) => return settled(invalid_config(message).to_js()),
         };
         let now = options.now.unwrap_or_else(now);
-        self.check(&presentation, &audience, &options.nonce, now)
-            .to_js()
+        self.check(presentation, &audience, &options.nonce, now)
     }
 
     /// Checks a status list token (fetched by the site from anywhere) against the trusted

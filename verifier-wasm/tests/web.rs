@@ -327,3 +327,85 @@ async fn overlapping_calls_do_not_collide() {
     assert_eq!(results[0]["valid"], false);
     assert_eq!(results[1]["valid"], false);
 }
+
+fn verifier_with_backend(issuer: &PrivateJwk, backend: &str) -> Verifier {
+    Verifier::new(js(&json!({
+        "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [issuer.public().to_json()]}}],
+        "audience": SITE,
+        "signatureBackend": backend,
+    })))
+}
+
+/// Flips one bit of the base64url signature ending at byte `end`.
+fn corrupt_signature_before(text: &str, end: usize) -> String {
+    let start = text[..end].rfind('.').unwrap() + 1;
+    let mut signature = credential::base64url::decode(&text[start..end]).unwrap();
+    signature[7] ^= 0x10;
+    format!(
+        "{}{}{}",
+        &text[..start],
+        credential::base64url::encode(&signature),
+        &text[end..]
+    )
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_and_wasm_backends_agree_on_every_outcome() {
+    let world = world(None);
+    let present = |nonce: &str| {
+        world
+            .credential
+            .present_with_key_binding(
+                &world
+                    .credential
+                    .select(&[JsonPointer::parse("/age_over_18").unwrap()])
+                    .unwrap(),
+                &KeyBindingParams {
+                    audience: SITE.into(),
+                    nonce: nonce.into(),
+                    iat: now(),
+                },
+            )
+            .sign_with(world.holder.signing_key())
+    };
+    let good = present("n-1");
+    let issuer_end = good.find('~').unwrap();
+    let cases = [
+        (good.clone(), "n-1", None),
+        (
+            corrupt_signature_before(&good, issuer_end),
+            "n-1",
+            Some("invalid_signature"),
+        ),
+        (
+            corrupt_signature_before(&good, good.len()),
+            "n-1",
+            Some("invalid_kb_signature"),
+        ),
+        (good.clone(), "n-2", Some("nonce_mismatch")),
+        (present("n-2"), "n-2", None),
+        (
+            "garbage~".to_owned(),
+            "n-1",
+            Some("malformed_serialization"),
+        ),
+    ];
+    let webcrypto = verifier_with_backend(&world.issuer, "webcrypto");
+    let wasm = verifier_with_backend(&world.issuer, "wasm");
+    for (presentation, nonce, expected) in cases {
+        let options = js(&json!({ "nonce": nonce }));
+        let fast = rust(
+            &settled(webcrypto.verify(JsValue::from_str(&presentation), options.clone())).await,
+        );
+        let portable = rust(&settled(wasm.verify(JsValue::from_str(&presentation), options)).await);
+        assert_eq!(fast, portable, "{presentation:.40}");
+        match expected {
+            None => assert_eq!(fast["valid"], true, "{fast}"),
+            Some(code) => assert_eq!(fast["error"]["code"], code, "{fast}"),
+        }
+    }
+    let bogus = verifier_with_backend(&world.issuer, "gpu");
+    let result =
+        rust(&settled(bogus.verify(JsValue::from_str(&good), js(&json!({"nonce": "n-1"})))).await);
+    assert_eq!(result["error"]["code"], "invalid_config");
+}
