@@ -43,47 +43,66 @@ impl WebCrypto {
         })
     }
 
-    async fn key(&self, sec1: &[u8; 65]) -> Result<CryptoKey, JsValue> {
-        if let Some(key) = self.keys.borrow().get(sec1) {
-            return Ok(key.clone());
-        }
+    fn import(&self, sec1: &[u8; 65]) -> Result<js_sys::Promise, JsValue> {
         let algorithm = object(&[("name", "ECDSA"), ("namedCurve", "P-256")])?;
         let usages = Array::of1(&JsValue::from_str("verify"));
-        let promise = self.subtle.import_key_with_object(
+        self.subtle.import_key_with_object(
             "raw",
             &Uint8Array::from(&sec1[..]),
             &algorithm,
             false,
             &usages,
-        )?;
-        let key: CryptoKey = JsFuture::from(promise).await?.unchecked_into();
-        let mut keys = self.keys.borrow_mut();
-        if keys.len() >= MAX_CACHED_KEYS {
-            keys.clear();
-        }
-        keys.insert(*sec1, key.clone());
-        Ok(key)
+        )
     }
 
-    async fn check(&self, check: &SignatureCheck) -> Result<bool, JsValue> {
-        let key = self.key(&check.key).await?;
-        let algorithm = object(&[("name", "ECDSA"), ("hash", "SHA-256")])?;
-        let promise = self.subtle.verify_with_object_and_u8_array_and_u8_array(
-            &algorithm,
-            &key,
-            &check.signature,
-            &check.message,
-        )?;
-        Ok(JsFuture::from(promise).await?.as_bool().unwrap_or(false))
-    }
-
-    /// Whether each signature is valid; `None` if WebCrypto failed (the caller then
-    /// checks in Rust).
-    pub async fn verify_all(&self, checks: &[SignatureCheck]) -> Option<Vec<bool>> {
-        let mut results = Vec::with_capacity(checks.len());
+    /// Imports the keys not yet cached, all at once.
+    async fn import_missing(&self, checks: &[SignatureCheck]) -> Result<(), JsValue> {
+        let mut started: Vec<([u8; 65], js_sys::Promise)> = Vec::new();
         for check in checks {
-            results.push(self.check(check).await.ok()?);
+            let cached = self.keys.borrow().contains_key(&check.key);
+            if !cached && !started.iter().any(|(key, _)| *key == check.key) {
+                started.push((check.key, self.import(&check.key)?));
+            }
         }
-        Some(results)
+        for (sec1, promise) in started {
+            let key: CryptoKey = JsFuture::from(promise).await?.unchecked_into();
+            let mut keys = self.keys.borrow_mut();
+            if keys.len() >= MAX_CACHED_KEYS {
+                keys.clear();
+            }
+            keys.insert(sec1, key);
+        }
+        Ok(())
+    }
+
+    async fn verify_started(&self, checks: &[SignatureCheck]) -> Result<Vec<bool>, JsValue> {
+        self.import_missing(checks).await?;
+        let algorithm = object(&[("name", "ECDSA"), ("hash", "SHA-256")])?;
+        let mut started = Vec::with_capacity(checks.len());
+        for check in checks {
+            let key = self
+                .keys
+                .borrow()
+                .get(&check.key)
+                .cloned()
+                .ok_or_else(|| JsValue::from_str("key not imported"))?;
+            started.push(self.subtle.verify_with_object_and_u8_array_and_u8_array(
+                &algorithm,
+                &key,
+                &check.signature,
+                &check.message,
+            )?);
+        }
+        let mut results = Vec::with_capacity(started.len());
+        for promise in started {
+            results.push(JsFuture::from(promise).await?.as_bool().unwrap_or(false));
+        }
+        Ok(results)
+    }
+
+    /// Whether each signature is valid, all checked concurrently; `None` if WebCrypto
+    /// failed (the caller then checks in Rust).
+    pub async fn verify_all(&self, checks: &[SignatureCheck]) -> Option<Vec<bool>> {
+        self.verify_started(checks).await.ok()
     }
 }

@@ -205,7 +205,7 @@ fn end_to_end(root: &Path) -> Result {
 }
 
 /// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
-/// release).
+/// release), then the in-page verifier benchmark in headless Chromium.
 pub fn bench() -> Result {
     cargo(
         &root(),
@@ -219,5 +219,14 @@ pub fn bench() -> Result {
             "verify",
         ],
     )?;
-    cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])
+    cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])?;
+    setup::run()?;
+    crate::verifier::build()?;
+    let bin = cachet_binary(&root())?;
+    cmd::run(
+        &root().join("tests"),
+        "node",
+        &["bench/verify.mjs"],
+        &[("CACHET_BIN", &bin)],
+    )
 }

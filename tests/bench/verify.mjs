@@ -1,0 +1,59 @@
+// Runs the in-page verifier benchmark (bench/index.html) in headless Chromium and prints
+// median verify times of a presentation with 10 disclosures + KB-JWT, as ratios in one
+// run. Usage (from tests/, with CACHET_BIN set): node bench/verify.mjs
+// `cargo xtask bench` builds the verifier package and the CLI and runs this.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { launch } from "../e2e/browser.mjs";
+import { makePresentation } from "../support/cachet.mjs";
+
+const here = resolve(import.meta.dirname);
+const roots = [
+  ["/pkg/", resolve(here, "../../verifier-wasm/pkg")],
+  ["/node_modules/", resolve(here, "../node_modules")],
+  ["/", here],
+];
+const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+
+const server = createServer(async (request, response) => {
+  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+  const [prefix, dir] = roots.find(([p]) => path.startsWith(p));
+  const file = normalize(join(dir, path.slice(prefix.length) || "index.html"));
+  try {
+    if (!file.startsWith(dir) || !(await stat(file)).isFile()) throw new Error("not found");
+    response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    response.end(await readFile(file));
+  } catch {
+    response.writeHead(404).end();
+  }
+});
+await new Promise((done) => server.listen(0, "127.0.0.1", done));
+const url = `http://localhost:${server.address().port}/`;
+
+const claims = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`claim_${i}`, `value ${i}`]));
+const made = makePresentation({ claims, disclose: Object.keys(claims).map((name) => `/${name}`) });
+
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
+  const r = await page.evaluate((input) => window.runBench(input), {
+    presentation: made.presentation, issuerJwk: made.publicJwk, iss: made.iss, aud: made.aud, nonce: made.nonce,
+  });
+  const wasm = readFileSync(resolve(here, "../../verifier-wasm/pkg/verifier_wasm_bg.wasm"));
+  const us = (v) => `${v.toFixed(1).padStart(8)} us`;
+  console.log(`in-page verify, presentation with ${r.disclosures} disclosures + KB-JWT, median of 31 samples x 25, methods interleaved (${r.userAgent.match(/Chrome\/[\d.]+/)?.[0]})`);
+  console.log(`  floor (2 WebCrypto ECDSA verifies)   ${us(r.floor)}   1.00x`);
+  console.log(`  Cachet, WebCrypto signatures         ${us(r.cachetWebCrypto)}   ${(r.cachetWebCrypto / r.floor).toFixed(2)}x floor`);
+  console.log(`  Cachet, p256 in wasm (fallback)      ${us(r.cachetWasm)}   ${(r.cachetWasm / r.floor).toFixed(2)}x floor`);
+  console.log(`  @sd-jwt/core 0.19 with WebCrypto     ${us(r.sdJwtJs)}   ${(r.sdJwtJs / r.floor).toFixed(2)}x floor`);
+  console.log(`  Cachet (WebCrypto) is ${(r.sdJwtJs / r.cachetWebCrypto).toFixed(2)}x faster than @sd-jwt/core`);
+  console.log(`verifier_wasm_bg.wasm: ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} bytes gzip -9`);
+} finally {
+  await browser.close();
+  server.close();
+}
