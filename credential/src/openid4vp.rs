@@ -7,6 +7,7 @@
 //! checks responses) and the wallet (which parses requests and refuses bad ones), so they
 //! live here rather than in either.
 
+mod dc_api;
 mod dcql;
 mod error;
 mod origin;
@@ -14,6 +15,7 @@ mod pending;
 mod request;
 mod response;
 
+pub use dc_api::{DC_API_PROTOCOL, dc_api_audience, dc_api_request};
 pub use dcql::{ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery};
 pub use error::{RequestError, ResponseError};
 pub use origin::Origin;

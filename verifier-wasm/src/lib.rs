@@ -5,6 +5,7 @@
 //! failure comes back as `{ valid: false, error: { code, message } }` with the core's
 //! stable codes.
 
+mod browser_request;
 mod js;
 mod options;
 mod qr;

@@ -59,6 +59,19 @@ pub struct RequestOptions {
     pub vct_values: Vec<String>,
 }
 
+/// `verifier.requestWithBrowser(options)`: a request through the browser's Digital
+/// Credentials API.
+#[derive(Debug, Clone, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserRequestOptions {
+    /// Claims asked for, as claims path pointers, e.g. `[["age_over_18"]]`.
+    #[tsify(type = "(string | number | null)[][]")]
+    pub claims: Vec<serde_json::Value>,
+    /// Acceptable credential types (`vct`); empty accepts any.
+    #[serde(default)]
+    pub vct_values: Vec<String>,
+}
+
 /// `verifier.verify(presentation, options)`.
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]

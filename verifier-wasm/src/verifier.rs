@@ -16,6 +16,7 @@ use credential::{
 use rand_core::{OsRng, RngCore};
 use wasm_bindgen::prelude::*;
 
+use crate::browser_request::BrowserRequest;
 use crate::js::{from_js, now, to_js};
 use crate::options::{RequestOptions, VerifierOptions, VerifyOptions};
 use crate::request::PresentationRequest;
@@ -102,6 +103,7 @@ fn settled(result: JsValue) -> js_sys::Promise {
     js_sys::Promise::resolve(&result)
 }
 
+#[derive(Clone)]
 struct Config {
     issuers: Vec<TrustedIssuer>,
     audience: String,
@@ -138,6 +140,26 @@ fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
             .unwrap_or(DEFAULT_REQUEST_LIFETIME),
     };
     Ok((config, backend))
+}
+
+fn policy_for(
+    config: &Config,
+    status_list: Option<&VerifiedStatusList>,
+    now: i64,
+    audience: &str,
+    nonce: &str,
+) -> VerifyPolicy {
+    let mut policy = VerifyPolicy::new(config.issuers.clone(), now, audience, nonce);
+    if let Some(skew) = config.clock_skew {
+        policy = policy.clock_skew(skew);
+    }
+    if let Some(max_age) = config.max_age {
+        policy = policy.max_key_binding_age(max_age);
+    }
+    if let Some(list) = status_list {
+        policy = policy.status_list(list.clone());
+    }
+    policy
 }
 
 /// 128 random bits from `crypto.getRandomValues`, base64url.
@@ -180,17 +202,45 @@ impl Verifier {
     }
 
     fn policy(&self, config: &Config, now: i64, audience: &str, nonce: &str) -> VerifyPolicy {
-        let mut policy = VerifyPolicy::new(config.issuers.clone(), now, audience, nonce);
-        if let Some(skew) = config.clock_skew {
-            policy = policy.clock_skew(skew);
-        }
-        if let Some(max_age) = config.max_age {
-            policy = policy.max_key_binding_age(max_age);
-        }
-        if let Some(list) = &self.status_list {
-            policy = policy.status_list(list.clone());
-        }
-        policy
+        policy_for(config, self.status_list.as_ref(), now, audience, nonce)
+    }
+
+    /// Asks for a presentation through the browser's Digital Credentials API
+    /// (`navigator.credentials.get({ digital })`, protocol `openid4vp-v1-unsigned`), so
+    /// that wallets the browser knows can answer too, and verifies it: bound to this call's
+    /// fresh nonce and to `origin:<this page's origin>`. Resolves to the same result shape
+    /// as `verify`; `dc_api_unavailable` where the browser lacks the API, `access_denied`
+    /// when the person declines.
+    #[wasm_bindgen(js_name = requestWithBrowser, unchecked_return_type = "Promise<VerificationResult>")]
+    pub fn request_with_browser(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BrowserRequestOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        let config = match self.config() {
+            Ok(config) => config.clone(),
+            Err(message) => return settled(invalid_config(message).to_js()),
+        };
+        let request = match BrowserRequest::new(options, random_token(), QUERY_ID) {
+            Ok(request) => request,
+            Err(result) => return settled(result.to_js()),
+        };
+        let status_list = self.status_list.clone();
+        let backend = self.backend.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let presentation = match request.ask(QUERY_ID).await {
+                Ok(presentation) => presentation,
+                Err(result) => return Ok(result.to_js()),
+            };
+            let policy = policy_for(
+                &config,
+                status_list.as_ref(),
+                now(),
+                &request.audience,
+                &request.nonce,
+            );
+            let promise = settle(&backend, DeferredVerification::start(presentation, policy));
+            wasm_bindgen_futures::JsFuture::from(promise).await
+        })
     }
 
     /// Starts verifying `presentation` for `audience` and `nonce` at `now`, and returns

@@ -19,7 +19,7 @@ use rand_core::OsRng;
 use serde::Serialize;
 use serde_json::{Value, json};
 use verifier_wasm::Verifier;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -408,4 +408,120 @@ async fn webcrypto_and_wasm_backends_agree_on_every_outcome() {
     let result =
         rust(&settled(bogus.verify(JsValue::from_str(&good), js(&json!({"nonce": "n-1"})))).await);
     assert_eq!(result["error"]["code"], "invalid_config");
+}
+
+/// Replaces `navigator.credentials.get` with a stand-in wallet the test answers through
+/// `globalThis.__dc` ({ arg, resolve, reject }).
+fn install_browser_wallet() {
+    js_sys::eval(
+        r#"globalThis.DigitalCredential = globalThis.DigitalCredential || class DigitalCredential {};
+        Object.defineProperty(navigator, "credentials", { configurable: true, value: {
+          get: (arg) => new Promise((resolve, reject) => { globalThis.__dc = { arg, resolve, reject }; }),
+        }});"#,
+    )
+    .unwrap();
+}
+
+/// Waits (a few event-loop turns) until the verifier has asked the browser, then takes
+/// the pending call out of `globalThis.__dc`.
+async fn asked() -> JsValue {
+    for _ in 0..100 {
+        let pending = get(&js_sys::global(), "__dc");
+        if !pending.is_undefined() {
+            Reflect::set(&js_sys::global(), &"__dc".into(), &JsValue::UNDEFINED).unwrap();
+            return pending;
+        }
+        JsFuture::from(Promise::resolve(&JsValue::NULL))
+            .await
+            .unwrap();
+    }
+    panic!("the verifier never called navigator.credentials.get");
+}
+
+#[wasm_bindgen_test]
+async fn a_site_can_ask_through_the_digital_credentials_api() {
+    install_browser_wallet();
+    let world = world(None);
+    let verifier = verifier_for(&world.issuer);
+    let origin = get(&get(&js_sys::global(), "location"), "origin")
+        .as_string()
+        .unwrap();
+    let options = js(&json!({"claims": [["age_over_18"]]}));
+
+    let answer = |call: &JsValue, audience: &str| {
+        let request = rust(&get(&get(call, "arg"), "digital"))["requests"][0].clone();
+        assert_eq!(request["protocol"], "openid4vp-v1-unsigned");
+        assert_eq!(request["data"]["response_mode"], "dc_api");
+        assert!(request["data"].get("client_id").is_none());
+        let nonce = request["data"]["nonce"].as_str().unwrap().to_owned();
+        let presentation = world
+            .credential
+            .present_with_key_binding(
+                &world
+                    .credential
+                    .select(&[JsonPointer::parse("/age_over_18").unwrap()])
+                    .unwrap(),
+                &KeyBindingParams {
+                    audience: audience.into(),
+                    nonce,
+                    iat: now(),
+                },
+            )
+            .sign_with(world.holder.signing_key());
+        js(
+            &json!({"protocol": "openid4vp-v1-unsigned", "data": {"vp_token": {"cachet": [presentation]}}}),
+        )
+    };
+    let call = |function: &JsValue| -> Function { function.clone().unchecked_into() };
+
+    // The person approves in a wallet that binds to origin:<origin>.
+    let pending = verifier.request_with_browser(options.clone());
+    let browser = asked().await;
+    let response = answer(&browser, &format!("origin:{origin}"));
+    call(&get(&browser, "resolve"))
+        .call1(&JsValue::NULL, &response)
+        .unwrap();
+    let result = rust(&settled(pending).await);
+    assert_eq!(result["valid"], true, "{result}");
+    assert_eq!(result["claims"]["age_over_18"], true);
+    assert!(result["claims"].get("given_name").is_none());
+
+    // A presentation made for another audience (e.g. a redirect client_id) is refused.
+    let pending = verifier.request_with_browser(options.clone());
+    let browser = asked().await;
+    let response = answer(&browser, SITE);
+    call(&get(&browser, "resolve"))
+        .call1(&JsValue::NULL, &response)
+        .unwrap();
+    let result = rust(&settled(pending).await);
+    assert_eq!(result["error"]["code"], "aud_mismatch", "{result}");
+
+    // Declined: the browser rejects, or the wallet answers access_denied.
+    let pending = verifier.request_with_browser(options.clone());
+    let declined = js_sys::eval(r#"new DOMException("closed", "NotAllowedError")"#).unwrap();
+    call(&get(&asked().await, "reject"))
+        .call1(&JsValue::NULL, &declined)
+        .unwrap();
+    assert_eq!(
+        rust(&settled(pending).await)["error"]["code"],
+        "access_denied"
+    );
+    let pending = verifier.request_with_browser(options.clone());
+    let wallet_error =
+        js(&json!({"protocol": "openid4vp-v1-unsigned", "data": {"error": "access_denied"}}));
+    call(&get(&asked().await, "resolve"))
+        .call1(&JsValue::NULL, &wallet_error)
+        .unwrap();
+    assert_eq!(
+        rust(&settled(pending).await)["error"]["code"],
+        "access_denied"
+    );
+
+    // Hostile options and a browser without the API.
+    let bad = rust(&settled(verifier.request_with_browser(js(&json!({"claims": "x"})))).await);
+    assert_eq!(bad["error"]["code"], "invalid_argument");
+    js_sys::eval("globalThis.__savedDC = globalThis.DigitalCredential; globalThis.DigitalCredential = undefined;").unwrap();
+    let missing = rust(&settled(verifier.request_with_browser(options)).await);
+    js_sys::eval("globalThis.DigitalCredential = globalThis.__savedDC;").unwrap();
+    assert_eq!(missing["error"]["code"], "dc_api_unavailable");
 }

@@ -77,26 +77,49 @@ impl AuthorizationResponse {
         }
         let state = state.ok_or(ResponseError::Malformed("state"))?;
         let vp_token = vp_token.ok_or(ResponseError::Malformed("vp_token"))?;
-        let Some(Value::Object(entries)) = crate::strict_json::parse(vp_token.as_bytes()) else {
-            return Err(ResponseError::Malformed("vp_token"));
-        };
-        let mut parsed = BTreeMap::new();
-        for (id, presentations) in entries {
-            let presentations = match presentations {
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::String(text) => Ok(text),
-                        _ => Err(ResponseError::Malformed("vp_token")),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-                _ => return Err(ResponseError::Malformed("vp_token")),
-            };
-            parsed.insert(id, presentations);
-        }
+        let vp_token = crate::strict_json::parse(vp_token.as_bytes())
+            .ok_or(ResponseError::Malformed("vp_token"))?;
         Ok(Self {
             state,
-            vp_token: parsed,
+            vp_token: parse_vp_token(vp_token)?,
+        })
+    }
+
+    /// Parses the `data` of a Digital Credentials API response (OpenID4VP 1.0 Appendix
+    /// A.3): an object (or its JSON text) with `vp_token`, or with `error`. It has no
+    /// `state`: the page's own Promise ties it to its request.
+    ///
+    /// # Errors
+    /// As [`AuthorizationResponse::parse`].
+    pub fn from_dc_api(data: &Value) -> Result<Self, ResponseError> {
+        let parsed;
+        let data = match data {
+            Value::String(text) if text.len() > MAX_RESPONSE_BYTES => {
+                return Err(ResponseError::TooLarge);
+            }
+            Value::String(text) => {
+                parsed = crate::strict_json::parse(text.as_bytes())
+                    .ok_or(ResponseError::Malformed("data"))?;
+                &parsed
+            }
+            other => other,
+        };
+        let object = data.as_object().ok_or(ResponseError::Malformed("data"))?;
+        if let Some(error) = object.get("error") {
+            let error = error
+                .as_str()
+                .filter(|e| e.len() <= 64 && e.chars().all(|c| c.is_ascii_graphic()))
+                .unwrap_or("invalid_error")
+                .to_owned();
+            return Err(ResponseError::WalletError { error });
+        }
+        let vp_token = object
+            .get("vp_token")
+            .cloned()
+            .ok_or(ResponseError::Malformed("vp_token"))?;
+        Ok(Self {
+            state: String::new(),
+            vp_token: parse_vp_token(vp_token)?,
         })
     }
 
@@ -110,4 +133,26 @@ impl AuthorizationResponse {
             _ => Err(ResponseError::MissingPresentation),
         }
     }
+}
+
+/// `vp_token`: an object mapping each credential query id to an array of presentations.
+fn parse_vp_token(vp_token: Value) -> Result<BTreeMap<String, Vec<String>>, ResponseError> {
+    let Value::Object(entries) = vp_token else {
+        return Err(ResponseError::Malformed("vp_token"));
+    };
+    let mut parsed = BTreeMap::new();
+    for (id, presentations) in entries {
+        let presentations = match presentations {
+            Value::Array(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(text) => Ok(text),
+                    _ => Err(ResponseError::Malformed("vp_token")),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => return Err(ResponseError::Malformed("vp_token")),
+        };
+        parsed.insert(id, presentations);
+    }
+    Ok(parsed)
 }

@@ -249,3 +249,42 @@ fn pending_requests_are_single_use_and_expire() {
         "oldest evicted"
     );
 }
+
+#[test]
+fn digital_credentials_api_requests_and_responses() {
+    let data = dc_api_request("n-1", &query());
+    assert_eq!(data["response_mode"], "dc_api");
+    assert_eq!(data["nonce"], "n-1");
+    assert!(
+        data.get("client_id").is_none(),
+        "unsigned DC API requests carry no client_id"
+    );
+    assert_eq!(data["dcql_query"]["credentials"][0]["format"], "dc+sd-jwt");
+    let origin = Origin::of("https://shop.example/age").unwrap();
+    assert_eq!(dc_api_audience(&origin), "origin:https://shop.example");
+
+    let object = serde_json::json!({"vp_token": {"q": ["pres~"]}});
+    let response = AuthorizationResponse::from_dc_api(&object).unwrap();
+    assert_eq!(response.presentation("q").unwrap(), "pres~");
+    let text = serde_json::Value::String(object.to_string());
+    assert_eq!(AuthorizationResponse::from_dc_api(&text).unwrap(), response);
+    let declined = serde_json::json!({"error": "access_denied"});
+    assert_eq!(
+        AuthorizationResponse::from_dc_api(&declined)
+            .unwrap_err()
+            .code(),
+        "access_denied"
+    );
+    for bad in [
+        serde_json::json!(null),
+        serde_json::json!({"vp_token": "x"}),
+        serde_json::json!({"vp_token": {"q": [1]}}),
+        serde_json::Value::String("{\"vp_token\":{},\"vp_token\":{}}".into()),
+    ] {
+        assert_eq!(
+            AuthorizationResponse::from_dc_api(&bad).unwrap_err().code(),
+            "malformed_response",
+            "{bad}"
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! `verifier.requestWithBrowser()`: OpenID4VP over the W3C Digital Credentials API, so a
+//! site can also accept wallets the browser knows (native ones included). The browser
+//! tells the wallet the page's origin; the presentation must be bound to
+//! `origin:<origin>` and to this call's fresh nonce, which the call's own Promise holds
+//! (single use by construction).
+
+use credential::openid4vp::{
+    AuthorizationResponse, ClaimPath, DC_API_PROTOCOL, DcqlQuery, Origin, dc_api_audience,
+    dc_api_request,
+};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::js::{from_js, to_js};
+use crate::options::BrowserRequestOptions;
+use crate::result::VerificationResult;
+
+/// What the page must ask the browser: `navigator.credentials` and the nonce/audience
+/// the answer must carry.
+pub struct BrowserRequest {
+    /// `navigator.credentials`.
+    credentials: JsValue,
+    /// `navigator.credentials.get`.
+    get: Function,
+    /// The `{ digital: { requests: [...] } }` argument.
+    pub argument: JsValue,
+    /// The fresh nonce.
+    pub nonce: String,
+    /// `origin:<the page's origin>`.
+    pub audience: String,
+}
+
+fn failure(code: &str, message: impl Into<String>) -> VerificationResult {
+    VerificationResult::failure(code, message)
+}
+
+fn property(object: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .filter(|value| !value.is_undefined() && !value.is_null())
+}
+
+impl BrowserRequest {
+    /// Prepares the request, or says why this page cannot make one.
+    pub fn new(
+        options: JsValue,
+        nonce: String,
+        query_id: &str,
+    ) -> Result<Self, VerificationResult> {
+        let options: BrowserRequestOptions =
+            from_js(options).map_err(|message| failure("invalid_argument", message))?;
+        let claims = options
+            .claims
+            .into_iter()
+            .map(serde_json::from_value::<ClaimPath>)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| failure("invalid_argument", format!("claims: {err}")))?;
+        let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, claims);
+        query
+            .validate()
+            .map_err(|err| failure(err.code(), err.to_string()))?;
+        let global = js_sys::global();
+        let origin = property(&global, "location")
+            .and_then(|location| property(&location, "origin"))
+            .and_then(|origin| origin.as_string())
+            .and_then(|origin| Origin::of(&origin))
+            .ok_or_else(|| failure("dc_api_unavailable", "the page has no web origin"))?;
+        let credentials = property(&global, "navigator")
+            .and_then(|navigator| property(&navigator, "credentials"))
+            .ok_or_else(|| {
+                failure(
+                    "dc_api_unavailable",
+                    "this browser has no navigator.credentials",
+                )
+            })?;
+        let get = property(&credentials, "get")
+            .and_then(|get| get.dyn_into::<Function>().ok())
+            .ok_or_else(|| {
+                failure(
+                    "dc_api_unavailable",
+                    "this browser has no navigator.credentials.get",
+                )
+            })?;
+        if property(&global, "DigitalCredential").is_none() {
+            return Err(failure(
+                "dc_api_unavailable",
+                "this browser does not support the Digital Credentials API",
+            ));
+        }
+        let request = Object::new();
+        let data = to_js(&dc_api_request(&nonce, &query));
+        let set = |object: &Object, name: &str, value: &JsValue| {
+            Reflect::set(object, &JsValue::from_str(name), value).map(|_| ())
+        };
+        let digital = Object::new();
+        let argument = Object::new();
+        set(&request, "protocol", &JsValue::from_str(DC_API_PROTOCOL))
+            .and_then(|()| set(&request, "data", &data))
+            .and_then(|()| set(&digital, "requests", &Array::of1(&request)))
+            .and_then(|()| set(&argument, "digital", &digital))
+            .map_err(|_| failure("dc_api_unavailable", "could not build the request"))?;
+        Ok(Self {
+            credentials,
+            get,
+            argument: argument.into(),
+            nonce,
+            audience: dc_api_audience(&origin),
+        })
+    }
+
+    /// Asks the browser; returns the presentation for `query_id`, or why there is none.
+    pub async fn ask(&self, query_id: &str) -> Result<String, VerificationResult> {
+        let promise = self
+            .get
+            .call1(&self.credentials, &self.argument)
+            .ok()
+            .and_then(|value| value.dyn_into::<Promise>().ok())
+            .ok_or_else(|| failure("dc_api_error", "navigator.credentials.get did not start"))?;
+        let credential = JsFuture::from(promise).await.map_err(|error| {
+            let name = property(&error, "name")
+                .and_then(|n| n.as_string())
+                .unwrap_or_default();
+            if name == "NotAllowedError" || name == "AbortError" {
+                failure("access_denied", "the person declined or closed the request")
+            } else {
+                failure(
+                    "dc_api_error",
+                    format!("the browser refused the request ({name})"),
+                )
+            }
+        })?;
+        if credential.is_null() || credential.is_undefined() {
+            return Err(failure("access_denied", "no credential was chosen"));
+        }
+        let protocol = property(&credential, "protocol").and_then(|p| p.as_string());
+        if protocol.as_deref().is_some_and(|p| p != DC_API_PROTOCOL) {
+            return Err(failure(
+                "malformed_response",
+                "the answer is for another protocol",
+            ));
+        }
+        let data = property(&credential, "data")
+            .map(|data| {
+                data.as_string().map_or_else(
+                    || from_js::<serde_json::Value>(data),
+                    |text| Ok(serde_json::Value::String(text)),
+                )
+            })
+            .transpose()
+            .map_err(|message| failure("malformed_response", message))?
+            .ok_or_else(|| failure("malformed_response", "the answer has no data"))?;
+        let response = AuthorizationResponse::from_dc_api(&data)
+            .map_err(|err| failure(err.code(), err.to_string()))?;
+        response
+            .presentation(query_id)
+            .map(str::to_owned)
+            .map_err(|err| failure(err.code(), err.to_string()))
+    }
+}
