@@ -41,27 +41,9 @@ async fn metadata_describes_the_flow() {
     );
     let jwks = harness.get_json("/.well-known/jwt-vc-issuer").await;
     assert!(jwks["jwks"]["keys"][0].get("d").is_none());
-    let missing = harness
-        .http
-        .get(harness.url("/types/passport"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
-    let missing = harness
-        .http
-        .get(harness.url("/status/999"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
-    let missing = harness
-        .http
-        .get(harness.url("/status/x"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
+    for missing in ["/types/passport", "/status/999", "/status/x"] {
+        assert_eq!(harness.get_status(missing).await, 404, "{missing}");
+    }
     harness.stop().await;
 }
 

@@ -25,6 +25,26 @@ fn payload_of(credential: &str) -> serde_json::Map<String, Value> {
     credential::jws::Jws::decode(jwt).unwrap().payload().clone()
 }
 
+/// A copy's status reference and the path of its list on the harness's issuer.
+fn status_of(harness: &Harness, credential: &str) -> (StatusReference, String) {
+    let reference = StatusReference::from_claim(&payload_of(credential)["status"]).unwrap();
+    let path = reference
+        .uri
+        .strip_prefix(&harness.base)
+        .unwrap()
+        .to_owned();
+    (reference, path)
+}
+
+/// The policy of a shop that checks status in `list`.
+fn policy_with(
+    trusted: &credential::TrustedIssuer,
+    list: &credential::VerifiedStatusList,
+) -> VerifyPolicy {
+    VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n")
+        .status_list(list.clone())
+}
+
 fn present(holder: &credential::PrivateJwk, credential: &str, now: i64) -> String {
     let parsed = Credential::parse(credential).unwrap();
     parsed
@@ -130,12 +150,7 @@ async fn a_batch_verifies_and_its_copies_share_nothing_linkable() {
     );
 
     // Every copy is valid in the served status list.
-    let reference = StatusReference::from_claim(&payload_of(&copies[0].1)["status"]).unwrap();
-    let list_path = reference
-        .uri
-        .strip_prefix(&harness.base)
-        .unwrap()
-        .to_owned();
+    let (_, list_path) = status_of(&harness, &copies[0].1);
     let response = harness
         .http
         .get(harness.url(&list_path))
@@ -151,8 +166,7 @@ async fn a_batch_verifies_and_its_copies_share_nothing_linkable() {
     let token_text = response.text().await.unwrap();
     let list = verify_status_list(&token_text, &trusted, NOW).unwrap();
     for (holder, issued) in &copies {
-        let policy = VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n")
-            .status_list(list.clone());
+        let policy = policy_with(&trusted, &list);
         let verified = verify(&present(holder, issued, NOW), &policy).unwrap();
         assert_eq!(verified.status(), StatusCheck::Valid);
     }
@@ -190,12 +204,7 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
     let token = harness.access_token(&offer).await;
     let copies = harness.batch(&token, "cachet_age", 3).await;
     let trusted = harness.trusted().await;
-    let reference = StatusReference::from_claim(&payload_of(&copies[0].1)["status"]).unwrap();
-    let list_path = reference
-        .uri
-        .strip_prefix(&harness.base)
-        .unwrap()
-        .to_owned();
+    let (reference, list_path) = status_of(&harness, &copies[0].1);
 
     let first = harness
         .http
@@ -238,8 +247,7 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
     );
     let list = verify_status_list(&changed.text().await.unwrap(), &trusted, NOW).unwrap();
     for (holder, issued) in &copies {
-        let policy = VerifyPolicy::new(vec![trusted.clone()], NOW, "https://shop.example", "n")
-            .status_list(list.clone());
+        let policy = policy_with(&trusted, &list);
         let error = verify(&present(holder, issued, NOW), &policy).unwrap_err();
         assert_eq!(error.code(), "revoked");
     }

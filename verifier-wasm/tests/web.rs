@@ -328,6 +328,25 @@ async fn overlapping_calls_do_not_collide() {
     assert_eq!(results[1]["valid"], false);
 }
 
+/// `world`'s credential presenting only `age_over_18`, bound to `audience` and `nonce`.
+fn age_over_18_presentation(world: &World, audience: &str, nonce: &str) -> String {
+    let selection = world
+        .credential
+        .select(&[JsonPointer::parse("/age_over_18").unwrap()])
+        .unwrap();
+    world
+        .credential
+        .present_with_key_binding(
+            &selection,
+            &KeyBindingParams {
+                audience: audience.into(),
+                nonce: nonce.into(),
+                iat: now(),
+            },
+        )
+        .sign_with(world.holder.signing_key())
+}
+
 fn verifier_with_backend(issuer: &PrivateJwk, backend: &str) -> Verifier {
     Verifier::new(js(&json!({
         "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [issuer.public().to_json()]}}],
@@ -352,22 +371,7 @@ fn corrupt_signature_before(text: &str, end: usize) -> String {
 #[wasm_bindgen_test]
 async fn webcrypto_and_wasm_backends_agree_on_every_outcome() {
     let world = world(None);
-    let present = |nonce: &str| {
-        world
-            .credential
-            .present_with_key_binding(
-                &world
-                    .credential
-                    .select(&[JsonPointer::parse("/age_over_18").unwrap()])
-                    .unwrap(),
-                &KeyBindingParams {
-                    audience: SITE.into(),
-                    nonce: nonce.into(),
-                    iat: now(),
-                },
-            )
-            .sign_with(world.holder.signing_key())
-    };
+    let present = |nonce: &str| age_over_18_presentation(&world, SITE, nonce);
     let good = present("n-1");
     let issuer_end = good.find('~').unwrap();
     let cases = [
@@ -453,21 +457,8 @@ async fn a_site_can_ask_through_the_digital_credentials_api() {
         assert_eq!(request["protocol"], "openid4vp-v1-unsigned");
         assert_eq!(request["data"]["response_mode"], "dc_api");
         assert!(request["data"].get("client_id").is_none());
-        let nonce = request["data"]["nonce"].as_str().unwrap().to_owned();
-        let presentation = world
-            .credential
-            .present_with_key_binding(
-                &world
-                    .credential
-                    .select(&[JsonPointer::parse("/age_over_18").unwrap()])
-                    .unwrap(),
-                &KeyBindingParams {
-                    audience: audience.into(),
-                    nonce,
-                    iat: now(),
-                },
-            )
-            .sign_with(world.holder.signing_key());
+        let nonce = request["data"]["nonce"].as_str().unwrap();
+        let presentation = age_over_18_presentation(&world, audience, nonce);
         js(
             &json!({"protocol": "openid4vp-v1-unsigned", "data": {"vp_token": {"cachet": [presentation]}}}),
         )

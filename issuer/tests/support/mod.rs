@@ -32,6 +32,13 @@ pub struct Harness {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// A response's status and its JSON body (`null` if it has none).
+pub async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null);
+    (status, body)
+}
+
 pub fn scratch_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cachet-issuer-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -129,11 +136,7 @@ impl Harness {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null),
-        )
+        status_and_json(response).await
     }
 
     pub async fn token(&self, code: &str) -> (u16, Value) {
@@ -179,11 +182,7 @@ impl Harness {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null),
-        )
+        status_and_json(response).await
     }
 
     pub async fn credential(
@@ -224,6 +223,12 @@ impl Harness {
                     .map(|c| c["credential"].as_str().unwrap().to_owned()),
             )
             .collect()
+    }
+
+    /// The status of `GET path`.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        let response = self.http.get(self.url(path)).send().await.unwrap();
+        response.status().as_u16()
     }
 
     pub async fn get_json(&self, path: &str) -> Value {
