@@ -37,6 +37,14 @@ pub fn binary(root: &Path) -> Result<PathBuf> {
     Ok(target_dir(root).join("debug/cachet-issuer"))
 }
 
+/// A free loopback port: bound, read and released (the issuer binds it right after).
+pub fn free_port() -> Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|err| fail(format!("cannot find a free port: {err}")))
+}
+
 /// Starts the issuer on `port` with its database at `db`, the demo enrollment page on,
 /// and CORS for `wallet_origin`; returns once it is listening.
 pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<IssuerProcess> {

@@ -183,6 +183,21 @@ fn end_to_end(root: &Path) -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     let running = runtime.block_on(serve::start(serve::test_sites()))?;
+    let wallet = running
+        .iter()
+        .find(|site| site.name == "wallet")
+        .map(|site| site.url.trim_end_matches('/').to_owned())
+        .ok_or_else(|| fail("the wallet site did not start"))?;
+    let issuer_bin = crate::issuer::binary(root)?;
+    let scratch = crate::issuer::target_dir(root).join("e2e");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let issuer = crate::issuer::start(
+        &issuer_bin,
+        &scratch.join("issuer.db"),
+        crate::issuer::free_port()?,
+        &wallet,
+    )?;
+    println!("  CACHET_ISSUER_URL={}/", issuer.url);
     let mut env: Vec<(String, String)> = running
         .iter()
         .map(|site| {
@@ -192,6 +207,7 @@ fn end_to_end(root: &Path) -> Result {
         })
         .collect();
     env.push(("CACHET_BIN".into(), cachet_binary(root)?));
+    env.push(("CACHET_ISSUER_URL".into(), format!("{}/", issuer.url)));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // The servers run on the runtime's worker threads while node drives the browser.
     let result = cmd::run(
