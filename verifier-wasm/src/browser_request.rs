@@ -31,8 +31,11 @@ pub struct BrowserRequest {
     pub audience: String,
 }
 
-fn failure(code: &str, message: impl Into<String>) -> VerificationResult {
-    VerificationResult::failure(code, message)
+/// A refusal, boxed: `VerificationResult` is large and this is the rare path.
+type Refusal = Box<VerificationResult>;
+
+fn failure(code: &str, message: impl Into<String>) -> Refusal {
+    Box::new(VerificationResult::failure(code, message))
 }
 
 fn property(object: &JsValue, name: &str) -> Option<JsValue> {
@@ -43,11 +46,7 @@ fn property(object: &JsValue, name: &str) -> Option<JsValue> {
 
 impl BrowserRequest {
     /// Prepares the request, or says why this page cannot make one.
-    pub fn new(
-        options: JsValue,
-        nonce: String,
-        query_id: &str,
-    ) -> Result<Self, VerificationResult> {
+    pub fn new(options: JsValue, nonce: String, query_id: &str) -> Result<Self, Refusal> {
         let options: BrowserRequestOptions =
             from_js(options).map_err(|message| failure("invalid_argument", message))?;
         let claims = options
@@ -110,7 +109,7 @@ impl BrowserRequest {
     }
 
     /// Asks the browser; returns the presentation for `query_id`, or why there is none.
-    pub async fn ask(&self, query_id: &str) -> Result<String, VerificationResult> {
+    pub async fn ask(&self, query_id: &str) -> Result<String, Refusal> {
         let promise = self
             .get
             .call1(&self.credentials, &self.argument)
