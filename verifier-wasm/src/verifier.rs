@@ -11,7 +11,7 @@ use credential::crypto::RustCryptoP256;
 use credential::crypto::deferred::DeferredVerification;
 use credential::{
     Jwks, StatusCheck, TrustedIssuer, Verified, VerifiedStatusList, VerifyError, VerifyPolicy,
-    base64url, verify_status_list,
+    base64url, verify, verify_status_list,
 };
 use rand_core::{OsRng, RngCore};
 use wasm_bindgen::prelude::*;
@@ -78,16 +78,15 @@ fn result_of(outcome: Result<Verified, VerifyError>) -> VerificationResult {
     }
 }
 
-/// Finishes a verification on the backend: at once in wasm, or once WebCrypto has
-/// checked the signatures. The Promise owns everything it needs, so no borrow of the
-/// verifier outlives the call and overlapping calls cannot collide.
-fn settle(backend: &Backend, deferred: DeferredVerification) -> js_sys::Promise {
+/// Verifies on the backend: at once in wasm (one synchronous pass), or in two phases
+/// around WebCrypto's signature checks. The Promise owns everything it needs, so no
+/// borrow of the verifier outlives the call and overlapping calls cannot collide.
+fn settle(backend: &Backend, presentation: String, policy: VerifyPolicy) -> js_sys::Promise {
     match backend {
-        Backend::Wasm => {
-            js_sys::Promise::resolve(&result_of(deferred.finish_with(&RustCryptoP256)).to_js())
-        }
+        Backend::Wasm => settled(result_of(verify(&presentation, &policy)).to_js()),
         Backend::WebCrypto(webcrypto) => {
             let webcrypto = Rc::clone(webcrypto);
+            let deferred = DeferredVerification::start(presentation, policy);
             wasm_bindgen_futures::future_to_promise(async move {
                 let outcome = match webcrypto.verify_all(deferred.checks()).await {
                     Some(valid) => deferred.finish(&valid),
@@ -201,10 +200,6 @@ impl Verifier {
         self.config.as_ref().map_err(String::as_str)
     }
 
-    fn policy(&self, config: &Config, now: i64, audience: &str, nonce: &str) -> VerifyPolicy {
-        policy_for(config, self.status_list.as_ref(), now, audience, nonce)
-    }
-
     /// Asks for a presentation through the browser's Digital Credentials API
     /// (`navigator.credentials.get({ digital })`, protocol `openid4vp-v1-unsigned`), so
     /// that wallets the browser knows can answer too, and verifies it: bound to this call's
@@ -238,7 +233,7 @@ impl Verifier {
                 &request.audience,
                 &request.nonce,
             );
-            let promise = settle(&backend, DeferredVerification::start(presentation, policy));
+            let promise = settle(&backend, presentation, policy);
             wasm_bindgen_futures::JsFuture::from(promise).await
         })
     }
@@ -256,11 +251,8 @@ impl Verifier {
             Ok(config) => config,
             Err(message) => return settled(invalid_config(message).to_js()),
         };
-        let policy = self.policy(config, now, audience, nonce);
-        settle(
-            &self.backend,
-            DeferredVerification::start(presentation, policy),
-        )
+        let policy = policy_for(config, self.status_list.as_ref(), now, audience, nonce);
+        settle(&self.backend, presentation, policy)
     }
 
     /// Creates a single-use OpenID4VP request (DCQL query for an SD-JWT VC). Returns a
