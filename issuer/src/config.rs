@@ -3,6 +3,9 @@
 
 use crate::rate_limit::RateLimit;
 
+/// How long a credential offer can be redeemed by default, in seconds (10 minutes).
+pub const DEFAULT_OFFER_LIFETIME: i64 = 600;
+
 /// The issuer's settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -48,7 +51,7 @@ impl Config {
             wallet_origin: None,
             batch_size: 50,
             validity_days: 365,
-            offer_lifetime: 600,
+            offer_lifetime: DEFAULT_OFFER_LIFETIME,
             token_lifetime: 600,
             nonce_lifetime: 300,
             proof_max_age: 300,

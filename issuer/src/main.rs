@@ -144,7 +144,8 @@ fn enroll(db: &Path, claims_file: &Path) -> Result<(), String> {
     let store = Store::open_existing(db).map_err(|error| error.to_string())?;
     let bytes = std::fs::read(claims_file)
         .map_err(|error| format!("cannot read {}: {error}", claims_file.display()))?;
-    let today = CivilDate::from_unix(now());
+    let now = now();
+    let today = CivilDate::from_unix(now);
     let claims = PersonClaims::parse(&bytes, today).map_err(|error| error.to_string())?;
     let public_url = service::recorded_public_url(&store)
         .map_err(|error| error.to_string())?
@@ -153,8 +154,8 @@ fn enroll(db: &Path, claims_file: &Path) -> Result<(), String> {
         &store,
         &public_url,
         &claims,
-        now(),
-        Config::new(&public_url).offer_lifetime,
+        now,
+        issuer::config::DEFAULT_OFFER_LIFETIME,
     )
     .map_err(|refusal| refusal.description)?;
     println!(
@@ -178,11 +179,12 @@ fn revoke(db: &Path, person: &str) -> Result<(), String> {
 
 fn rotate_key(db: &Path) -> Result<(), String> {
     let store = Store::open_existing(db).map_err(|error| error.to_string())?;
+    let now = now();
     store
-        .ensure_key(now(), &mut OsRng)
+        .ensure_key(now, &mut OsRng)
         .map_err(|error| error.to_string())?;
     let kid = store
-        .rotate_key(now(), &mut OsRng)
+        .rotate_key(now, &mut OsRng)
         .map_err(|error| error.to_string())?;
     println!("{}", json!({"active_kid": kid}));
     Ok(())
