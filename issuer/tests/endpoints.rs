@@ -94,12 +94,7 @@ async fn cors_admits_the_wallet_on_issuance_and_everyone_on_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_enrollment_page_creates_a_redeemable_offer() {
     let harness = Harness::start("admin").await;
-    let page = harness
-        .http
-        .get(harness.url("/admin"))
-        .send()
-        .await
-        .unwrap();
+    let page = harness.get("/admin").await;
     assert!(
         page.headers()["content-security-policy"]
             .to_str()

@@ -151,12 +151,7 @@ async fn a_batch_verifies_and_its_copies_share_nothing_linkable() {
 
     // Every copy is valid in the served status list.
     let (_, list_path) = status_of(&harness, &copies[0].1);
-    let response = harness
-        .http
-        .get(harness.url(&list_path))
-        .send()
-        .await
-        .unwrap();
+    let response = harness.get(&list_path).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -206,12 +201,7 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
     let trusted = harness.trusted().await;
     let (reference, list_path) = status_of(&harness, &copies[0].1);
 
-    let first = harness
-        .http
-        .get(harness.url(&list_path))
-        .send()
-        .await
-        .unwrap();
+    let first = harness.get(&list_path).await;
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();
     assert!(
         first.headers()["cache-control"]
@@ -269,12 +259,7 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
         trusted.jwks,
         "the signing key survives a restart"
     );
-    let list_after = restarted
-        .http
-        .get(restarted.url(&list_path))
-        .send()
-        .await
-        .unwrap();
+    let list_after = restarted.get(&list_path).await;
     let list_after = verify_status_list(&list_after.text().await.unwrap(), &trusted, NOW).unwrap();
     assert_eq!(
         list_after

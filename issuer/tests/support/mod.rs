@@ -225,14 +225,18 @@ impl Harness {
             .collect()
     }
 
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
     /// The status of `GET path`.
     pub async fn get_status(&self, path: &str) -> u16 {
-        let response = self.http.get(self.url(path)).send().await.unwrap();
-        response.status().as_u16()
+        self.get(path).await.status().as_u16()
     }
 
     pub async fn get_json(&self, path: &str) -> Value {
-        let response = self.http.get(self.url(path)).send().await.unwrap();
+        let response = self.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
     }
