@@ -31,6 +31,11 @@ pub fn root() -> PathBuf {
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
+/// The target directory cargo builds into (`CARGO_TARGET_DIR`, or `target/`).
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into)
+}
+
 /// Runs `program args...` in `dir` with inherited output, printing the command first.
 pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result {
     println!("  $ {program} {}", args.join(" "));

@@ -17,7 +17,7 @@ pub fn run() -> Result {
     println!("== demo: building the issuer");
     let root = crate::cmd::root();
     let issuer_bin = crate::issuer::binary(&root)?;
-    let db = crate::issuer::target_dir(&root).join("demo/issuer.db");
+    let db = crate::cmd::target_dir(&root).join("demo/issuer.db");
     let issuer = crate::issuer::start(&issuer_bin, &db, ISSUER_PORT, WALLET_ORIGIN)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;

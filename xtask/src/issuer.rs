@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::cmd::{self, Result, fail};
+use crate::cmd::{self, Result, fail, target_dir};
 
 /// A running issuer; killed when dropped.
 pub struct IssuerProcess {
@@ -19,11 +19,6 @@ impl Drop for IssuerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The target directory cargo builds into.
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into)
 }
 
 /// Builds `cachet-issuer` and returns its path.

@@ -119,31 +119,27 @@ fn wasm_tests(root: &Path) -> Result {
 /// Builds the debug `cachet` binary (a no-op when current) and returns its path.
 fn cachet_binary(root: &Path) -> Result<String> {
     cargo(root, &["build", "-p", "cli"])?;
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into);
-    Ok(target.join("debug/cachet").to_string_lossy().into_owned())
+    Ok(cmd::target_dir(root)
+        .join("debug/cachet")
+        .to_string_lossy()
+        .into_owned())
+}
+
+/// Runs `node ARGS` in `tests/` with `CACHET_BIN` set to a freshly built `cachet`.
+fn node_with_cachet(root: &Path, args: &[&str]) -> Result {
+    let bin = cachet_binary(root)?;
+    cmd::run(&root.join("tests"), "node", args, &[("CACHET_BIN", &bin)])
 }
 
 /// The `cachet` CLI and `@sd-jwt/core` (npm) check each other's output.
 fn interop(root: &Path) -> Result {
-    let bin = cachet_binary(root)?;
-    cmd::run(
-        &root.join("tests"),
-        "node",
-        &["--test", "--test-concurrency=1", "interop/"],
-        &[("CACHET_BIN", &bin)],
-    )
+    node_with_cachet(root, &["--test", "--test-concurrency=1", "interop/"])
 }
 
 /// Builds `verifier-wasm/pkg` and uses it from Node as an integrator would.
 fn verifier_package(root: &Path) -> Result {
     crate::verifier::build()?;
-    let bin = cachet_binary(root)?;
-    cmd::run(
-        &root.join("tests"),
-        "node",
-        &["--test", "--test-concurrency=1", "verifier/"],
-        &[("CACHET_BIN", &bin)],
-    )
+    node_with_cachet(root, &["--test", "--test-concurrency=1", "verifier/"])
 }
 
 /// Runs each fuzz target for a bounded time, from the committed seeds.
@@ -189,7 +185,7 @@ fn end_to_end(root: &Path) -> Result {
         .map(|site| site.url.trim_end_matches('/').to_owned())
         .ok_or_else(|| fail("the wallet site did not start"))?;
     let issuer_bin = crate::issuer::binary(root)?;
-    let scratch = crate::issuer::target_dir(root).join("e2e");
+    let scratch = cmd::target_dir(root).join("e2e");
     let _ = std::fs::remove_dir_all(&scratch);
     let issuer = crate::issuer::start(
         &issuer_bin,
@@ -238,11 +234,5 @@ pub fn bench() -> Result {
     cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])?;
     setup::run()?;
     crate::verifier::build()?;
-    let bin = cachet_binary(&root())?;
-    cmd::run(
-        &root().join("tests"),
-        "node",
-        &["bench/verify.mjs"],
-        &[("CACHET_BIN", &bin)],
-    )
+    node_with_cachet(&root(), &["bench/verify.mjs"])
 }
