@@ -266,21 +266,23 @@ impl Issuer {
         let exp = issuance.exp;
         let key = self.signing_key(&issuance.kid)?;
         let (min_decoys, max_decoys) = request.configuration.decoys();
+        let decoy_span = u64::try_from(max_decoys - min_decoys + 1).unwrap_or(1);
+        // What every copy shares; only the decoy count (and the holder key and status
+        // entry, below) differ from copy to copy.
+        let mut params = IssueParams {
+            issuer: self.config.public_url.clone(),
+            vct: Some(request.configuration.vct(&self.config.public_url)),
+            claims: request.configuration.claims(claims, birthdate, today),
+            disclosable: Disclosable::Everything,
+            decoys: min_decoys,
+            iat: Some(iat),
+            nbf: None,
+            exp: Some(exp),
+        };
         let mut rng = OsRng;
         let mut credentials = Vec::with_capacity(keys.len());
         for (holder, (list_id, idx)) in keys.into_iter().zip(issuance.status) {
-            let span = u64::try_from(max_decoys - min_decoys + 1).unwrap_or(1);
-            let decoys = min_decoys + usize::try_from(rng.next_u64() % span).unwrap_or(0);
-            let params = IssueParams {
-                issuer: self.config.public_url.clone(),
-                vct: Some(request.configuration.vct(&self.config.public_url)),
-                claims: request.configuration.claims(claims, birthdate, today),
-                disclosable: Disclosable::Everything,
-                decoys,
-                iat: Some(iat),
-                nbf: None,
-                exp: Some(exp),
-            };
+            params.decoys = min_decoys + usize::try_from(rng.next_u64() % decoy_span).unwrap_or(0);
             let copy = Copy {
                 holder: Some(holder),
                 status: Some(StatusReference {
