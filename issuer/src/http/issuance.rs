@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::json;
 
 use super::respond::{refusal_response, respond};
@@ -48,6 +48,25 @@ fn has_content_type(headers: &HeaderMap, expected: &str) -> bool {
         .is_some_and(|value| value.trim().eq_ignore_ascii_case(expected))
 }
 
+/// The request body, if it was read within the endpoint's limit and has the
+/// `content_type` the endpoint takes; otherwise `error` with a 413 or 400.
+fn request_body(
+    body: Result<Bytes, BytesRejection>,
+    headers: &HeaderMap,
+    content_type: &str,
+    error: &'static str,
+) -> Result<Bytes, Refusal> {
+    let body = body_or_refusal(body, error)?;
+    if has_content_type(headers, content_type) {
+        Ok(body)
+    } else {
+        Err(Refusal::bad_request(
+            error,
+            format!("the request body must be {content_type}"),
+        ))
+    }
+}
+
 /// `POST /token`: a form-encoded pre-authorized code grant.
 pub async fn token(
     State(issuer): State<Arc<Issuer>>,
@@ -66,16 +85,15 @@ pub async fn token(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     }
-    let body = match body_or_refusal(body, "invalid_request") {
+    let body = match request_body(
+        body,
+        &headers,
+        "application/x-www-form-urlencoded",
+        "invalid_request",
+    ) {
         Ok(body) => body,
         Err(refusal) => return refusal_response(&refusal),
     };
-    if !has_content_type(&headers, "application/x-www-form-urlencoded") {
-        return refusal_response(&Refusal::bad_request(
-            "invalid_request",
-            "the token request must be application/x-www-form-urlencoded",
-        ));
-    }
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     respond(blocking(move || issuer.token(&form)).await.map(|token| {
         json!({
@@ -107,15 +125,14 @@ pub async fn credential(
     let Some(token) = token else {
         return refusal_response(&Refusal::invalid_token("a Bearer access token is required"));
     };
-    let body = match body_or_refusal(body, "invalid_credential_request") {
+    let body = match request_body(
+        body,
+        &headers,
+        "application/json",
+        "invalid_credential_request",
+    ) {
         Ok(body) => body,
         Err(refusal) => return refusal_response(&refusal),
     };
-    if !has_content_type(&headers, "application/json") {
-        return refusal_response(&Refusal::bad_request(
-            "invalid_credential_request",
-            "the credential request must be application/json",
-        ));
-    }
-    respond(blocking(move || issuer.credential(&token, &body)).await).into_response()
+    respond(blocking(move || issuer.credential(&token, &body)).await)
 }
