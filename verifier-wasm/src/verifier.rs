@@ -89,8 +89,8 @@ fn settle(backend: &Backend, presentation: String, policy: VerifyPolicy) -> js_s
             let deferred = DeferredVerification::start(presentation, policy);
             wasm_bindgen_futures::future_to_promise(async move {
                 let outcome = match webcrypto.verify_all(deferred.checks()).await {
-                    Some(valid) => deferred.finish(&valid),
-                    None => deferred.finish_with(&RustCryptoP256),
+                    Ok(valid) => deferred.finish(&valid),
+                    Err(_) => deferred.finish_with(&RustCryptoP256),
                 };
                 Ok(result_of(outcome).to_js())
             })

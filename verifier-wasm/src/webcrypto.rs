@@ -75,7 +75,9 @@ impl WebCrypto {
         Ok(())
     }
 
-    async fn verify_started(&self, checks: &[SignatureCheck]) -> Result<Vec<bool>, JsValue> {
+    /// Whether each signature is valid, all checked concurrently; an error if WebCrypto
+    /// failed (the caller then checks in Rust).
+    pub async fn verify_all(&self, checks: &[SignatureCheck]) -> Result<Vec<bool>, JsValue> {
         self.import_missing(checks).await?;
         let algorithm = object(&[("name", "ECDSA"), ("hash", "SHA-256")])?;
         let mut started = Vec::with_capacity(checks.len());
@@ -98,11 +100,5 @@ impl WebCrypto {
             results.push(JsFuture::from(promise).await?.as_bool().unwrap_or(false));
         }
         Ok(results)
-    }
-
-    /// Whether each signature is valid, all checked concurrently; `None` if WebCrypto
-    /// failed (the caller then checks in Rust).
-    pub async fn verify_all(&self, checks: &[SignatureCheck]) -> Option<Vec<bool>> {
-        self.verify_started(checks).await.ok()
     }
 }
