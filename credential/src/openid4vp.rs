@@ -7,14 +7,17 @@
 //! checks responses) and the wallet (which parses requests and refuses bad ones), so they
 //! live here rather than in either.
 
+pub mod compact;
 mod dc_api;
 mod dcql;
 mod error;
+pub mod matching;
 mod origin;
 mod pending;
 mod request;
 mod response;
 
+pub use compact::{COMPACT_PREFIX, CompactError};
 pub use dc_api::{DC_API_PROTOCOL, dc_api_audience, dc_api_request};
 pub use dcql::{ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery};
 pub use error::{RequestError, ResponseError};

@@ -40,7 +40,8 @@ impl AuthorizationResponse {
             .finish()
     }
 
-    /// Parses a URL fragment (`#vp_token=...&state=...`) or form body.
+    /// Parses a URL fragment (`#vp_token=...&state=...`), a form body, or the compact
+    /// form a wallet shows as a QR code ([`super::compact`]).
     ///
     /// # Errors
     /// [`ResponseError::WalletError`] when the wallet answered with `error` (e.g. the
@@ -53,6 +54,9 @@ impl AuthorizationResponse {
             .strip_prefix('#')
             .or_else(|| text.strip_prefix('?'))
             .unwrap_or(text);
+        if text.starts_with(super::compact::COMPACT_PREFIX) {
+            return Self::from_compact(text);
+        }
         let mut state = None;
         let mut vp_token = None;
         let mut error = None;

@@ -288,3 +288,170 @@ fn digital_credentials_api_requests_and_responses() {
         );
     }
 }
+
+/// An age credential shaped like the issuer's (five flags, two decoys, status entry,
+/// holder key) with a presentation of `age_over_18` bound to `request()`.
+fn age_presentation(rng: &mut rand_core::OsRng) -> (crate::present::Credential, String) {
+    use crate::{Copy, Disclosable, IssueParams, KeyBindingParams, PrivateJwk, StatusReference};
+    let issuer_key = PrivateJwk::generate(rng);
+    let holder = PrivateJwk::generate(rng);
+    let params = IssueParams {
+        issuer: "https://issuer.cachet.example".into(),
+        vct: Some("https://issuer.cachet.example/types/age".into()),
+        claims: json!({"age_over_13": true, "age_over_16": true, "age_over_18": true,
+                       "age_over_21": true, "age_over_65": false}),
+        disclosable: Disclosable::Everything,
+        decoys: 2,
+        iat: Some(1_795_392_000),
+        nbf: None,
+        exp: Some(1_826_928_000),
+    };
+    let copy = Copy {
+        holder: Some(holder.public()),
+        status: Some(StatusReference {
+            idx: 48_213,
+            uri: "https://issuer.cachet.example/status/3".into(),
+        }),
+    };
+    let issued = crate::issue(&params, &copy, &issuer_key, rng).unwrap();
+    let credential = crate::present::Credential::parse(&issued).unwrap();
+    let request = request();
+    let query = DcqlQuery::sd_jwt_vc(
+        "age",
+        &["https://issuer.cachet.example/types/age".into()],
+        vec![ClaimPath::names(["age_over_18"])],
+    );
+    let answer = matching::answer(&query.credentials[0], &credential).unwrap();
+    let selection = credential.select(&answer.claims).unwrap();
+    let presentation = credential
+        .present_with_key_binding(
+            &selection,
+            &KeyBindingParams {
+                audience: request.client_id.clone(),
+                nonce: request.nonce.clone(),
+                iat: 1_795_400_000,
+            },
+        )
+        .sign_with(holder.signing_key());
+    (credential, presentation)
+}
+
+#[test]
+fn compact_responses_round_trip_byte_for_byte_and_fit_a_version_20_qr() {
+    let mut rng = rand_core::OsRng;
+    let (_, presentation) = age_presentation(&mut rng);
+    let response = AuthorizationResponse::new("st-1", "age", &presentation);
+    let compact = response.to_compact().unwrap();
+    assert!(compact.starts_with(COMPACT_PREFIX));
+    assert_eq!(
+        AuthorizationResponse::from_compact(&compact).unwrap(),
+        response
+    );
+    assert_eq!(AuthorizationResponse::parse(&compact).unwrap(), response);
+    // Every character is QR alphanumeric, and at level L version 20 holds 1,249 of them.
+    let alphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    assert!(compact.chars().all(|c| alphanumeric.contains(c)));
+    eprintln!(
+        "age check response: plain {} bytes, compact {} characters",
+        response.to_form().len(),
+        compact.len()
+    );
+    assert!(
+        compact.len() <= 1_249,
+        "compact age response is {} characters (plain form {} bytes)",
+        compact.len(),
+        response.to_form().len()
+    );
+}
+
+#[test]
+fn compact_form_refuses_what_it_cannot_carry_and_garbage() {
+    let mut rng = rand_core::OsRng;
+    let (credential, presentation) = age_presentation(&mut rng);
+    let without_kb = credential.present(&credential.select_all());
+    let two = AuthorizationResponse {
+        state: "s".into(),
+        vp_token: [(
+            "a".to_owned(),
+            vec![presentation.clone(), presentation.clone()],
+        )]
+        .into(),
+    };
+    assert_eq!(two.to_compact(), Err(CompactError::NotOnePresentation));
+    let bearer = AuthorizationResponse::new("s", "age", &without_kb);
+    assert_eq!(
+        bearer.to_compact(),
+        Err(CompactError::NotCompactPresentation)
+    );
+    let compact = AuthorizationResponse::new("s", "age", &presentation)
+        .to_compact()
+        .unwrap();
+    for bad in [
+        "CACHET1:",
+        "CACHET1:%%%",
+        "CACHET1:ABC",
+        &compact[..compact.len() - 3],
+        &format!("{compact}00"),
+    ] {
+        assert_eq!(
+            AuthorizationResponse::from_compact(bad).unwrap_err().code(),
+            "malformed_response",
+            "{bad}"
+        );
+    }
+    // A deflate bomb is stopped at the size limit instead of being inflated.
+    let bomb = miniz_oxide::deflate::compress_to_vec(&vec![1u8; 10 * MAX_REQUEST_BYTES], 10);
+    let bomb = format!("{COMPACT_PREFIX}{}", base45::encode(bomb));
+    assert_eq!(
+        AuthorizationResponse::from_compact(&bomb),
+        Err(ResponseError::TooLarge)
+    );
+}
+
+#[test]
+fn wallet_matches_queries_to_credentials_and_names_what_is_missing() {
+    let mut rng = rand_core::OsRng;
+    let (credential, _) = age_presentation(&mut rng);
+    let vct = "https://issuer.cachet.example/types/age".to_owned();
+    let ask = |claims: &[&str]| {
+        DcqlQuery::sd_jwt_vc(
+            "q",
+            std::slice::from_ref(&vct),
+            claims.iter().map(|c| ClaimPath::names([*c])).collect(),
+        )
+        .credentials
+        .remove(0)
+    };
+    let answer = matching::answer(&ask(&["age_over_18", "age_over_21"]), &credential).unwrap();
+    assert_eq!(
+        answer
+            .claims
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["/age_over_18", "/age_over_21"]
+    );
+    assert_eq!(
+        matching::answer(&ask(&["age_over_18", "region", "given_name"]), &credential),
+        Err(matching::Unanswerable::MissingClaims(vec![
+            "/region".into(),
+            "/given_name".into()
+        ]))
+    );
+    let other_type = DcqlQuery::sd_jwt_vc(
+        "q",
+        &["urn:other".into()],
+        vec![ClaimPath::names(["age_over_18"])],
+    );
+    assert_eq!(
+        matching::answer(&other_type.credentials[0], &credential),
+        Err(matching::Unanswerable::WrongType)
+    );
+    // A `values` constraint the credential does not meet counts as missing.
+    let mut over_65 = ask(&["age_over_65"]);
+    over_65.claims.as_mut().unwrap()[0].values = Some(vec![json!(true)]);
+    assert!(matching::answer(&over_65, &credential).is_err());
+    let mut whole = ask(&[]);
+    whole.claims = None;
+    assert!(matching::answer(&whole, &credential).unwrap().everything);
+}

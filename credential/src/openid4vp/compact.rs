@@ -1,0 +1,330 @@
+//! A compact text form of an authorization response, small enough for a QR code that a
+//! site's camera reads from the wallet's screen (cross-device flow, no server).
+//!
+//! The plain form (`vp_token=…&state=…`) of an age check is about 1.5 KB: base64url text
+//! of JSON, digests and signatures, which deflate barely shrinks. The compact form undoes
+//! the base64url, leaves out what the verifier can rebuild, deflates the rest, and writes
+//! it in base45 (RFC 9285), whose alphabet is exactly the QR alphanumeric set (5.5 bits
+//! per character):
+//!
+//! ```text
+//! text   = "CACHET1:" base45( deflate-raw( body ) )
+//! body   = 0x01 field(state) field(query id)
+//!          field(JWT header) field(JWT payload) field(JWT signature)
+//!          varint(n) n × field(Disclosure)
+//!          field(KB-JWT header) field(KB-JWT payload) field(KB-JWT signature)
+//! field  = varint(byte length) bytes          (LEB128 varint; segments base64url-decoded)
+//! ```
+//!
+//! Inside the JSON segments (headers, payloads, Disclosures) two byte values that never
+//! occur in UTF-8 stand for what the verifier can rebuild, so they are not sent:
+//! `0xFF i` is entry `i` of the fixed [`TOKENS`] table (JSON spelling common to every
+//! Cachet credential); in the issuer payload `0xFE k` is the digest of the k-th
+//! Disclosure, and in the KB-JWT payload `0xFE 0` is its `sd_hash`, both recomputed from
+//! the presentation itself.
+//!
+//! Decoding re-encodes every segment in canonical base64url, so the SD-JWT+KB comes back
+//! byte for byte (the core only accepts canonical base64url, and every signature and
+//! digest is checked again by `verify`). Only compact SD-JWT+KB presentations are encoded.
+
+use miniz_oxide::inflate::TINFLStatus;
+
+use super::ResponseError;
+use super::response::{AuthorizationResponse, MAX_RESPONSE_BYTES};
+use crate::base64url;
+use crate::disclosure::sha256_b64;
+use crate::limits::MAX_DISCLOSURES;
+
+/// What every compact response starts with (QR alphanumeric characters only).
+pub const COMPACT_PREFIX: &str = "CACHET1:";
+const VERSION: u8 = 1;
+const TOKEN: u8 = 0xFF;
+const DIGEST: u8 = 0xFE;
+
+/// Spellings shared by Cachet credentials, replaced by `0xFF i` (the longest match wins).
+/// Part of format version 1: entries may be appended, never changed or reordered.
+pub const TOKENS: [&str; 26] = [
+    r#"{"alg":"ES256","typ":"dc+sd-jwt","kid":""#,
+    r#"{"alg":"ES256","typ":"kb+jwt"}"#,
+    r#""cnf":{"jwk":{"kty":"EC","crv":"P-256","x":""#,
+    r#""status":{"status_list":{"idx":"#,
+    r#""aud":"redirect_uri:https://"#,
+    r#""aud":"redirect_uri:http://"#,
+    r#""_sd_alg":"sha-256""#,
+    r#""iss":"https://"#,
+    r#""vct":"https://"#,
+    r#""uri":"https://"#,
+    r#""sd_hash":""#,
+    r#""nonce":""#,
+    r#""_sd":[""#,
+    r#"","y":""#,
+    r#"{"iat":"#,
+    r#""iat":"#,
+    r#""exp":"#,
+    r#""nbf":"#,
+    "/status/",
+    "/types/",
+    "age_over_",
+    "given_name",
+    "family_name",
+    "birthdate",
+    "region",
+    r#"",""#,
+];
+
+/// Why a response cannot be put in compact form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompactError {
+    /// The response does not carry exactly one presentation.
+    #[error("the response must carry exactly one presentation")]
+    NotOnePresentation,
+    /// The presentation is not a compact SD-JWT+KB with canonical base64url segments.
+    #[error("the presentation is not a compact SD-JWT+KB")]
+    NotCompactPresentation,
+}
+
+impl CompactError {
+    /// A stable machine-readable code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::NotOnePresentation => "not_one_presentation",
+            Self::NotCompactPresentation => "not_compact_presentation",
+        }
+    }
+}
+
+impl AuthorizationResponse {
+    /// The response in compact form (see the module documentation).
+    ///
+    /// # Errors
+    /// [`CompactError`] if it has other than one presentation or that is not a compact
+    /// SD-JWT+KB.
+    pub fn to_compact(&self) -> Result<String, CompactError> {
+        let mut entries = self.vp_token.iter();
+        let (id, presentation) = match (entries.next(), entries.next()) {
+            (Some((id, presentations)), None) => match presentations.as_slice() {
+                [one] => (id, one),
+                _ => return Err(CompactError::NotOnePresentation),
+            },
+            _ => return Err(CompactError::NotOnePresentation),
+        };
+        let mut parts: Vec<&str> = presentation.split('~').collect();
+        let kb_jwt = parts.pop().ok_or(CompactError::NotCompactPresentation)?;
+        let issuer_jwt = match parts.first() {
+            Some(jwt) if !kb_jwt.is_empty() => *jwt,
+            _ => return Err(CompactError::NotCompactPresentation),
+        };
+        let disclosures = parts.get(1..).unwrap_or_default();
+        if disclosures.len() >= usize::from(u8::MAX) {
+            return Err(CompactError::NotCompactPresentation);
+        }
+        let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
+        let sd_hash = sha256_b64(&format!("{}~", parts.join("~")));
+
+        let mut body = vec![VERSION];
+        put_field(&mut body, self.state.as_bytes());
+        put_field(&mut body, id.as_bytes());
+        put_jwt(&mut body, issuer_jwt, &digests)?;
+        put_varint(&mut body, disclosures.len());
+        for disclosure in disclosures {
+            put_field(&mut body, &shrink(&decode_segment(disclosure)?, &[])?);
+        }
+        put_jwt(&mut body, kb_jwt, std::slice::from_ref(&sd_hash))?;
+        let deflated = miniz_oxide::deflate::compress_to_vec(&body, 10);
+        Ok(format!("{COMPACT_PREFIX}{}", base45::encode(deflated)))
+    }
+
+    /// Reads the compact form; `text` must start with [`COMPACT_PREFIX`].
+    ///
+    /// # Errors
+    /// [`ResponseError::TooLarge`] past [`MAX_RESPONSE_BYTES`] (compressed or inflated),
+    /// otherwise [`ResponseError::Malformed`] naming `compact`.
+    pub fn from_compact(text: &str) -> Result<Self, ResponseError> {
+        const MALFORMED: ResponseError = ResponseError::Malformed("compact");
+        if text.len() > MAX_RESPONSE_BYTES {
+            return Err(ResponseError::TooLarge);
+        }
+        let encoded = text.strip_prefix(COMPACT_PREFIX).ok_or(MALFORMED)?;
+        let deflated = base45::decode(encoded).map_err(|_| MALFORMED)?;
+        let body =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_RESPONSE_BYTES)
+                .map_err(|err| match err.status {
+                    TINFLStatus::HasMoreOutput => ResponseError::TooLarge,
+                    _ => MALFORMED,
+                })?;
+        let mut reader = Reader { rest: &body };
+        if reader.byte() != Some(VERSION) {
+            return Err(MALFORMED);
+        }
+        let state = reader.text().ok_or(MALFORMED)?;
+        let id = reader.text().ok_or(MALFORMED)?;
+        let issuer_jwt = reader.jwt().ok_or(MALFORMED)?;
+        let count = reader
+            .varint()
+            .filter(|n| *n <= MAX_DISCLOSURES)
+            .ok_or(MALFORMED)?;
+        let mut disclosures = Vec::new();
+        for _ in 0..count {
+            let json = expand(reader.field().ok_or(MALFORMED)?, &[]).ok_or(MALFORMED)?;
+            disclosures.push(base64url::encode(&json));
+        }
+        let kb_jwt = reader.jwt().ok_or(MALFORMED)?;
+        if !reader.rest.is_empty() {
+            return Err(MALFORMED);
+        }
+        let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
+        let mut presentation = issuer_jwt.encode(&digests).ok_or(MALFORMED)?;
+        presentation.push('~');
+        for disclosure in &disclosures {
+            presentation.push_str(disclosure);
+            presentation.push('~');
+        }
+        let sd_hash = sha256_b64(&presentation);
+        presentation.push_str(&kb_jwt.encode(&[sd_hash]).ok_or(MALFORMED)?);
+        Ok(Self::new(&state, &id, &presentation))
+    }
+}
+
+fn decode_segment(segment: &str) -> Result<Vec<u8>, CompactError> {
+    base64url::decode(segment).map_err(|_| CompactError::NotCompactPresentation)
+}
+
+/// Writes a JWT's header and payload (shrunk) and its signature (as is).
+fn put_jwt(body: &mut Vec<u8>, jwt: &str, digests: &[String]) -> Result<(), CompactError> {
+    let mut segments = jwt.split('.');
+    let mut next = || segments.next().ok_or(CompactError::NotCompactPresentation);
+    let (header, payload, signature) = (next()?, next()?, next()?);
+    if next().is_ok() {
+        return Err(CompactError::NotCompactPresentation);
+    }
+    put_field(body, &shrink(&decode_segment(header)?, &[])?);
+    put_field(body, &shrink(&decode_segment(payload)?, digests)?);
+    put_field(body, &decode_segment(signature)?);
+    Ok(())
+}
+
+/// Replaces [`TOKENS`] and the given digests (`0xFE 0`, `0xFE 1`, ...) in JSON text.
+fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
+    if core::str::from_utf8(json).is_err() {
+        return Err(CompactError::NotCompactPresentation);
+    }
+    let mut out = Vec::with_capacity(json.len());
+    let mut rest = json;
+    'scan: while let Some((&first, tail)) = rest.split_first() {
+        for (index, digest) in (0u8..).zip(digests) {
+            if let Some(after) = rest.strip_prefix(digest.as_bytes()) {
+                out.extend_from_slice(&[DIGEST, index]);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        let longest = (0u8..)
+            .zip(TOKENS)
+            .filter(|(_, token)| rest.starts_with(token.as_bytes()))
+            .max_by_key(|(_, token)| token.len());
+        if let Some((index, token)) = longest {
+            out.extend_from_slice(&[TOKEN, index]);
+            rest = rest.get(token.len()..).unwrap_or_default();
+            continue;
+        }
+        out.push(first);
+        rest = tail;
+    }
+    Ok(out)
+}
+
+/// The inverse of [`shrink`]; `None` for an unknown token or digest reference.
+fn expand(shrunk: &[u8], digests: &[String]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(shrunk.len() * 2);
+    let mut bytes = shrunk.iter();
+    while let Some(&byte) = bytes.next() {
+        match byte {
+            TOKEN => out.extend_from_slice(TOKENS.get(usize::from(*bytes.next()?))?.as_bytes()),
+            DIGEST => {
+                out.extend_from_slice(digests.get(usize::from(*bytes.next()?))?.as_bytes());
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+fn put_field(body: &mut Vec<u8>, bytes: &[u8]) {
+    put_varint(body, bytes.len());
+    body.extend_from_slice(bytes);
+}
+
+fn put_varint(body: &mut Vec<u8>, mut value: usize) {
+    while value >= 0x80 {
+        body.push((value & 0x7f) as u8 | 0x80);
+        value >>= 7;
+    }
+    body.push(value as u8);
+}
+
+/// A JWT read from the body whose header and payload are still shrunk.
+struct ShrunkJwt<'a> {
+    header: &'a [u8],
+    payload: &'a [u8],
+    signature: &'a [u8],
+}
+
+impl ShrunkJwt<'_> {
+    fn encode(&self, digests: &[String]) -> Option<String> {
+        Some(format!(
+            "{}.{}.{}",
+            base64url::encode(&expand(self.header, &[])?),
+            base64url::encode(&expand(self.payload, digests)?),
+            base64url::encode(self.signature)
+        ))
+    }
+}
+
+/// Reads fields from the inflated body; every read is bounds-checked.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (first, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(*first)
+    }
+
+    fn varint(&mut self) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in (0..28).step_by(7) {
+            let byte = self.byte()?;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn field(&mut self) -> Option<&'a [u8]> {
+        let len = self.varint()?;
+        if len > self.rest.len() {
+            return None;
+        }
+        let (field, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        Some(field)
+    }
+
+    fn text(&mut self) -> Option<String> {
+        String::from_utf8(self.field()?.to_vec()).ok()
+    }
+
+    fn jwt(&mut self) -> Option<ShrunkJwt<'a>> {
+        Some(ShrunkJwt {
+            header: self.field()?,
+            payload: self.field()?,
+            signature: self.field()?,
+        })
+    }
+}
