@@ -27,6 +27,8 @@ pub mod openid4vp;
 pub mod pointer;
 pub mod policy;
 pub mod present;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod reveal;
 pub mod serialization;
 pub mod status_list;

@@ -68,6 +68,6 @@ impl PresentationRequest {
     /// The deep link as an SVG QR code, for a phone to scan (empty if too long).
     #[wasm_bindgen(js_name = qrSvg)]
     pub fn qr_svg(&self, wallet_url: &str) -> String {
-        crate::qr::svg(&self.deep_link(wallet_url)).unwrap_or_default()
+        credential::qr::svg(&self.deep_link(wallet_url)).unwrap_or_default()
     }
 }

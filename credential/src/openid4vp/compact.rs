@@ -148,12 +148,7 @@ impl AuthorizationResponse {
         }
         let encoded = text.strip_prefix(COMPACT_PREFIX).ok_or(MALFORMED)?;
         let deflated = base45::decode(encoded).map_err(|_| MALFORMED)?;
-        let body =
-            miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_RESPONSE_BYTES)
-                .map_err(|err| match err.status {
-                    TINFLStatus::HasMoreOutput => ResponseError::TooLarge,
-                    _ => MALFORMED,
-                })?;
+        let body = inflate_exactly(&deflated)?;
         let mut reader = Reader { rest: &body };
         if reader.byte() != Some(VERSION) {
             return Err(MALFORMED);
@@ -184,6 +179,28 @@ impl AuthorizationResponse {
         let sd_hash = sha256_b64(&presentation);
         presentation.push_str(&kb_jwt.encode(&[sd_hash]).ok_or(MALFORMED)?);
         Ok(Self::new(&state, &id, &presentation))
+    }
+}
+
+/// Inflates a raw deflate stream that must end exactly where the input ends (no
+/// trailing bytes: one response has one compact text), up to [`MAX_RESPONSE_BYTES`].
+fn inflate_exactly(deflated: &[u8]) -> Result<Vec<u8>, ResponseError> {
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+    let mut out = vec![0u8; MAX_RESPONSE_BYTES];
+    let (status, consumed, written) = decompress(
+        &mut DecompressorOxide::new(),
+        deflated,
+        &mut out,
+        0,
+        inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    match status {
+        TINFLStatus::Done if consumed == deflated.len() => {
+            out.truncate(written);
+            Ok(out)
+        }
+        TINFLStatus::HasMoreOutput => Err(ResponseError::TooLarge),
+        _ => Err(ResponseError::Malformed("compact")),
     }
 }
 

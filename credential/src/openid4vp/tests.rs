@@ -455,3 +455,15 @@ fn wallet_matches_queries_to_credentials_and_names_what_is_missing() {
     whole.claims = None;
     assert!(matching::answer(&whole, &credential).unwrap().everything);
 }
+
+#[cfg(feature = "qr")]
+#[test]
+fn compact_age_response_fits_qr_version_20_level_l() {
+    let (_, presentation) = age_presentation(&mut rand_core::OsRng);
+    let compact = AuthorizationResponse::new("st-1", "age", &presentation)
+        .to_compact()
+        .unwrap();
+    let version = crate::qr::version(&compact).unwrap();
+    eprintln!("age check response: QR version {version} at level L");
+    assert!(version <= 20, "QR version {version}");
+}

@@ -14,8 +14,6 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use credential::age::CivilDate;
-use qrcode::QrCode;
-use qrcode::render::svg;
 use serde_json::{Map, Value};
 
 use super::MAX_ADMIN_BODY;
@@ -134,14 +132,7 @@ async fn enroll(State(issuer): State<Arc<Issuer>>, body: Bytes) -> Response {
         _ => return (StatusCode::INTERNAL_SERVER_ERROR, "enrollment failed").into_response(),
     };
     let uri = enrolled.offer.to_uri();
-    let qr = QrCode::new(uri.as_bytes()).map_or_else(
-        |_| String::new(),
-        |code| {
-            code.render::<svg::Color<'_>>()
-                .min_dimensions(240, 240)
-                .build()
-        },
-    );
+    let qr = credential::qr::svg(&uri).unwrap_or_default();
     let wallet_link = issuer.config().wallet_origin.as_deref().map_or_else(String::new, |wallet| {
         format!(
             r#"<p><a id="open-wallet" class="button" href="{}">Open in the Cachet wallet</a></p>"#,
