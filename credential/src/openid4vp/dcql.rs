@@ -81,6 +81,10 @@ pub struct CredentialQuery {
     /// The claims asked for; absent means the whole credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<Vec<ClaimsQuery>>,
+    /// Alternative sets of claim ids, most preferred first (§6.4.1); absent means every
+    /// claim in `claims` is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_sets: Option<Vec<Vec<String>>>,
     /// Whether holder binding is required (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_cryptographic_holder_binding: Option<bool>,
@@ -125,6 +129,7 @@ impl DcqlQuery {
                         })
                         .collect(),
                 ),
+                claim_sets: None,
                 require_cryptographic_holder_binding: None,
             }],
         }
@@ -161,6 +166,25 @@ impl DcqlQuery {
                 if claims.iter().any(|claim| claim.path.0.is_empty()) {
                     return Err(RequestError::InvalidQuery(
                         "a claims path must not be empty",
+                    ));
+                }
+            }
+            if let Some(sets) = &query.claim_sets {
+                let known = |id: &String| {
+                    query
+                        .claims
+                        .iter()
+                        .flatten()
+                        .any(|claim| claim.id.as_ref() == Some(id))
+                };
+                if sets.is_empty()
+                    || sets.len() > MAX_QUERIES
+                    || sets
+                        .iter()
+                        .any(|set| set.is_empty() || !set.iter().all(known))
+                {
+                    return Err(RequestError::InvalidQuery(
+                        "claim_sets must name the ids of claims in the query",
                     ));
                 }
             }

@@ -35,11 +35,32 @@ impl Unanswerable {
 /// Which claims of a credential answer a query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    /// The claims to disclose; empty when the query asks for the whole credential
-    /// (`claims` absent), see [`Answer::everything`].
+    /// The claims to disclose by default: the first claim set the credential satisfies
+    /// (every claim of the query when it has no `claim_sets`). Empty when the query asks
+    /// for the whole credential, see [`Answer::everything`].
     pub claims: Vec<JsonPointer>,
     /// The query has no `claims`: every claim is disclosed.
     pub everything: bool,
+    /// Every claim set the credential satisfies, in the verifier's order of preference.
+    sets: Vec<Vec<JsonPointer>>,
+}
+
+impl Answer {
+    /// Whether `claim` is in every acceptable set, so the person cannot leave it out.
+    #[must_use]
+    pub fn required(&self, claim: &JsonPointer) -> bool {
+        self.sets.iter().all(|set| set.contains(claim))
+    }
+
+    /// Whether disclosing only `chosen` still answers the query.
+    #[must_use]
+    pub fn accepts(&self, chosen: &[JsonPointer]) -> bool {
+        self.everything
+            || self
+                .sets
+                .iter()
+                .any(|set| set.iter().all(|claim| chosen.contains(claim)))
+    }
 }
 
 /// Whether `credential` answers `query`, and with which claims.
@@ -57,27 +78,51 @@ pub fn answer(query: &CredentialQuery, credential: &Credential) -> Result<Answer
         return Ok(Answer {
             claims: Vec::new(),
             everything: true,
+            sets: Vec::new(),
         });
     };
     let root = Value::Object(credential.claims().clone());
-    let mut found = Vec::new();
-    let mut missing = Vec::new();
-    for claim in claims {
-        match locate(&root, claim) {
-            Some(pointer) => found.push(pointer),
-            None => missing.push(describe(claim)),
+    let located: Vec<Option<JsonPointer>> = claims.iter().map(|c| locate(&root, c)).collect();
+    let all_claims: Vec<usize> = (0..claims.len()).collect();
+    let wanted: Vec<Vec<usize>> = match &query.claim_sets {
+        None => vec![all_claims],
+        Some(sets) => sets
+            .iter()
+            .map(|set| {
+                set.iter()
+                    .filter_map(|id| claims.iter().position(|c| c.id.as_ref() == Some(id)))
+                    .collect()
+            })
+            .collect(),
+    };
+    let pointers = |set: &[usize]| -> Option<Vec<JsonPointer>> {
+        set.iter()
+            .map(|i| located.get(*i).cloned().flatten())
+            .collect()
+    };
+    let sets: Vec<Vec<JsonPointer>> = wanted.iter().filter_map(|set| pointers(set)).collect();
+    match sets.first() {
+        Some(first) => Ok(Answer {
+            claims: first.clone(),
+            everything: false,
+            sets,
+        }),
+        None => {
+            // Name what is missing for the set that comes closest.
+            let missing = wanted
+                .iter()
+                .map(|set| {
+                    set.iter()
+                        .filter(|i| located.get(**i).is_some_and(Option::is_none))
+                        .filter_map(|i| claims.get(*i).map(describe))
+                        .collect::<Vec<_>>()
+                })
+                .min_by_key(Vec::len)
+                .unwrap_or_default();
+            Err(Unanswerable::MissingClaims(missing))
         }
     }
-    if missing.is_empty() {
-        Ok(Answer {
-            claims: found,
-            everything: false,
-        })
-    } else {
-        Err(Unanswerable::MissingClaims(missing))
-    }
 }
-
 fn locate(root: &Value, claim: &ClaimsQuery) -> Option<JsonPointer> {
     let pointer = claim.path.to_pointer()?;
     let value = crate::issue::resolve(root, &pointer)?;

@@ -467,3 +467,39 @@ fn compact_age_response_fits_qr_version_20_level_l() {
     eprintln!("age check response: QR version {version} at level L");
     assert!(version <= 20, "QR version {version}");
 }
+
+#[test]
+fn claim_sets_make_claims_optional_and_are_validated() {
+    let (credential, _) = age_presentation(&mut rand_core::OsRng);
+    let mut query: DcqlQuery = serde_json::from_value(json!({"credentials": [{
+        "id": "q", "format": "dc+sd-jwt",
+        "claims": [
+            {"id": "a18", "path": ["age_over_18"]},
+            {"id": "a21", "path": ["age_over_21"]},
+            {"id": "reg", "path": ["region"]}
+        ],
+        "claim_sets": [["a18", "reg"], ["a18", "a21"], ["a18"]]
+    }]}))
+    .unwrap();
+    query.validate().unwrap();
+    let answer = matching::answer(&query.credentials[0], &credential).unwrap();
+    let pointer = |name: &str| crate::JsonPointer::root().child(name.to_owned());
+    // The first set needs `region`, which this credential lacks: the second is the default.
+    assert_eq!(
+        answer.claims,
+        [pointer("age_over_18"), pointer("age_over_21")]
+    );
+    assert!(answer.required(&pointer("age_over_18")));
+    assert!(!answer.required(&pointer("age_over_21")));
+    assert!(answer.accepts(&[pointer("age_over_18")]));
+    assert!(!answer.accepts(&[pointer("age_over_21")]));
+    query.credentials[0].claim_sets = Some(vec![vec!["nope".into()]]);
+    assert_eq!(query.validate().unwrap_err().code(), "invalid_dcql_query");
+    query.credentials[0].claim_sets = Some(vec![vec!["reg".into()]]);
+    assert_eq!(
+        matching::answer(&query.credentials[0], &credential),
+        Err(matching::Unanswerable::MissingClaims(vec![
+            "/region".into()
+        ]))
+    );
+}
