@@ -62,6 +62,12 @@ impl JsonPointer {
         &self.tokens
     }
 
+    /// The value this pointer names inside `value`, if any.
+    #[must_use]
+    pub fn resolve<'v>(&self, value: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        crate::issue::resolve(value, self)
+    }
+
     /// Whether `self` is `other` or one of its ancestors.
     #[must_use]
     pub fn contains(&self, other: &Self) -> bool {

@@ -1,6 +1,11 @@
 //! Cachet's wallet, a Leptos client-side app that keeps credentials on this device.
+//!
+//! [`logic`] is the behaviour (tested natively on in-memory stores); [`browser`] binds it
+//! to IndexedDB, WebCrypto and fetch; [`ui`] is the views; [`text`] every string shown.
 
-mod app;
-mod text;
+pub mod browser;
+pub mod logic;
+pub mod text;
+pub mod ui;
 
-pub use app::App;
+pub use ui::App;

@@ -1,0 +1,1 @@
+//! The wallet's logic bound to the browser: IndexedDB, WebCrypto and fetch.

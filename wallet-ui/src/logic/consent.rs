@@ -1,0 +1,213 @@
+//! Deciding what to show on the consent screen: who asks, why, which credential answers
+//! each part of the request (the smallest one that can), which claims would be shared
+//! and which not; or why the wallet refuses before showing anything.
+
+use credential::openid4vp::matching::{self, Answer, Unanswerable};
+use credential::openid4vp::{AuthorizationRequest, Origin};
+use credential::{Credential, JsonPointer};
+use serde_json::Value;
+
+use super::model::Batch;
+
+/// Why the wallet will not answer a request. Nothing is changed or used up by a refusal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The response would go over plain http to a host other than this computer.
+    #[error("the site {0} does not use a secure connection")]
+    InsecureVerifier(String),
+    /// No credential of the type asked for.
+    #[error("you have no credential of the type the site asks for")]
+    NoSuchCredential,
+    /// A credential of that type lacks these claims.
+    #[error("your credentials do not have: {}", .0.join(", "))]
+    MissingClaims(Vec<String>),
+    /// The right credential, but every copy is used or expired.
+    #[error("no unused copy is left; fetch a new batch from the issuer")]
+    NoUnusedCopy,
+    /// The right credential, restored from a backup: its keys stayed on the other device.
+    #[error(
+        "this credential was restored from a backup and can only be presented on the device that received it"
+    )]
+    KeysOnAnotherDevice,
+}
+
+impl Refusal {
+    /// A stable machine-readable code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::InsecureVerifier(_) => "insecure_verifier",
+            Self::NoSuchCredential => "no_such_credential",
+            Self::MissingClaims(_) => "missing_claims",
+            Self::NoUnusedCopy => "no_unused_copy",
+            Self::KeysOnAnotherDevice => "keys_on_another_device",
+        }
+    }
+}
+
+/// One credential query answered by one batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The credential query id.
+    pub query_id: String,
+    /// The batch that answers it.
+    pub batch: String,
+    /// Its credential type.
+    pub vct: String,
+    /// The claims that would be shared, with their values, and whether the person may
+    /// leave each out.
+    pub shared: Vec<SharedClaim>,
+    /// The person's other claims in that credential, which the site does not get.
+    pub withheld: Vec<String>,
+    answer: Answer,
+}
+
+/// A claim on the consent screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedClaim {
+    /// Where it is in the credential.
+    pub path: JsonPointer,
+    /// Its value.
+    pub value: Value,
+    /// Whether the site's request is still answered without it.
+    pub optional: bool,
+}
+
+impl Part {
+    /// Whether sharing only `chosen` still answers this part of the request.
+    #[must_use]
+    pub fn accepts(&self, chosen: &[JsonPointer]) -> bool {
+        self.answer.accepts(chosen)
+    }
+
+    /// Whether the whole credential is asked for.
+    #[must_use]
+    pub fn everything(&self) -> bool {
+        self.answer.everything
+    }
+}
+
+/// What the person is asked to approve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consent {
+    /// The request.
+    pub request: AuthorizationRequest,
+    /// Who asks: the origin the response goes to.
+    pub verifier: Origin,
+    /// One part per credential query.
+    pub parts: Vec<Part>,
+}
+
+/// Builds the consent for `request` from the held batches at `now`.
+///
+/// # Errors
+/// [`Refusal`] saying why the wallet cannot or will not answer.
+pub fn consider(
+    request: AuthorizationRequest,
+    batches: &[Batch],
+    now: i64,
+) -> Result<Consent, Refusal> {
+    let verifier = request
+        .verifier_origin()
+        .ok_or_else(|| Refusal::InsecureVerifier(request.response_target.clone()))?;
+    if !verifier.is_potentially_trustworthy() {
+        return Err(Refusal::InsecureVerifier(verifier.to_string()));
+    }
+    let parts = request
+        .dcql_query
+        .credentials
+        .iter()
+        .map(|query| {
+            let mut best: Option<(usize, &Batch, Answer, Credential)> = None;
+            let mut refusal = Refusal::NoSuchCredential;
+            for batch in batches {
+                let Some(credential) = batch
+                    .copies
+                    .first()
+                    .and_then(|copy| Credential::parse(&copy.credential).ok())
+                else {
+                    continue;
+                };
+                match matching::answer(query, &credential) {
+                    Ok(answer) => {
+                        let usable = batch.unused() > 0 && !batch.expired(now);
+                        if !usable {
+                            refusal = Refusal::NoUnusedCopy;
+                        } else if batch.restored {
+                            refusal = Refusal::KeysOnAnotherDevice;
+                        } else {
+                            // The smallest credential that answers: fewest claims.
+                            let size = credential.disclosable().len();
+                            if best.as_ref().is_none_or(|(s, ..)| size < *s) {
+                                best = Some((size, batch, answer, credential));
+                            }
+                        }
+                    }
+                    Err(Unanswerable::MissingClaims(missing)) => {
+                        let fewer = match &refusal {
+                            Refusal::MissingClaims(known) => missing.len() < known.len(),
+                            Refusal::NoSuchCredential => true,
+                            _ => false,
+                        };
+                        if fewer {
+                            refusal = Refusal::MissingClaims(missing);
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+            let (_, batch, answer, credential) = best.ok_or(refusal)?;
+            Ok(part(&query.id, batch, answer, &credential))
+        })
+        .collect::<Result<Vec<_>, Refusal>>()?;
+    Ok(Consent {
+        request,
+        verifier,
+        parts,
+    })
+}
+
+fn part(query_id: &str, batch: &Batch, answer: Answer, credential: &Credential) -> Part {
+    let root = Value::Object(credential.claims().clone());
+    let shared: Vec<SharedClaim> = if answer.everything {
+        batch
+            .claims
+            .iter()
+            .map(|(name, value)| SharedClaim {
+                path: JsonPointer::root().child(name.clone()),
+                value: value.clone(),
+                optional: false,
+            })
+            .collect()
+    } else {
+        answer
+            .claims
+            .iter()
+            .map(|path| SharedClaim {
+                path: path.clone(),
+                value: path.resolve(&root).cloned().unwrap_or(Value::Null),
+                optional: !answer.required(path),
+            })
+            .collect()
+    };
+    let withheld = batch
+        .claims
+        .keys()
+        .filter(|name| {
+            let top = JsonPointer::root().child((*name).clone());
+            !shared
+                .iter()
+                .any(|claim| top.contains(&claim.path) || claim.path.contains(&top))
+        })
+        .cloned()
+        .collect();
+    Part {
+        query_id: query_id.to_owned(),
+        batch: batch.id.clone(),
+        vct: batch.vct.clone(),
+        shared,
+        withheld,
+        answer,
+    }
+}

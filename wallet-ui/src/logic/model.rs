@@ -1,0 +1,89 @@
+//! What the wallet keeps: batches of single-use credential copies, and the local history
+//! of what was shared with whom. These are the records stored (encrypted) on the device
+//! and written into backups.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Version of the record format, stored in every record.
+pub const RECORD_VERSION: u32 = 1;
+/// When this few unused copies remain, the wallet suggests fetching a new batch.
+pub const REFRESH_BELOW: usize = 3;
+
+/// One issued credential, as a batch of copies that differ only in their randomness.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// Record format version ([`RECORD_VERSION`]).
+    pub v: u32,
+    /// Local identifier.
+    pub id: String,
+    /// The issuer's credential configuration (e.g. `cachet_age`).
+    pub configuration: String,
+    /// The credential issuer (URL), as the offer named it.
+    pub issuer: String,
+    /// The credential type (`vct`).
+    pub vct: String,
+    /// The person's claims as they would be disclosed (registered claims left out).
+    pub claims: Map<String, Value>,
+    /// `iat` of the copies (Unix seconds).
+    pub issued_at: Option<i64>,
+    /// `exp` of the copies (Unix seconds).
+    pub expires_at: Option<i64>,
+    /// When the wallet received the batch (Unix seconds).
+    pub received_at: i64,
+    /// The copies; each is presented at most once.
+    pub copies: Vec<StoredCopy>,
+    /// Restored from a backup made on another device: the holder keys stayed there.
+    #[serde(default)]
+    pub restored: bool,
+}
+
+/// One copy of a credential and the holder key it is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredCopy {
+    /// The issued SD-JWT (`<JWT>~<D1>~...~<DN>~`).
+    pub credential: String,
+    /// The holder key's identifier in the key store.
+    pub key: String,
+    /// Whether it was presented (a used copy is never presented again).
+    pub used: bool,
+}
+
+impl Batch {
+    /// How many copies can still be presented.
+    #[must_use]
+    pub fn unused(&self) -> usize {
+        self.copies.iter().filter(|copy| !copy.used).count()
+    }
+
+    /// Whether the batch runs low and a new one should be fetched.
+    #[must_use]
+    pub fn needs_refresh(&self) -> bool {
+        self.unused() < REFRESH_BELOW
+    }
+
+    /// Whether the copies have expired at `now`.
+    #[must_use]
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|exp| exp <= now)
+    }
+}
+
+/// One presentation, as the person's own record (never leaves the device).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// Record format version ([`RECORD_VERSION`]).
+    pub v: u32,
+    /// Local identifier.
+    pub id: String,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// Who: the verifier's origin.
+    pub verifier: String,
+    /// Why, as the verifier said.
+    pub purpose: Option<String>,
+    /// The credential type that was used.
+    pub vct: String,
+    /// The claims shared (JSON Pointers such as `/age_over_18`).
+    pub shared: Vec<String>,
+}

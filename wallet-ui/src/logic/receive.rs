@@ -1,0 +1,132 @@
+//! Checking a freshly issued batch before it is kept: every copy verifies against the
+//! issuer's published keys, is an SD-JWT VC of one type from the offer's issuer, and is
+//! bound to the holder key the wallet made for it.
+
+use credential::{Credential, PublicJwk, TrustedIssuer, VerifyPolicy};
+use serde_json::{Map, Value};
+
+use super::model::{Batch, RECORD_VERSION, StoredCopy};
+
+/// Claims the issuer sets about the credential itself, not about the person.
+const REGISTERED: [&str; 9] = [
+    "iss", "iat", "nbf", "exp", "vct", "cnf", "status", "sub", "jti",
+];
+
+/// Why a received batch was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiveError {
+    /// The issuer sent no credential, or not one per key.
+    #[error("the issuer sent {got} credentials for {asked} keys")]
+    WrongCount {
+        /// How many were asked for.
+        asked: usize,
+        /// How many came.
+        got: usize,
+    },
+    /// A copy does not verify against the issuer's keys.
+    #[error("a credential does not verify: {0}")]
+    Invalid(String),
+    /// A copy is not bound to the key made for it.
+    #[error("a credential is bound to a key this wallet did not make for it")]
+    WrongHolderKey,
+    /// The copies differ in type, issuer or claims.
+    #[error("the credentials of one batch differ")]
+    Inconsistent,
+}
+
+impl ReceiveError {
+    /// A stable machine-readable code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::WrongCount { .. } => "wrong_count",
+            Self::Invalid(_) => "invalid_credential",
+            Self::WrongHolderKey => "wrong_holder_key",
+            Self::Inconsistent => "inconsistent_batch",
+        }
+    }
+}
+
+/// What the wallet asked for and got.
+pub struct Received<'a> {
+    /// The issuer (from the offer and its metadata) with its keys.
+    pub issuer: TrustedIssuer,
+    /// The credential configuration asked for.
+    pub configuration: &'a str,
+    /// The holder keys made for the copies, in request order.
+    pub keys: &'a [(String, PublicJwk)],
+    /// The credentials, in the issuer's response order (one per key proof).
+    pub credentials: &'a [String],
+}
+
+/// Checks a received batch and turns it into the record the wallet keeps.
+///
+/// # Errors
+/// [`ReceiveError`] if any copy is wrong; nothing is kept then.
+pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch, ReceiveError> {
+    let (asked, got) = (received.keys.len(), received.credentials.len());
+    if asked != got || got == 0 {
+        return Err(ReceiveError::WrongCount { asked, got });
+    }
+    let policy =
+        VerifyPolicy::new(vec![received.issuer.clone()], now, "", "").without_key_binding();
+    let mut first: Option<(Map<String, Value>, Map<String, Value>)> = None;
+    let mut copies = Vec::with_capacity(got);
+    for (credential_text, (key_id, holder)) in received.credentials.iter().zip(received.keys) {
+        let verified = credential::verify(credential_text, &policy)
+            .map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
+        let credential = Credential::parse(credential_text)
+            .map_err(|err| ReceiveError::Invalid(err.to_string()))?;
+        let cnf = credential
+            .issuer_payload()
+            .get("cnf")
+            .and_then(|cnf| cnf.get("jwk"))
+            .and_then(|jwk| PublicJwk::from_json(jwk).ok());
+        if cnf.as_ref().map(PublicJwk::sec1) != Some(holder.sec1()) {
+            return Err(ReceiveError::WrongHolderKey);
+        }
+        let claims = verified.into_claims();
+        let person: Map<String, Value> = claims
+            .iter()
+            .filter(|(name, _)| !REGISTERED.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        let about = |claims: &Map<String, Value>| -> Map<String, Value> {
+            ["iss", "vct", "iat", "exp"]
+                .into_iter()
+                .filter_map(|name| Some((name.to_owned(), claims.get(name)?.clone())))
+                .collect()
+        };
+        match &first {
+            None => first = Some((person, about(&claims))),
+            Some((p, a)) if *p == person && *a == about(&claims) => {}
+            Some(_) => return Err(ReceiveError::Inconsistent),
+        }
+        copies.push(StoredCopy {
+            credential: credential_text.clone(),
+            key: key_id.clone(),
+            used: false,
+        });
+    }
+    let Some((claims, about)) = first else {
+        return Err(ReceiveError::WrongCount { asked, got });
+    };
+    Ok(Batch {
+        v: RECORD_VERSION,
+        id,
+        configuration: received.configuration.to_owned(),
+        issuer: received.issuer.iss.clone(),
+        vct: about
+            .get("vct")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        claims,
+        issued_at: about.get("iat").and_then(Value::as_i64),
+        expires_at: about.get("exp").and_then(Value::as_i64),
+        received_at: now,
+        copies,
+        restored: false,
+    })
+}
