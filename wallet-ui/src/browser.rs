@@ -1,1 +1,21 @@
-//! The wallet's logic bound to the browser: IndexedDB, WebCrypto and fetch.
+//! The wallet's logic bound to the browser: IndexedDB ([`idb_store`]), WebCrypto
+//! ([`subtle`], [`keys`], [`cipher`], [`vault`]), fetch ([`http`], [`issuance`]) and
+//! backup files ([`backup_file`]).
+
+pub mod backup_file;
+pub mod cipher;
+pub mod http;
+pub mod idb_store;
+pub mod issuance;
+pub mod keys;
+pub mod subtle;
+pub mod vault;
+
+/// The wallet as it runs in the page.
+pub type BrowserWallet = crate::logic::wallet::Wallet<idb_store::IdbStore, cipher::AesGcm, keys::WebCryptoKeys>;
+
+/// The current time (Unix seconds) from the browser's clock.
+#[must_use]
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}

@@ -37,6 +37,10 @@ pub enum Write {
     Delete(Table, String),
     /// Remove every record of a table.
     Clear(Table),
+    /// Set a vault metadata entry (e.g. the passphrase-wrapped key).
+    PutMeta(String, Vec<u8>),
+    /// Remove a vault metadata entry.
+    DeleteMeta(String),
 }
 
 /// Why the device storage failed.
@@ -111,6 +115,15 @@ pub trait HolderKeys {
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     records: RefCell<BTreeMap<(Table, String), Vec<u8>>>,
+    meta: RefCell<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryStore {
+    /// A vault metadata entry.
+    #[must_use]
+    pub fn meta(&self, id: &str) -> Option<Vec<u8>> {
+        self.meta.borrow().get(id).cloned()
+    }
 }
 
 impl Store for MemoryStore {
@@ -135,6 +148,12 @@ impl Store for MemoryStore {
                     records.remove(&(table, id));
                 }
                 Write::Clear(table) => records.retain(|(t, _), _| *t != table),
+                Write::PutMeta(id, value) => {
+                    self.meta.borrow_mut().insert(id, value);
+                }
+                Write::DeleteMeta(id) => {
+                    self.meta.borrow_mut().remove(&id);
+                }
             }
         }
         Ok(())

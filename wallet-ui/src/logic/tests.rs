@@ -522,8 +522,12 @@ fn records_are_sealed_and_a_new_key_reseals_them_all() {
     let sealed = block_on(fixture.store.all(Table::Batches)).unwrap();
     assert!(!String::from_utf8_lossy(&sealed[0]).contains("age_over_18"));
 
-    let wallet = block_on(wallet.reseal(TestCipher(99))).unwrap();
+    let meta = vec![Write::PutMeta("lock".into(), b"wrapped".to_vec())];
+    let Ok(wallet) = block_on(wallet.reseal(TestCipher(99), meta)) else {
+        panic!("reseal failed");
+    };
     assert_eq!(wallet.batches().len(), 1);
+    assert_eq!(fixture.store.0.meta("lock").as_deref(), Some(&b"wrapped"[..]));
     let old_key = block_on(Wallet::open(
         fixture.store.clone(),
         TestCipher(7),

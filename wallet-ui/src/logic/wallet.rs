@@ -347,27 +347,59 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
         Ok(added)
     }
 
-    /// Seals every record again under `cipher` (a new passphrase), atomically, and
-    /// continues with it.
+    /// Seals every record again under `cipher` (a new passphrase) and applies the vault
+    /// metadata changes `meta` that make it the key to use, all in one atomic commit;
+    /// continues with the new cipher.
     ///
     /// # Errors
-    /// [`WalletError`]; the old cipher stays in use then.
-    pub async fn reseal<D: Cipher>(self, cipher: D) -> Result<Wallet<S, D, K>, WalletError> {
+    /// [`WalletError`] with the wallet unchanged (records and metadata as before).
+    pub async fn reseal<D: Cipher>(
+        self,
+        cipher: D,
+        meta: Vec<Write>,
+    ) -> Result<Wallet<S, D, K>, (Self, WalletError)> {
+        let Self {
+            store,
+            cipher: old,
+            keys,
+            contents,
+        } = self;
         let wallet = Wallet {
+            store,
+            cipher,
+            keys,
+            contents,
+        };
+        match wallet.sealed_contents().await {
+            Ok(mut writes) => {
+                writes.extend(meta);
+                match wallet.store.commit(writes).await {
+                    Ok(()) => Ok(wallet),
+                    Err(err) => Err((wallet.with_cipher(old), err.into())),
+                }
+            }
+            Err(err) => Err((wallet.with_cipher(old), err)),
+        }
+    }
+
+    fn with_cipher<D>(self, cipher: D) -> Wallet<S, D, K> {
+        Wallet {
             store: self.store,
             cipher,
             keys: self.keys,
             contents: self.contents,
-        };
+        }
+    }
+
+    async fn sealed_contents(&self) -> Result<Vec<Write>, WalletError> {
         let mut writes = vec![Write::Clear(Table::Batches), Write::Clear(Table::History)];
-        for batch in &wallet.contents.batches {
-            writes.push(wallet.put(Table::Batches, &batch.id, batch).await?);
+        for batch in &self.contents.batches {
+            writes.push(self.put(Table::Batches, &batch.id, batch).await?);
         }
-        for entry in &wallet.contents.history {
-            writes.push(wallet.put(Table::History, &entry.id, entry).await?);
+        for entry in &self.contents.history {
+            writes.push(self.put(Table::History, &entry.id, entry).await?);
         }
-        wallet.store.commit(writes).await?;
-        Ok(wallet)
+        Ok(writes)
     }
 
     fn key_ids(&self, which: impl Fn(&Batch) -> bool) -> Vec<String> {
