@@ -12,7 +12,8 @@ pub mod subtle;
 pub mod vault;
 
 /// The wallet as it runs in the page.
-pub type BrowserWallet = crate::logic::wallet::Wallet<idb_store::IdbStore, cipher::AesGcm, keys::WebCryptoKeys>;
+pub type BrowserWallet =
+    crate::logic::wallet::Wallet<idb_store::IdbStore, cipher::AesGcm, keys::WebCryptoKeys>;
 
 /// The current time (Unix seconds) from the browser's clock.
 #[must_use]

@@ -14,10 +14,11 @@ mod serve;
 mod setup;
 mod test;
 mod verifier;
+mod wallet_dist;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | test | demo | bench | build-verifier>";
+const USAGE: &str = "usage: cargo xtask <setup | test | demo | bench | build-verifier | build-wallet>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("bench") => test::bench(),
         Some("build-verifier") => verifier::build(),
+        Some("build-wallet") => test::build_wallet(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

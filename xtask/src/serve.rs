@@ -49,7 +49,9 @@ pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
             dir: root.join("dist/wallet"),
             port: port(7001),
             mounts: Vec::new(),
-            csp: None,
+            // The page's own policy is in its index.html; this adds what only a header
+            // can say.
+            csp: Some("frame-ancestors 'none'"),
         },
         Site {
             name: "www",

@@ -172,7 +172,8 @@ pub fn build_wallet() -> Result {
         "trunk",
         &["build", "--release", "--offline"],
         &[("PATH", &path)],
-    )
+    )?;
+    crate::wallet_dist::finish(&root.join("dist/wallet"))
 }
 
 fn end_to_end(root: &Path) -> Result {

@@ -87,7 +87,11 @@ impl IdbStore {
     /// [`StoreError::Unavailable`].
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
         let factory = Factory::new().map_err(unavailable)?;
-        factory.delete(name).map_err(unavailable)?.await.map_err(unavailable)
+        factory
+            .delete(name)
+            .map_err(unavailable)?
+            .await
+            .map_err(unavailable)
     }
 
     /// The object store names (tests check migrations with it).
@@ -122,7 +126,11 @@ impl IdbStore {
     ///
     /// # Errors
     /// [`StoreError::Unavailable`]; nothing is written then.
-    pub async fn set_raw(&self, store: &str, values: &[(String, Option<JsValue>)]) -> Result<(), StoreError> {
+    pub async fn set_raw(
+        &self,
+        store: &str,
+        values: &[(String, Option<JsValue>)],
+    ) -> Result<(), StoreError> {
         let transaction = self
             .database
             .transaction(&[store], TransactionMode::ReadWrite)
@@ -202,7 +210,9 @@ impl Store for IdbStore {
         for write in writes {
             match write {
                 Write::Put(table, id, sealed) => {
-                    let store = transaction.object_store(table.name()).map_err(unavailable)?;
+                    let store = transaction
+                        .object_store(table.name())
+                        .map_err(unavailable)?;
                     let value = Uint8Array::from(&sealed[..]);
                     drop(
                         store
@@ -211,11 +221,15 @@ impl Store for IdbStore {
                     );
                 }
                 Write::Delete(table, id) => {
-                    let store = transaction.object_store(table.name()).map_err(unavailable)?;
+                    let store = transaction
+                        .object_store(table.name())
+                        .map_err(unavailable)?;
                     drop(store.delete(JsValue::from_str(&id)).map_err(unavailable)?);
                 }
                 Write::Clear(table) => {
-                    let store = transaction.object_store(table.name()).map_err(unavailable)?;
+                    let store = transaction
+                        .object_store(table.name())
+                        .map_err(unavailable)?;
                     drop(store.clear().map_err(unavailable)?);
                 }
                 Write::PutMeta(id, value) => {

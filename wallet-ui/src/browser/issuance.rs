@@ -81,7 +81,11 @@ fn text<'a>(value: &'a Value, name: &'static str) -> Result<&'a str, IssuanceErr
 }
 
 /// An endpoint from metadata, which must be on the issuer's own origin.
-fn endpoint<'a>(value: &'a Value, name: &'static str, issuer: &Origin) -> Result<&'a str, IssuanceError> {
+fn endpoint<'a>(
+    value: &'a Value,
+    name: &'static str,
+    issuer: &Origin,
+) -> Result<&'a str, IssuanceError> {
     let url = text(value, name)?;
     if Origin::of(url).as_ref() == Some(issuer) {
         Ok(url)
@@ -190,13 +194,27 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
         let answer = http::json(
             "POST",
             credential_endpoint,
-            &[("content-type", "application/json"), ("authorization", &authorization)],
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &authorization),
+            ],
             Some(&body.to_string()),
         )
         .await;
         progress(Step::Storing);
         let stored = match answer {
-            Ok(answer) => keep(wallet, &answer, &trusted, configuration, &keys, new_id(), now()).await,
+            Ok(answer) => {
+                keep(
+                    wallet,
+                    &answer,
+                    &trusted,
+                    configuration,
+                    &keys,
+                    new_id(),
+                    now(),
+                )
+                .await
+            }
             Err(err) => Err(err.into()),
         };
         if let Err(err) = stored {

@@ -180,8 +180,12 @@ pub async fn passphrase_key(passphrase: &str, salt: &[u8], iterations: u32) -> R
 /// [`CryptoError`] from WebCrypto.
 pub async fn seal(key: &CryptoKey, plain: &[u8]) -> Result<Vec<u8>> {
     let iv = random_bytes(12)?;
-    let algorithm = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(&iv[..]).into())])?;
-    let sealed = bytes_of(subtle()?.encrypt_with_object_and_u8_array(&algorithm, key, plain)?).await?;
+    let algorithm = object(&[
+        ("name", "AES-GCM".into()),
+        ("iv", Uint8Array::from(&iv[..]).into()),
+    ])?;
+    let sealed =
+        bytes_of(subtle()?.encrypt_with_object_and_u8_array(&algorithm, key, plain)?).await?;
     Ok([iv, sealed].concat())
 }
 
@@ -194,6 +198,9 @@ pub async fn open(key: &CryptoKey, sealed: &[u8]) -> Result<Vec<u8>> {
         return Err(CryptoError("too short".into()));
     }
     let (iv, body) = sealed.split_at(12);
-    let algorithm = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(iv).into())])?;
+    let algorithm = object(&[
+        ("name", "AES-GCM".into()),
+        ("iv", Uint8Array::from(iv).into()),
+    ])?;
     bytes_of(subtle()?.decrypt_with_object_and_u8_array(&algorithm, key, body)?).await
 }

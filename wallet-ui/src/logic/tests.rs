@@ -527,7 +527,10 @@ fn records_are_sealed_and_a_new_key_reseals_them_all() {
         panic!("reseal failed");
     };
     assert_eq!(wallet.batches().len(), 1);
-    assert_eq!(fixture.store.0.meta("lock").as_deref(), Some(&b"wrapped"[..]));
+    assert_eq!(
+        fixture.store.0.meta("lock").as_deref(),
+        Some(&b"wrapped"[..])
+    );
     let old_key = block_on(Wallet::open(
         fixture.store.clone(),
         TestCipher(7),

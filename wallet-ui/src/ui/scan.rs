@@ -1,0 +1,189 @@
+//! Scanning: the camera (frames decoded in wasm, nothing leaves the device) or pasted
+//! text. An offer goes to the receive page; a request from another device's screen is
+//! answered with a QR code for that device's camera.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+
+use super::present::ConsentFlow;
+use super::state::Ctx;
+use crate::logic::incoming::{self, Incoming};
+use crate::logic::wallet::Channel;
+
+/// Largest camera frame decoded (pixels per side).
+const MAX_FRAME_SIDE: u32 = 1280;
+
+/// What was read.
+#[derive(Debug, Clone, PartialEq)]
+enum Found {
+    Nothing,
+    Request(Box<credential::openid4vp::AuthorizationRequest>),
+    Invalid(String),
+}
+
+/// The scan page.
+#[component]
+pub fn Scan() -> impl IntoView {
+    let ctx = Ctx::get();
+    let t = move || ctx.lang.get().text();
+    let found = RwSignal::new(Found::Nothing);
+    let pasted = RwSignal::new(String::new());
+    let camera_error = RwSignal::new(None::<String>);
+    let stream = StoredValue::new_local(None::<MediaStream>);
+    let video = NodeRef::<leptos::html::Video>::new();
+
+    let handle = move |text: String| match incoming::parse(&text) {
+        Ok(Incoming::Offer(offer)) => ctx.go(&format!("/receive?{}", offer.to_query())),
+        Ok(Incoming::Request(request)) => found.set(Found::Request(request)),
+        Err(err) => found.set(Found::Invalid(err.to_string())),
+    };
+    on_cleanup(move || stop(stream));
+
+    let start_camera = move |_| {
+        leptos::task::spawn_local(async move {
+            match open_camera().await {
+                Ok(opened) => {
+                    if let Some(video) = video.get_untracked() {
+                        video.set_src_object(Some(&opened));
+                        let _ = video.play();
+                    }
+                    stream.set_value(Some(opened));
+                    watch(video, stream, handle);
+                }
+                Err(reason) => camera_error.set(Some(reason)),
+            }
+        });
+    };
+
+    view! {
+        {move || match found.get() {
+            Found::Request(request) => view! { <ConsentFlow request=*request channel=Channel::CrossDevice/> }.into_any(),
+            Found::Invalid(reason) => view! {
+                <section class="card error" role="alert" data-testid="scan-error">
+                    <p>{reason}</p>
+                    <button on:click=move |_| found.set(Found::Nothing)>{t().try_again}</button>
+                </section>
+            }.into_any(),
+            Found::Nothing => ().into_any(),
+        }}
+        <section class="card" aria-labelledby="scan-heading" hidden=move || found.with(|f| *f != Found::Nothing)>
+            <h2 id="scan-heading">{move || t().scan_heading}</h2>
+            <p>{move || t().scan_explainer}</p>
+            <video node_ref=video class="camera" muted=true playsinline=true aria-label=move || t().camera></video>
+            <button on:click=start_camera>{move || t().start_camera}</button>
+            {move || camera_error.get().map(|e| view! { <p class="error" role="alert">{t().camera_unavailable}" ("{e}")"</p> })}
+            <label for="pasted">{move || t().paste_label}</label>
+            <textarea id="pasted" data-testid="paste" rows="4"
+                prop:value=move || pasted.get()
+                on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+            <button class="primary" data-testid="paste-go" on:click=move |_| handle(pasted.get_untracked())>
+                {move || t().continue_}
+            </button>
+        </section>
+    }
+}
+
+/// Stops the camera, if it runs.
+fn stop(stream: StoredValue<Option<MediaStream>, LocalStorage>) {
+    if let Some(stream) = stream.try_update_value(Option::take).flatten() {
+        for track in stream.get_tracks().iter() {
+            track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
+        }
+    }
+}
+
+async fn open_camera() -> Result<MediaStream, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let devices = window
+        .navigator()
+        .media_devices()
+        .map_err(|_| "no camera access in this browser".to_owned())?;
+    let constraints = web_sys::MediaStreamConstraints::new();
+    let video = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&video, &"facingMode".into(), &"environment".into());
+    constraints.set_video(&video);
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|_| "camera unavailable".to_owned())?;
+    let stream = JsFuture::from(promise).await.map_err(|err: JsValue| {
+        js_sys::Reflect::get(&err, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_else(|| "camera unavailable".into())
+    })?;
+    Ok(stream.unchecked_into())
+}
+
+/// Decodes a frame every 250 ms until a QR code is read or the camera is stopped.
+fn watch(
+    video: NodeRef<leptos::html::Video>,
+    stream: StoredValue<Option<MediaStream>, LocalStorage>,
+    handle: impl Fn(String) + Copy + 'static,
+) {
+    let canvas: Option<HtmlCanvasElement> = document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into().ok());
+    let tick = move || {
+        if stream.with_value(Option::is_none) {
+            return true;
+        }
+        let (Some(video), Some(canvas)) = (video.get_untracked(), canvas.as_ref()) else {
+            return true;
+        };
+        match read_frame(&video, canvas) {
+            Some(text) => {
+                stop(stream);
+                handle(text);
+                true
+            }
+            None => false,
+        }
+    };
+    schedule(Rc::new(tick));
+}
+
+fn schedule(tick: Rc<dyn Fn() -> bool>) {
+    set_timeout(
+        move || {
+            if !tick() {
+                schedule(tick);
+            }
+        },
+        Duration::from_millis(250),
+    );
+}
+
+fn read_frame(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) -> Option<String> {
+    let (width, height) = (video.video_width(), video.video_height());
+    if width == 0 || height == 0 {
+        return None;
+    }
+    let scale = f64::from(MAX_FRAME_SIDE) / f64::from(width.max(height));
+    let scale = scale.min(1.0);
+    let (w, h) = (
+        (f64::from(width) * scale) as u32,
+        (f64::from(height) * scale) as u32,
+    );
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    context
+        .draw_image_with_html_video_element_and_dw_and_dh(
+            video,
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
+        .ok()?;
+    let frame = context
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .ok()?;
+    credential::qr::decode_rgba(&frame.data(), w as usize, h as usize)
+}

@@ -1,0 +1,141 @@
+//! The app's shared state: the open wallet (behind an async lock, since its operations
+//! await storage and WebCrypto), reactive copies of what it holds for the views, the
+//! route, the language, and start-up (open the database, then the vault).
+
+use std::rc::Rc;
+
+use futures::lock::Mutex;
+use leptos::prelude::*;
+
+use crate::browser::idb_store::IdbStore;
+use crate::browser::keys::WebCryptoKeys;
+use crate::browser::vault::{self, Opened};
+use crate::browser::{BrowserWallet, cipher::AesGcm};
+use crate::logic::model::{Batch, HistoryEntry};
+use crate::logic::wallet::Wallet;
+use crate::text::Lang;
+
+/// Where the wallet is in opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Opening the database.
+    Loading,
+    /// A passphrase is set; waiting for it.
+    Locked,
+    /// Open.
+    Ready,
+    /// Cannot open (the reason, already translated where known).
+    Failed(String),
+}
+
+/// The open wallet, shared by the views.
+pub type Shared = Rc<Mutex<Option<BrowserWallet>>>;
+
+/// Everything the views share (a `Copy` handle).
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The wallet (`None` until opened).
+    pub wallet: StoredValue<Shared, LocalStorage>,
+    /// The database (`None` until opened).
+    pub store: StoredValue<Option<IdbStore>, LocalStorage>,
+    /// Opening state.
+    pub phase: RwSignal<Phase>,
+    /// The batches, for display.
+    pub batches: RwSignal<Vec<Batch>>,
+    /// The history, for display.
+    pub history: RwSignal<Vec<HistoryEntry>>,
+    /// The language shown.
+    pub lang: RwSignal<Lang>,
+    /// The URL fragment (the route and its parameters).
+    pub hash: RwSignal<String>,
+    /// Whether a passphrase is set.
+    pub locked_with_passphrase: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// A fresh state, provided as context.
+    #[must_use]
+    pub fn provide() -> Self {
+        let ctx = Self {
+            wallet: StoredValue::new_local(Rc::new(Mutex::new(None))),
+            store: StoredValue::new_local(None),
+            phase: RwSignal::new(Phase::Loading),
+            batches: RwSignal::new(Vec::new()),
+            history: RwSignal::new(Vec::new()),
+            lang: RwSignal::new(Lang::detect()),
+            hash: RwSignal::new(current_hash()),
+            locked_with_passphrase: RwSignal::new(false),
+        };
+        provide_context(ctx);
+        ctx
+    }
+
+    /// The shared state of the app being rendered.
+    ///
+    /// # Panics
+    /// Outside the app (a view rendered without [`Ctx::provide`]): a programming error.
+    #[must_use]
+    pub fn get() -> Self {
+        #[allow(clippy::expect_used)]
+        use_context::<Self>().expect("Ctx::provide runs in App")
+    }
+
+    /// The shared wallet handle.
+    #[must_use]
+    pub fn shared(&self) -> Shared {
+        self.wallet.get_value()
+    }
+
+    /// Copies what the wallet holds into the view signals.
+    pub fn show(&self, wallet: &BrowserWallet) {
+        self.batches.set(wallet.batches().to_vec());
+        self.history.set(wallet.history().to_vec());
+    }
+
+    /// Opens the database and the vault (unless a passphrase is needed).
+    pub async fn start(self) {
+        let store = match IdbStore::open().await {
+            Ok(store) => store,
+            Err(err) => return self.phase.set(Phase::Failed(err.to_string())),
+        };
+        self.store.set_value(Some(store.clone()));
+        match vault::open(&store).await {
+            Ok(Opened::Open(cipher)) => self.finish_opening(store, cipher).await,
+            Ok(Opened::Locked) => {
+                self.locked_with_passphrase.set(true);
+                self.phase.set(Phase::Locked);
+            }
+            Err(err) => self.phase.set(Phase::Failed(err.to_string())),
+        }
+    }
+
+    /// Opens the wallet with a records cipher.
+    pub async fn finish_opening(self, store: IdbStore, cipher: AesGcm) {
+        let keys = WebCryptoKeys::new(store.clone());
+        match Wallet::open(store, cipher, keys).await {
+            Ok(wallet) => {
+                self.show(&wallet);
+                *self.shared().lock().await = Some(wallet);
+                self.phase.set(Phase::Ready);
+            }
+            Err(err) => self.phase.set(Phase::Failed(err.to_string())),
+        }
+    }
+
+    /// Goes to a route (`"/"`, `"/history"`, ...).
+    pub fn go(&self, route: &str) {
+        let hash = format!("#{route}");
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_hash(&hash);
+        }
+        self.hash.set(hash);
+    }
+}
+
+/// The page's current URL fragment.
+#[must_use]
+pub fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
