@@ -18,13 +18,14 @@ mod wallet_dist;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | test | demo | bench | build-verifier | build-wallet>";
+const USAGE: &str =
+    "usage: cargo xtask <setup | test [STAGE...] | demo | bench | build-verifier | build-wallet>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
-        Some("test") => test::run(),
+        Some("test") => test::run(&args[1..]),
         Some("demo") => demo::run(),
         Some("bench") => test::bench(),
         Some("build-verifier") => verifier::build(),
