@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
-        Some("test") => test::run(&args[1..]),
+        Some("test") => test::run(args.get(1..).unwrap_or_default()),
         Some("demo") => demo::run(),
         Some("bench") => test::bench(),
         Some("build-verifier") => verifier::build(),
