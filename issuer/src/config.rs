@@ -22,6 +22,8 @@ pub struct Config {
     pub offer_lifetime: i64,
     /// How long an access token can be used, in seconds.
     pub token_lifetime: i64,
+    /// Seconds a refresh token stays valid (each use replaces it).
+    pub refresh_lifetime: i64,
     /// How long a `c_nonce` can be used, in seconds.
     pub nonce_lifetime: i64,
     /// Oldest accepted key proof `iat`, in seconds.
@@ -53,6 +55,7 @@ impl Config {
             validity_days: 365,
             offer_lifetime: DEFAULT_OFFER_LIFETIME,
             token_lifetime: 600,
+            refresh_lifetime: 365 * 86_400,
             nonce_lifetime: 300,
             proof_max_age: 300,
             clock_skew: 60,

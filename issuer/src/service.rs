@@ -57,7 +57,12 @@ pub struct AccessToken {
     pub token: String,
     /// Seconds until it expires.
     pub expires_in: i64,
+    /// The refresh token, traded once for a new access token and a new refresh token.
+    pub refresh_token: String,
 }
+
+/// The OAuth refresh token grant type.
+pub const REFRESH_GRANT: &str = "refresh_token";
 
 /// One running issuer.
 pub struct Issuer {
@@ -145,12 +150,53 @@ impl Issuer {
             }
             Ok(first)
         };
-        match field("grant_type")? {
-            Some(credential::openid4vci::PRE_AUTHORIZED_GRANT) => {}
+        let grant = field("grant_type")?;
+        if field("tx_code")?.is_some() {
+            return Err(Refusal::bad_request(
+                "invalid_request",
+                "this issuer sets no tx_code",
+            ));
+        }
+        let now = self.now();
+        let token = secrets::random_token(&mut OsRng, SECRET_BYTES);
+        let expires_at = now.saturating_add(self.config.token_lifetime);
+        let refresh_token = secrets::random_token(&mut OsRng, SECRET_BYTES);
+        let refresh = (
+            secrets::hash(&refresh_token),
+            now.saturating_add(self.config.refresh_lifetime),
+        );
+        let secret = |name: &'static str| {
+            field(name)?
+                .filter(|value| !value.is_empty() && value.len() <= 512)
+                .ok_or_else(|| {
+                    Refusal::bad_request("invalid_request", format!("{name} is missing"))
+                })
+        };
+        let granted = match grant {
+            Some(credential::openid4vci::PRE_AUTHORIZED_GRANT) => {
+                let code = secret("pre-authorized_code")?;
+                lock(&self.store).redeem_offer(
+                    &secrets::hash(code),
+                    &secrets::hash(&token),
+                    expires_at,
+                    now,
+                    Some((&refresh.0, refresh.1)),
+                )
+            }
+            Some(REFRESH_GRANT) => {
+                let presented = secret("refresh_token")?;
+                lock(&self.store).refresh(
+                    &secrets::hash(presented),
+                    &secrets::hash(&token),
+                    expires_at,
+                    (&refresh.0, refresh.1),
+                    now,
+                )
+            }
             Some(_) => {
                 return Err(Refusal::bad_request(
                     "unsupported_grant_type",
-                    "only the pre-authorized code grant is supported",
+                    "only the pre-authorized code and refresh token grants are supported",
                 ));
             }
             None => {
@@ -159,35 +205,16 @@ impl Issuer {
                     "grant_type is missing",
                 ));
             }
-        }
-        if field("tx_code")?.is_some() {
-            return Err(Refusal::bad_request(
-                "invalid_request",
-                "this issuer sets no tx_code",
-            ));
-        }
-        let code = field("pre-authorized_code")?
-            .filter(|code| !code.is_empty() && code.len() <= 512)
-            .ok_or_else(|| {
-                Refusal::bad_request("invalid_request", "pre-authorized_code is missing")
-            })?;
-        let now = self.now();
-        let token = secrets::random_token(&mut OsRng, SECRET_BYTES);
-        let expires_at = now.saturating_add(self.config.token_lifetime);
-        let redeemed = lock(&self.store).redeem_offer(
-            &secrets::hash(code),
-            &secrets::hash(&token),
-            expires_at,
-            now,
-        );
-        match redeemed {
+        };
+        match granted {
             Ok(_) => Ok(AccessToken {
                 token,
                 expires_in: self.config.token_lifetime,
+                refresh_token,
             }),
             Err(GrantError::InvalidGrant | GrantError::Revoked) => Err(Refusal::bad_request(
                 "invalid_grant",
-                "the pre-authorized code is unknown, expired or already used",
+                "the code or refresh token is unknown, expired or already used",
             )),
             Err(other) => Err(Refusal::internal(&other)),
         }
@@ -389,7 +416,7 @@ impl Issuer {
         json!({
             "issuer": self.config.public_url,
             "token_endpoint": self.config.url("/token"),
-            "grant_types_supported": [credential::openid4vci::PRE_AUTHORIZED_GRANT],
+            "grant_types_supported": [credential::openid4vci::PRE_AUTHORIZED_GRANT, REFRESH_GRANT],
             "pre-authorized_grant_anonymous_access_supported": true,
         })
     }

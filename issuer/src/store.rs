@@ -23,7 +23,10 @@ pub use persons::{NewOffer, PersonRow};
 pub use status::StatusListRow;
 
 /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("store/schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("store/schema.sql"),
+    include_str!("store/schema_v2.sql"),
+];
 /// How long a writer waits for another process's transaction (e.g. `revoke`) to end.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 

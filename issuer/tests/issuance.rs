@@ -316,3 +316,60 @@ async fn rotation_keeps_old_keys_published_until_their_credentials_expire() {
     );
     harness.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_token_buys_one_new_batch_and_stops_at_revocation() {
+    let harness = Harness::start("refresh").await;
+    let (person, offer) = harness.enroll("1990-01-01");
+    let (status, first) = harness.token(offer.pre_authorized_code()).await;
+    assert_eq!(status, 200, "{first}");
+    let refresh = first["refresh_token"].as_str().unwrap().to_owned();
+    let metadata = harness
+        .get_json("/.well-known/oauth-authorization-server")
+        .await;
+    assert!(
+        metadata["grant_types_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&"refresh_token".into())
+    );
+
+    let trade = |token: String| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "refresh_token")
+            .append_pair("refresh_token", &token)
+            .finish();
+        harness.post_form("/token", body)
+    };
+    let (status, second) = trade(refresh.clone()).await;
+    assert_eq!(status, 200, "{second}");
+    let access = second["access_token"].as_str().unwrap().to_owned();
+    let next = second["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(next, refresh);
+    // The new access token grants a batch of each offered configuration.
+    assert_eq!(harness.batch(&access, "cachet_age", 2).await.len(), 2);
+    assert_eq!(harness.batch(&access, "cachet_identity", 2).await.len(), 2);
+    // A refresh token works once.
+    let (status, reused) = trade(refresh).await;
+    assert_eq!(
+        (status, reused["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+
+    // After revocation the current refresh token is refused (and spent).
+    let other = issuer::Store::open_existing(&harness.db).unwrap();
+    other.revoke(&person, NOW).unwrap();
+    drop(other);
+    let (status, revoked) = trade(next).await;
+    assert_eq!(
+        (status, revoked["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let (status, missing) = harness
+        .post_form("/token", "grant_type=refresh_token".into())
+        .await;
+    assert_eq!(
+        (status, missing["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+}

@@ -99,6 +99,7 @@ pub async fn token(
         json!({
             "access_token": token.token,
             "token_type": "Bearer",
+            "refresh_token": token.refresh_token,
             "expires_in": token.expires_in,
         })
     }))

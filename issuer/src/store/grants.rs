@@ -75,7 +75,8 @@ pub struct BatchRequest<'a> {
 
 impl Store {
     /// Redeems a pre-authorized code: marks it used and records an access grant for each
-    /// credential configuration it offered. Returns those configuration ids.
+    /// credential configuration it offered, and the refresh token if one is given (hash,
+    /// expiry). Returns those configuration ids.
     ///
     /// # Errors
     /// [`GrantError::InvalidGrant`] (also to every concurrent loser), [`GrantError::Revoked`].
@@ -85,6 +86,7 @@ impl Store {
         token_hash: &[u8],
         token_expires_at: i64,
         now: i64,
+        refresh: Option<(&[u8], i64)>,
     ) -> Result<Vec<String>, GrantError> {
         let tx = self.conn.unchecked_transaction()?;
         let redeemed: Option<(String, String)> = tx
@@ -104,15 +106,76 @@ impl Store {
             return Err(GrantError::Revoked);
         }
         let configurations: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
-        for configuration in &configurations {
+        grant_access(
+            &tx,
+            token_hash,
+            &configurations,
+            &person_id,
+            token_expires_at,
+        )?;
+        if let Some((refresh_hash, refresh_expires_at)) = refresh {
             tx.execute(
-                "INSERT INTO access_grants (token_hash, configuration_id, person_id, expires_at)
+                "INSERT INTO refresh_tokens (token_hash, person_id, configuration_ids, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![token_hash, configuration, person_id, token_expires_at],
+                params![
+                    refresh_hash,
+                    person_id,
+                    configurations.join(" "),
+                    refresh_expires_at
+                ],
             )?;
         }
         tx.commit()?;
         Ok(configurations)
+    }
+
+    /// Trades a refresh token for an access grant (same configurations) and a new refresh
+    /// token; the old one is spent in the same transaction, so it works once.
+    ///
+    /// # Errors
+    /// [`GrantError::InvalidGrant`] for an unknown, spent or expired token (also to every
+    /// concurrent loser), [`GrantError::Revoked`] for a revoked person (the token is then
+    /// spent too).
+    pub fn refresh(
+        &self,
+        refresh_hash: &[u8],
+        token_hash: &[u8],
+        token_expires_at: i64,
+        next: (&[u8], i64),
+        now: i64,
+    ) -> Result<Vec<String>, GrantError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let found: Option<(String, String, i64)> = tx
+            .query_row(
+                "DELETE FROM refresh_tokens WHERE token_hash = ?1
+                 RETURNING person_id, configuration_ids, expires_at",
+                params![refresh_hash],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let Some((person_id, configurations, expires_at)) = found else {
+            return Err(GrantError::InvalidGrant);
+        };
+        let revoked = self
+            .person(&person_id)?
+            .is_none_or(|person| person.revoked_at.is_some());
+        if expires_at <= now || revoked {
+            tx.commit()?;
+            return Err(if revoked {
+                GrantError::Revoked
+            } else {
+                GrantError::InvalidGrant
+            });
+        }
+        let list: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
+        grant_access(&tx, token_hash, &list, &person_id, token_expires_at)?;
+        tx.execute(
+            "INSERT INTO refresh_tokens (token_hash, person_id, configuration_ids, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![next.0, person_id, configurations, next.1],
+        )?;
+        tx.commit()?;
+        Ok(list)
     }
 
     /// Spends the grant for one configuration on one batch: marks it used, notes the
@@ -221,4 +284,22 @@ impl Store {
         )?;
         Ok(indices)
     }
+}
+
+/// Records an access grant of `token_hash` for each configuration.
+fn grant_access(
+    tx: &rusqlite::Transaction<'_>,
+    token_hash: &[u8],
+    configurations: &[String],
+    person_id: &str,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    for configuration in configurations {
+        tx.execute(
+            "INSERT INTO access_grants (token_hash, configuration_id, person_id, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash, configuration, person_id, expires_at],
+        )?;
+    }
+    Ok(())
 }

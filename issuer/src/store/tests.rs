@@ -35,18 +35,29 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         Err(StoreError::Missing(_))
     ));
     let store = Store::open_or_create(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     enrolled(&store, "p1", b"code");
+    // A version 1 database (before refresh tokens) is migrated, keeping its data.
+    store
+        .conn
+        .execute_batch("DROP TABLE refresh_tokens; PRAGMA user_version = 1;")
+        .unwrap();
     drop(store);
     let store = Store::open_existing(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
     assert!(
         store.person("p1").unwrap().is_some(),
         "reopening keeps data"
     );
+    let refresh_rows: i64 = store
+        .conn
+        .query_row("SELECT COUNT(*) FROM refresh_tokens", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(refresh_rows, 0);
     store.conn.pragma_update(None, "user_version", 7).unwrap();
     drop(store);
     match Store::open_existing(&path) {
-        Err(StoreError::NewerSchema { found: 7, known: 1 }) => {}
+        Err(StoreError::NewerSchema { found: 7, known: 2 }) => {}
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     #[cfg(unix)]
@@ -63,11 +74,11 @@ fn a_code_is_redeemed_once_and_a_grant_spent_once_per_configuration() {
     store.ensure_key(NOW, &mut OsRng).unwrap();
     enrolled(&store, "p1", b"code");
     let configurations = store
-        .redeem_offer(b"code", b"token", NOW + 600, NOW)
+        .redeem_offer(b"code", b"token", NOW + 600, NOW, None)
         .unwrap();
     assert_eq!(configurations, ["cachet_identity", "cachet_age"]);
     assert!(matches!(
-        store.redeem_offer(b"code", b"token2", NOW + 600, NOW),
+        store.redeem_offer(b"code", b"token2", NOW + 600, NOW, None),
         Err(GrantError::InvalidGrant)
     ));
     let layout = StatusLayout { capacity: 64 };
@@ -117,7 +128,7 @@ fn an_expired_code_is_refused() {
     let store = Store::in_memory().unwrap();
     enrolled(&store, "p1", b"code");
     assert!(matches!(
-        store.redeem_offer(b"code", b"token", NOW + 1200, NOW + 600),
+        store.redeem_offer(b"code", b"token", NOW + 1200, NOW + 600, None),
         Err(GrantError::InvalidGrant)
     ));
 }
@@ -133,7 +144,7 @@ fn status_indices_are_unique_across_lists_and_revocation_flags_them() {
         let code = format!("code{person}");
         enrolled(&store, &id, code.as_bytes());
         store
-            .redeem_offer(code.as_bytes(), id.as_bytes(), NOW + 600, NOW)
+            .redeem_offer(code.as_bytes(), id.as_bytes(), NOW + 600, NOW, None)
             .unwrap();
         let issuance = store
             .begin_issuance(
@@ -164,7 +175,7 @@ fn status_indices_are_unique_across_lists_and_revocation_flags_them() {
         .sum();
     assert_eq!(flagged, 8);
     assert!(matches!(
-        store.redeem_offer(b"never", b"t", NOW + 1, NOW),
+        store.redeem_offer(b"never", b"t", NOW + 1, NOW, None),
         Err(GrantError::InvalidGrant)
     ));
 }
@@ -175,7 +186,7 @@ fn revoked_people_get_no_more_copies() {
     store.ensure_key(NOW, &mut OsRng).unwrap();
     enrolled(&store, "p1", b"code");
     store
-        .redeem_offer(b"code", b"token", NOW + 600, NOW)
+        .redeem_offer(b"code", b"token", NOW + 600, NOW, None)
         .unwrap();
     let revision = store.revision().unwrap();
     store.revoke("p1", NOW).unwrap();
