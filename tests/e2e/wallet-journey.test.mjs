@@ -3,7 +3,7 @@
 // age_over_18 → consent → redirect back → the site verifies. Then: a reload keeps the
 // credentials; a cross-device request is answered by a QR code the site can read; a
 // request whose redirect does not match its client_id is refused and uses nothing; a
-// decline sends access_denied; history and language switch.
+// decline sends access_denied; a refresh buys a new batch; history; language switch.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -153,6 +153,16 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     await page.goto(wallet);
     await page.getByTestId("credential").first().waitFor({ timeout: 20_000 });
     assert.deepEqual((await copiesLeft(page)).sort(), ["10 of 10 single-use copies left", "8 of 10 single-use copies left"]);
+
+    // Refresh: the issuer's refresh token buys a new batch of each credential of the
+    // offer; the used copies and their keys are gone.
+    await page.getByTestId("refresh").first().click();
+    await page.waitForFunction(
+      () => [...document.querySelectorAll("[data-testid=copies]")].every((e) => e.textContent.startsWith("10 of 10")),
+      null,
+      { timeout: 30_000 },
+    );
+    assert.equal(await page.getByTestId("credential").count(), 2);
 
     // History: two presentations, newest first, deletable.
     await page.getByRole("link", { name: "History" }).click();

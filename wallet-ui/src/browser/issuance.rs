@@ -94,6 +94,79 @@ fn endpoint<'a>(
     }
 }
 
+/// What the wallet learns from the issuer's metadata documents.
+struct Issuer {
+    trusted: TrustedIssuer,
+    credential_endpoint: String,
+    nonce_endpoint: String,
+    token_endpoint: String,
+    copies: usize,
+}
+
+/// Reads the issuer's metadata, authorization server metadata and published keys.
+async fn discover(credential_issuer: &str) -> Result<Issuer, IssuanceError> {
+    let issuer_url = credential_issuer.trim_end_matches('/');
+    let origin = Origin::of(issuer_url).ok_or(IssuanceError::Metadata("credential_issuer"))?;
+    let get = |path: &'static str| {
+        let url = format!("{issuer_url}{path}");
+        async move { http::json("GET", &url, &[], None).await }
+    };
+    let metadata = get("/.well-known/openid-credential-issuer").await?;
+    if text(&metadata, "credential_issuer")? != credential_issuer {
+        return Err(IssuanceError::Metadata("credential_issuer"));
+    }
+    let batch_size = metadata
+        .pointer("/batch_credential_issuance/batch_size")
+        .and_then(Value::as_u64)
+        .map_or(1, |size| usize::try_from(size).unwrap_or(1));
+    let server = get("/.well-known/oauth-authorization-server").await?;
+    let keys = get("/.well-known/jwt-vc-issuer").await?;
+    if text(&keys, "issuer")? != credential_issuer {
+        return Err(IssuanceError::Metadata("issuer"));
+    }
+    let jwks = keys
+        .get("jwks")
+        .and_then(|jwks| Jwks::from_json(jwks).ok())
+        .ok_or(IssuanceError::Metadata("jwks"))?;
+    Ok(Issuer {
+        trusted: TrustedIssuer {
+            iss: credential_issuer.to_owned(),
+            jwks,
+        },
+        credential_endpoint: endpoint(&metadata, "credential_endpoint", &origin)?.to_owned(),
+        nonce_endpoint: endpoint(&metadata, "nonce_endpoint", &origin)?.to_owned(),
+        token_endpoint: endpoint(&server, "token_endpoint", &origin)?.to_owned(),
+        copies: COPIES_PER_BATCH.min(batch_size).max(1),
+    })
+}
+
+/// An access token and the refresh token that came with it.
+struct Tokens {
+    access: String,
+    refresh: Option<String>,
+}
+
+async fn token(issuer: &Issuer, form: &[(&str, &str)]) -> Result<Tokens, IssuanceError> {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form {
+        body.append_pair(name, value);
+    }
+    let answer = http::json(
+        "POST",
+        &issuer.token_endpoint,
+        &[("content-type", "application/x-www-form-urlencoded")],
+        Some(&body.finish()),
+    )
+    .await?;
+    Ok(Tokens {
+        access: text(&answer, "access_token")?.to_owned(),
+        refresh: answer
+            .get("refresh_token")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
 /// Runs the flow for `offer` and keeps the batches; returns how many were kept.
 ///
 /// # Errors
@@ -106,136 +179,186 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
     progress: impl Fn(Step),
 ) -> Result<usize, IssuanceError> {
     progress(Step::Contacting);
-    let issuer_url = offer.credential_issuer().trim_end_matches('/');
-    let origin = Origin::of(issuer_url).ok_or(IssuanceError::Metadata("credential_issuer"))?;
-    let metadata = http::json(
-        "GET",
-        &format!("{issuer_url}/.well-known/openid-credential-issuer"),
-        &[],
-        None,
-    )
-    .await?;
-    if text(&metadata, "credential_issuer")? != offer.credential_issuer() {
-        return Err(IssuanceError::Metadata("credential_issuer"));
-    }
-    let credential_endpoint = endpoint(&metadata, "credential_endpoint", &origin)?;
-    let nonce_endpoint = endpoint(&metadata, "nonce_endpoint", &origin)?;
-    let batch_size = metadata
-        .pointer("/batch_credential_issuance/batch_size")
-        .and_then(Value::as_u64)
-        .map_or(1, |size| usize::try_from(size).unwrap_or(1));
-    let copies = COPIES_PER_BATCH.min(batch_size).max(1);
-    let server = http::json(
-        "GET",
-        &format!("{issuer_url}/.well-known/oauth-authorization-server"),
-        &[],
-        None,
-    )
-    .await?;
-    let token_endpoint = endpoint(&server, "token_endpoint", &origin)?;
-    let keys_document = http::json(
-        "GET",
-        &format!("{issuer_url}/.well-known/jwt-vc-issuer"),
-        &[],
-        None,
-    )
-    .await?;
-    if text(&keys_document, "issuer")? != offer.credential_issuer() {
-        return Err(IssuanceError::Metadata("issuer"));
-    }
-    let jwks = keys_document
-        .get("jwks")
-        .and_then(|jwks| Jwks::from_json(jwks).ok())
-        .ok_or(IssuanceError::Metadata("jwks"))?;
-    let trusted = TrustedIssuer {
-        iss: offer.credential_issuer().to_owned(),
-        jwks,
-    };
-
+    let issuer = discover(offer.credential_issuer()).await?;
     progress(Step::Authorizing);
-    let form = form_urlencoded::Serializer::new(String::new())
-        .append_pair("grant_type", PRE_AUTHORIZED_GRANT)
-        .append_pair("pre-authorized_code", offer.pre_authorized_code())
-        .finish();
-    let token = http::json(
-        "POST",
-        token_endpoint,
-        &[("content-type", "application/x-www-form-urlencoded")],
-        Some(&form),
+    let tokens = token(
+        &issuer,
+        &[
+            ("grant_type", PRE_AUTHORIZED_GRANT),
+            ("pre-authorized_code", offer.pre_authorized_code()),
+        ],
     )
     .await?;
-    let access_token = text(&token, "access_token")?.to_owned();
-    let authorization = format!("Bearer {access_token}");
-
     let mut kept = 0;
     for configuration in offer.configuration_ids() {
-        progress(Step::MakingKeys);
-        let nonce_answer = http::json("POST", nonce_endpoint, &[], None).await?;
-        let nonce = text(&nonce_answer, "c_nonce")?.to_owned();
-        let mut keys: Vec<(String, PublicJwk)> = Vec::with_capacity(copies);
-        let mut proofs = Vec::with_capacity(copies);
-        for _ in 0..copies {
-            let (id, public) = wallet.keys().generate().await?;
-            let input = KeyProof::signing_input(
-                &public,
-                &KeyProofParams {
-                    audience: offer.credential_issuer(),
-                    nonce: &nonce,
-                    issued_at: now(),
-                },
-            );
-            let signature = wallet.keys().sign(&id, input.as_bytes()).await?;
-            proofs.push(jws::attach_signature(&input, &signature));
-            keys.push((id, public));
-        }
-
-        progress(Step::Receiving);
-        let body = json!({"credential_configuration_id": configuration, "proofs": {"jwt": proofs}});
-        let answer = http::json(
-            "POST",
-            credential_endpoint,
-            &[
-                ("content-type", "application/json"),
-                ("authorization", &authorization),
-            ],
-            Some(&body.to_string()),
+        let mut batch = fetch_batch(
+            wallet,
+            &issuer,
+            &tokens.access,
+            configuration,
+            &now,
+            new_id(),
+            &progress,
         )
-        .await;
-        progress(Step::Storing);
-        let stored = match answer {
-            Ok(answer) => {
-                keep(
-                    wallet,
-                    &answer,
-                    &trusted,
-                    configuration,
-                    &keys,
-                    new_id(),
-                    now(),
-                )
-                .await
-            }
-            Err(err) => Err(err.into()),
-        };
-        if let Err(err) = stored {
-            let ids: Vec<String> = keys.into_iter().map(|(id, _)| id).collect();
-            let _ = wallet.keys().delete(&ids).await;
-            return Err(err);
-        }
+        .await?;
+        batch.refresh_token.clone_from(&tokens.refresh);
+        wallet.add_batch(batch).await?;
         kept += 1;
     }
     Ok(kept)
 }
 
-async fn keep<S: Store, C: Cipher, K: HolderKeys>(
+/// Trades the refresh token of `batch_id` for new batches of every credential that
+/// came with it, replacing them; returns how many were replaced.
+///
+/// # Errors
+/// [`IssuanceError`]; the old batches stay then (and the new refresh token is kept
+/// as soon as the issuer hands it out).
+pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &mut Wallet<S, C, K>,
+    batch_id: &str,
+    now: impl Fn() -> i64,
+    new_id: impl Fn() -> String,
+    progress: impl Fn(Step),
+) -> Result<usize, IssuanceError> {
+    let (issuer_url, old_token) = wallet
+        .batches()
+        .iter()
+        .find(|batch| batch.id == batch_id)
+        .and_then(|batch| Some((batch.issuer.clone(), batch.refresh_token.clone()?)))
+        .ok_or(IssuanceError::Metadata("refresh_token"))?;
+    let siblings: Vec<(String, String)> = wallet
+        .batches()
+        .iter()
+        .filter(|batch| batch.refresh_token.as_deref() == Some(old_token.as_str()))
+        .map(|batch| (batch.id.clone(), batch.configuration.clone()))
+        .collect();
+    progress(Step::Contacting);
+    let issuer = discover(&issuer_url).await?;
+    progress(Step::Authorizing);
+    let traded = token(
+        &issuer,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &old_token),
+        ],
+    )
+    .await;
+    let tokens = match traded {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            if matches!(&err, IssuanceError::Http(HttpError::Status { error, .. }) if error == "invalid_grant")
+            {
+                wallet.rotate_refresh_token(&old_token, None).await?;
+            }
+            return Err(err);
+        }
+    };
+    wallet
+        .rotate_refresh_token(&old_token, tokens.refresh.clone())
+        .await?;
+    let mut fresh = Vec::new();
+    for (_, configuration) in &siblings {
+        let mut batch = fetch_batch(
+            wallet,
+            &issuer,
+            &tokens.access,
+            configuration,
+            &now,
+            new_id(),
+            &progress,
+        )
+        .await?;
+        batch.refresh_token.clone_from(&tokens.refresh);
+        fresh.push(batch);
+    }
+    let old: Vec<String> = siblings.into_iter().map(|(id, _)| id).collect();
+    let replaced = fresh.len();
+    wallet.replace_batches(&old, fresh).await?;
+    Ok(replaced)
+}
+
+/// Makes keys and proofs, asks for one batch and checks it; deletes the keys on failure.
+async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
+    wallet: &Wallet<S, C, K>,
+    issuer: &Issuer,
+    access_token: &str,
+    configuration: &str,
+    now: &impl Fn() -> i64,
+    id: String,
+    progress: &impl Fn(Step),
+) -> Result<crate::logic::model::Batch, IssuanceError> {
+    progress(Step::MakingKeys);
+    let nonce_answer = http::json("POST", &issuer.nonce_endpoint, &[], None).await?;
+    let nonce = text(&nonce_answer, "c_nonce")?.to_owned();
+    let mut keys: Vec<(String, PublicJwk)> = Vec::with_capacity(issuer.copies);
+    let made = make_proofs(wallet, issuer, &nonce, now(), &mut keys).await;
+    let result = match made {
+        Ok(proofs) => {
+            progress(Step::Receiving);
+            let body =
+                json!({"credential_configuration_id": configuration, "proofs": {"jwt": proofs}});
+            let authorization = format!("Bearer {access_token}");
+            let answer = http::json(
+                "POST",
+                &issuer.credential_endpoint,
+                &[
+                    ("content-type", "application/json"),
+                    ("authorization", &authorization),
+                ],
+                Some(&body.to_string()),
+            )
+            .await;
+            progress(Step::Storing);
+            match answer {
+                Ok(answer) => checked(&answer, &issuer.trusted, configuration, &keys, id, now()),
+                Err(err) => Err(err.into()),
+            }
+        }
+        Err(err) => Err(err),
+    };
+    if result.is_err() {
+        let ids: Vec<String> = keys.into_iter().map(|(id, _)| id).collect();
+        let _ = wallet.keys().delete(&ids).await;
+    }
+    result
+}
+
+/// One holder key and key proof per copy (keys are pushed as they are made, so the
+/// caller can delete them if anything fails).
+async fn make_proofs<S: Store, C: Cipher, K: HolderKeys>(
+    wallet: &Wallet<S, C, K>,
+    issuer: &Issuer,
+    nonce: &str,
+    issued_at: i64,
+    keys: &mut Vec<(String, PublicJwk)>,
+) -> Result<Vec<String>, IssuanceError> {
+    let mut proofs = Vec::with_capacity(issuer.copies);
+    for _ in 0..issuer.copies {
+        let (id, public) = wallet.keys().generate().await?;
+        keys.push((id.clone(), public.clone()));
+        let input = KeyProof::signing_input(
+            &public,
+            &KeyProofParams {
+                audience: &issuer.trusted.iss,
+                nonce,
+                issued_at,
+            },
+        );
+        let signature = wallet.keys().sign(&id, input.as_bytes()).await?;
+        proofs.push(jws::attach_signature(&input, &signature));
+    }
+    Ok(proofs)
+}
+
+fn checked(
     answer: &Value,
     trusted: &TrustedIssuer,
     configuration: &str,
     keys: &[(String, PublicJwk)],
     id: String,
     now: i64,
-) -> Result<(), IssuanceError> {
+) -> Result<crate::logic::model::Batch, IssuanceError> {
     let credentials: Vec<String> = answer
         .get("credentials")
         .and_then(Value::as_array)
@@ -244,7 +367,7 @@ async fn keep<S: Store, C: Cipher, K: HolderKeys>(
         .filter_map(|entry| entry.get("credential").and_then(Value::as_str))
         .map(str::to_owned)
         .collect();
-    let batch = batch_from(
+    Ok(batch_from(
         &Received {
             issuer: trusted.clone(),
             configuration,
@@ -253,7 +376,5 @@ async fn keep<S: Store, C: Cipher, K: HolderKeys>(
         },
         id,
         now,
-    )?;
-    wallet.add_batch(batch).await?;
-    Ok(())
+    )?)
 }

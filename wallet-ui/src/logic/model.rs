@@ -36,6 +36,10 @@ pub struct Batch {
     /// Restored from a backup made on another device: the holder keys stayed there.
     #[serde(default)]
     pub restored: bool,
+    /// The issuer's refresh token for a new batch (shared by the batches of one offer;
+    /// each use replaces it).
+    #[serde(default)]
+    pub refresh_token: Option<String>,
 }
 
 /// One copy of a credential and the holder key it is bound to.

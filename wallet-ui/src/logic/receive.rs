@@ -128,5 +128,6 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
         received_at: now,
         copies,
         restored: false,
+        refresh_token: None,
     })
 }

@@ -645,3 +645,66 @@ fn incoming_text_becomes_an_offer_or_a_request_or_a_reason() {
         "client_id_mismatch"
     );
 }
+
+#[test]
+fn a_refresh_replaces_the_batches_of_one_grant_and_rotates_their_token() {
+    let fixture = Fixture::new();
+    let mut wallet = fixture.open();
+    fixture.receive(&mut wallet, "age", age_claims(), 2);
+    fixture.receive(&mut wallet, "identity", identity_claims(), 2);
+    let ids: Vec<String> = wallet.batches().iter().map(|b| b.id.clone()).collect();
+    block_on(wallet.rotate_refresh_token("none-yet", Some("x".into()))).unwrap();
+    assert!(wallet.batches().iter().all(|b| b.refresh_token.is_none()));
+    // Give both batches the grant's token, as receiving does.
+    let mut with_token: Vec<_> = wallet.batches().to_vec();
+    for batch in &mut with_token {
+        batch.refresh_token = Some("rt-1".into());
+    }
+    block_on(wallet.replace_batches(&ids, with_token)).unwrap();
+    block_on(wallet.rotate_refresh_token("rt-1", Some("rt-2".into()))).unwrap();
+    let reopened = fixture.open();
+    assert!(
+        reopened
+            .batches()
+            .iter()
+            .all(|b| b.refresh_token.as_deref() == Some("rt-2"))
+    );
+
+    // A refresh: the age batch is replaced by a new one; its old keys are deleted.
+    let old_keys: Vec<String> = wallet
+        .batches()
+        .iter()
+        .find(|b| b.configuration == "age")
+        .unwrap()
+        .copies
+        .iter()
+        .map(|c| c.key.clone())
+        .collect();
+    let (keys, credentials) = fixture.issue("age", age_claims(), 3);
+    let mut fresh = batch_from(
+        &Received {
+            issuer: fixture.trusted(),
+            configuration: "age",
+            keys: &keys,
+            credentials: &credentials,
+        },
+        "batch-age-2".into(),
+        NOW,
+    )
+    .unwrap();
+    fresh.refresh_token = Some("rt-2".into());
+    block_on(wallet.replace_batches(&["batch-age".into()], vec![fresh])).unwrap();
+    let reopened = fixture.open();
+    let age = reopened
+        .batches()
+        .iter()
+        .find(|b| b.configuration == "age")
+        .unwrap();
+    assert_eq!((age.id.as_str(), age.unused()), ("batch-age-2", 3));
+    assert_eq!(reopened.batches().len(), 2);
+    assert!(
+        old_keys
+            .iter()
+            .all(|k| !fixture.keys.0.borrow().contains_key(k))
+    );
+}

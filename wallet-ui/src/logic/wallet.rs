@@ -154,6 +154,66 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
         Ok(())
     }
 
+    /// Replaces batches by new ones (a refresh) in one commit, and deletes the old
+    /// copies' keys.
+    ///
+    /// # Errors
+    /// [`WalletError`] if the store fails (then nothing changes).
+    pub async fn replace_batches(
+        &mut self,
+        old: &[String],
+        new: Vec<Batch>,
+    ) -> Result<(), WalletError> {
+        let mut writes: Vec<Write> = old
+            .iter()
+            .map(|id| Write::Delete(Table::Batches, id.clone()))
+            .collect();
+        for batch in &new {
+            writes.push(self.put(Table::Batches, &batch.id, batch).await?);
+        }
+        self.store.commit(writes).await?;
+        let keys = self.key_ids(|batch| old.contains(&batch.id));
+        self.contents
+            .batches
+            .retain(|batch| !old.contains(&batch.id));
+        for batch in new.into_iter().rev() {
+            self.contents.batches.insert(0, batch);
+        }
+        let _ = self.keys.delete(&keys).await;
+        Ok(())
+    }
+
+    /// Records a new refresh token in place of a spent one (or none, when the issuer
+    /// refused it) on every batch that held it, before anything else can fail.
+    ///
+    /// # Errors
+    /// [`WalletError`] if the store fails.
+    pub async fn rotate_refresh_token(
+        &mut self,
+        old: &str,
+        new: Option<String>,
+    ) -> Result<(), WalletError> {
+        let mut updated = Vec::new();
+        for batch in &self.contents.batches {
+            if batch.refresh_token.as_deref() == Some(old) {
+                let mut batch = batch.clone();
+                batch.refresh_token.clone_from(&new);
+                updated.push(batch);
+            }
+        }
+        let mut writes = Vec::new();
+        for batch in &updated {
+            writes.push(self.put(Table::Batches, &batch.id, batch).await?);
+        }
+        self.store.commit(writes).await?;
+        for batch in updated {
+            if let Some(slot) = self.contents.batches.iter_mut().find(|b| b.id == batch.id) {
+                *slot = batch;
+            }
+        }
+        Ok(())
+    }
+
     /// What the person would be asked to approve for `request`.
     ///
     /// # Errors
@@ -326,6 +386,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
                 continue;
             }
             batch.restored = true;
+            batch.refresh_token = None;
             writes.push(self.put(Table::Batches, &batch.id, &batch).await?);
             batches.push(batch);
         }

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use super::format::{claim_label, claim_value, date, type_name};
 use super::state::Ctx;
+use crate::browser::{issuance, now, subtle};
 use crate::logic::model::Batch;
 
 /// The start page.
@@ -52,6 +53,37 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
             }
         });
     };
+    let refreshing = RwSignal::new(None::<String>);
+    let batch_id = batch.id.clone();
+    let refresh = move |_| {
+        let batch_id = batch_id.clone();
+        refreshing.set(Some(t().refreshing.to_owned()));
+        spawn_local(async move {
+            let shared = ctx.shared();
+            let mut guard = shared.lock().await;
+            let Some(wallet) = guard.as_mut() else {
+                return;
+            };
+            let result = issuance::refresh(
+                wallet,
+                &batch_id,
+                now,
+                || subtle::random_id().unwrap_or_else(|_| now().to_string()),
+                |_| {},
+            )
+            .await;
+            // On success this card is replaced by the new batch's.
+            if let Err(err) = result {
+                refreshing.set(Some(match err.code() {
+                    "offer_already_used" => t().refresh_refused.to_owned(),
+                    "issuer_unreachable" => t().issuer_unreachable.to_owned(),
+                    _ => err.to_string(),
+                }));
+            }
+            ctx.show(wallet);
+        });
+    };
+    let can_refresh = batch.refresh_token.is_some();
     let claims = batch.claims.clone();
     let vct = batch.vct.clone();
     let issuer = credential::openid4vp::Origin::of(&batch.issuer)
@@ -87,6 +119,12 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
             <Show when=move || low && !restored>
                 <p class="hint" role="note">{move || t().refresh_hint}</p>
             </Show>
+            <Show when=move || can_refresh>
+                <button data-testid="refresh" disabled=move || refreshing.with(Option::is_some) on:click=refresh.clone()>
+                    {move || t().refresh}
+                </button>
+            </Show>
+            {move || refreshing.get().map(|m| view! { <p role="status" data-testid="refresh-status">{m}</p> })}
             <Show when=move || restored>
                 <p class="hint" role="note">{move || t().restored_hint}</p>
             </Show>
