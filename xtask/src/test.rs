@@ -184,6 +184,13 @@ pub fn build_wallet() -> Result {
 }
 
 fn end_to_end(root: &Path) -> Result {
+    with_sites(root, "e2e", &["--test", "--test-concurrency=1", "e2e/"])
+}
+
+/// Starts the sites (free ports) and an issuer with a fresh database in
+/// `target/<scratch>`, then runs `node args` in tests/ with their URLs in
+/// `CACHET_<SITE>_URL`, `CACHET_ISSUER_URL` and the CLI in `CACHET_BIN`.
+fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     let running = runtime.block_on(serve::start(serve::test_sites()))?;
@@ -193,7 +200,7 @@ fn end_to_end(root: &Path) -> Result {
         .map(|site| site.url.trim_end_matches('/').to_owned())
         .ok_or_else(|| fail("the wallet site did not start"))?;
     let issuer_bin = crate::issuer::binary(root)?;
-    let scratch = cmd::target_dir(root).join("e2e");
+    let scratch = cmd::target_dir(root).join(scratch);
     let _ = std::fs::remove_dir_all(&scratch);
     let issuer = crate::issuer::start(
         &issuer_bin,
@@ -214,18 +221,14 @@ fn end_to_end(root: &Path) -> Result {
     env.push(("CACHET_ISSUER_URL".into(), format!("{}/", issuer.url)));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // The servers run on the runtime's worker threads while node drives the browser.
-    let result = cmd::run(
-        &root.join("tests"),
-        "node",
-        &["--test", "--test-concurrency=1", "e2e/"],
-        &env,
-    );
+    let result = cmd::run(&root.join("tests"), "node", args, &env);
     runtime.shutdown_background();
     result
 }
 
 /// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
-/// release), then the in-page verifier benchmark in headless Chromium.
+/// release), then the in-page verifier benchmark and the wallet's size and first-render
+/// figures in headless Chromium.
 pub fn bench() -> Result {
     cargo(
         &root(),
@@ -242,5 +245,7 @@ pub fn bench() -> Result {
     cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])?;
     setup::run()?;
     crate::verifier::build()?;
-    node_with_cachet(&root(), &["bench/verify.mjs"])
+    node_with_cachet(&root(), &["bench/verify.mjs"])?;
+    build_wallet()?;
+    with_sites(&root(), "bench", &["bench/wallet.mjs"])
 }

@@ -1,0 +1,58 @@
+// The wallet's size and first render of the credentials list on localhost, in headless
+// Chromium: the built .wasm raw and gzipped, then (after receiving a batch from the
+// issuer) the time from navigation start to the credentials list on screen, cold (new
+// browser profile, nothing cached) and warm (service worker and HTTP cache), medians.
+// Run by `cargo xtask bench` with the sites and an issuer up (CACHET_*_URL).
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { launch, siteUrl } from "../e2e/browser.mjs";
+
+const dist = resolve(import.meta.dirname, "../../dist/wallet");
+const wasm = readdirSync(dist).find((name) => name.endsWith(".wasm"));
+const bytes = readFileSync(join(dist, wasm));
+const gz = gzipSync(bytes, { level: 9 }).length;
+console.log(`wallet .wasm after wasm-opt: ${bytes.length} bytes raw, ${gz} bytes gzipped (goal 400,000)`);
+
+const issuer = siteUrl("issuer").replace(/\/$/, "");
+const wallet = siteUrl("wallet");
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function firstRender(page) {
+  await page.goto(wallet);
+  await page.waitForSelector("[data-testid=credential]", { timeout: 20_000 });
+  return page.evaluate(() => performance.now());
+}
+
+const browser = await launch();
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${issuer}/admin`);
+  await page.getByLabel("Given name").fill("Bench");
+  await page.getByLabel("Family name").fill("Mark");
+  await page.getByLabel("Date of birth").fill("1990-01-01");
+  await page.getByRole("button", { name: "Enroll and create offer" }).click();
+  await page.getByRole("heading", { name: "Offer ready" }).waitFor();
+  await page.goto(await page.locator("#open-wallet").getAttribute("href"));
+  await page.getByTestId("accept-offer").click();
+  await page.getByTestId("offer-done").waitFor({ timeout: 30_000 });
+
+  const warm = [];
+  for (let run = 0; run < 15; run += 1) warm.push(await firstRender(page));
+  // Cold: a new context has neither the cache nor the credentials, so it measures to
+  // the (empty) list; the difference to warm is download and compile of the app.
+  const cold = [];
+  for (let run = 0; run < 5; run += 1) {
+    const fresh = await browser.newContext();
+    const coldPage = await fresh.newPage();
+    await coldPage.goto(wallet);
+    await coldPage.waitForSelector("[data-testid=no-credentials]", { timeout: 20_000 });
+    cold.push(await coldPage.evaluate(() => performance.now()));
+    await fresh.close();
+  }
+  console.log(`first render of the credentials list (2 credentials, 20 copies, decrypted from IndexedDB): median ${median(warm).toFixed(0)} ms warm (${warm.length} loads)`);
+  console.log(`first render, new profile (empty list, app downloaded and compiled): median ${median(cold).toFixed(0)} ms (${cold.length} loads)`);
+} finally {
+  await browser.close();
+}
