@@ -29,7 +29,7 @@ pub fn run() -> Result {
         }
         println!("  {:<8} {}/  (database: {})", "issuer", issuer.url, db.display());
         println!(
-            "\nWalkthrough:\n  1. Open the landing page (www) to see what the demo shows.\n  2. Enroll a person at {}/admin: the issuer shows a one-time offer (link and QR).\n  3. Open the wallet: it keeps credentials on this device only.\n  4. Open www/verifier.html: the in-page verifier checks a presentation with no network.\n\nPress Ctrl-C to stop.",
+            "\nWalkthrough:\n  1. Enroll a person at {}/admin: the issuer shows a one-time offer (link and QR).\n  2. Click \"Open in the Cachet wallet\", then \"Add to my wallet\": ten single-use copies of each\n     credential are made for keys that never leave this browser.\n  3. In the wallet, see what each credential says and how many copies are left.\n  4. Open the landing page (www) and www/verifier.html: the in-page verifier checks a\n     presentation with no network at all.\n\nPress Ctrl-C to stop.",
             issuer.url
         );
         tokio::signal::ctrl_c()
