@@ -28,11 +28,11 @@ export function siteUrl(name) {
   return url;
 }
 
-/** A fresh browser; close it when done. */
-export async function launch() {
+/** A fresh browser (with `extraArgs` added to the usual ones); close it when done. */
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
 }
 

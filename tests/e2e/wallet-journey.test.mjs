@@ -3,7 +3,8 @@
 // age_over_18 → consent → redirect back → the site verifies. Then: a reload keeps the
 // credentials; a cross-device request is answered by a QR code the site can read; a
 // request whose redirect does not match its client_id is refused and uses nothing; a
-// decline sends access_denied; a refresh buys a new batch; history; language switch.
+// decline sends access_denied; a refresh buys a new batch; history; offline; an
+// encrypted backup restored in another profile; language switch; no CSP violation.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -46,6 +47,11 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (err) => errors.push(err.message));
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy|Refused to/.test(message.text())) {
+        errors.push(message.text());
+      }
+    });
     const walletRequests = [];
     page.on("request", (request) => walletRequests.push(request.url()));
 
@@ -172,6 +178,48 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     await screenshot(page, "wallet-history");
     await page.getByTestId("clear-history").click();
     await page.getByTestId("no-history").waitFor();
+
+    // Offline: the service worker has cached the app; a reload without network shows
+    // the credentials (decrypted from IndexedDB).
+    await page.goto(wallet);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId("credential").first().waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId("credential").count(), 2);
+    await context.setOffline(false);
+
+    // Backup: save an encrypted file, restore it in another browser profile ("another
+    // device"): the credentials are there, marked view-only (the keys stayed here).
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByTestId("backup-passphrase").fill("backup passphrase 1");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("export-backup").click(),
+    ]);
+    const backupPath = await download.path();
+    const backupText = readFileSync(backupPath, "utf8");
+    assert.match(backupText, /cachet-wallet-backup/);
+    assert.doesNotMatch(backupText, /Zhejiang|age_over_18|given_name/, "the backup is encrypted");
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto(`${wallet}#/settings`);
+    await otherPage.getByTestId("backup-passphrase").fill("wrong passphrase 1");
+    await otherPage.getByTestId("backup-file").setInputFiles(backupPath);
+    await otherPage.getByTestId("import-backup").click();
+    await otherPage.getByText("Wrong passphrase.").waitFor({ timeout: 20_000 });
+    await otherPage.getByTestId("backup-passphrase").fill("backup passphrase 1");
+    await otherPage.getByTestId("import-backup").click();
+    await otherPage.getByText("Restored 2 credentials.").waitFor({ timeout: 20_000 });
+    await otherPage.getByRole("link", { name: "Credentials" }).click();
+    assert.equal(await otherPage.getByTestId("credential").count(), 2);
+    const restoredRequest = verifier.createRequest({
+      claims: [["age_over_18"]], responseMode: "fragment", redirectUri: site,
+    });
+    await otherPage.goto(restoredRequest.deepLink(wallet));
+    await otherPage.getByTestId("refusal").waitFor({ timeout: 20_000 });
+    assert.equal(await otherPage.getByTestId("refusal").getAttribute("data-code"), "keys_on_another_device");
+    await other.close();
 
     // Language switch: every view in Simplified Chinese.
     await page.getByTestId("language").selectOption("zh-Hans");

@@ -180,7 +180,9 @@ pub fn build_wallet() -> Result {
         &["build", "--release", "--offline"],
         &[("PATH", &path)],
     )?;
-    crate::wallet_dist::finish(&root.join("dist/wallet"))
+    let dist = root.join("dist/wallet");
+    crate::verifier::wasm_package(&root, "qr-scanner", &dist.join("scanner"))?;
+    crate::wallet_dist::finish(&dist)
 }
 
 fn end_to_end(root: &Path) -> Result {

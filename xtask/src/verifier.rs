@@ -23,13 +23,27 @@ const PACKAGE_JSON: &str = r#"{
 /// Builds `verifier-wasm/pkg` and prints the wasm size, raw and gzipped.
 pub fn build() -> Result {
     let root = root();
+    let pkg = root.join("verifier-wasm/pkg");
+    let bg = wasm_package(&root, "verifier-wasm", &pkg)?;
+    std::fs::write(pkg.join("package.json"), PACKAGE_JSON)
+        .map_err(|err| fail(format!("cannot write package.json: {err}")))?;
+    write_bytes_module(&bg, &pkg.join("verifier_wasm_bytes.js"))?;
+    report_size(&bg)
+}
+
+/// Builds crate `package` for wasm32 (`wasm-release`), runs wasm-bindgen (`--target
+/// web`) into `out`, and wasm-opt for size; returns the path of the `_bg.wasm`.
+///
+/// # Errors
+/// A failing build step.
+pub fn wasm_package(root: &Path, package: &str, out: &Path) -> Result<std::path::PathBuf> {
     cmd::run(
-        &root,
+        root,
         "cargo",
         &[
             "build",
             "-p",
-            "verifier-wasm",
+            package,
             "--target",
             "wasm32-unknown-unknown",
             "--profile",
@@ -37,27 +51,26 @@ pub fn build() -> Result {
         ],
         &[],
     )?;
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into);
-    let wasm = target.join("wasm32-unknown-unknown/wasm-release/verifier_wasm.wasm");
-    let pkg = root.join("verifier-wasm/pkg");
-    let pkg_arg = pkg.to_string_lossy();
+    let stem = package.replace('-', "_");
+    let wasm =
+        cmd::target_dir(root).join(format!("wasm32-unknown-unknown/wasm-release/{stem}.wasm"));
     cmd::run(
-        &root,
+        root,
         "wasm-bindgen",
         &[
             "--target",
             "web",
             "--out-dir",
-            &pkg_arg,
+            &out.to_string_lossy(),
             &wasm.to_string_lossy(),
         ],
         &[],
     )?;
-    let bg = pkg.join("verifier_wasm_bg.wasm");
+    let bg = out.join(format!("{stem}_bg.wasm"));
     let bg_arg = bg.to_string_lossy();
-    let path = setup::tool_path(&root);
+    let path = setup::tool_path(root);
     cmd::run(
-        &root,
+        root,
         "wasm-opt",
         &[
             "-Oz",
@@ -69,10 +82,7 @@ pub fn build() -> Result {
         ],
         &[("PATH", &path)],
     )?;
-    std::fs::write(pkg.join("package.json"), PACKAGE_JSON)
-        .map_err(|err| fail(format!("cannot write package.json: {err}")))?;
-    write_bytes_module(&bg, &pkg.join("verifier_wasm_bytes.js"))?;
-    report_size(&bg)
+    Ok(bg)
 }
 
 /// `verifier_wasm_bytes.js`: the module's bytes as a script, for pages whose CSP forbids

@@ -1,7 +1,8 @@
 //! Finishing the wallet build that Trunk leaves in `dist/wallet`: Trunk's inline loader
 //! script moves into a file, so the page runs under a CSP without `'unsafe-inline'`;
-//! and the service worker gets the list of files to cache for offline use, with a
-//! version that changes whenever any of them does.
+//! and the service worker gets the list of files to cache for offline use (the QR
+//! scanner's module in `scanner/` included), with a version that changes whenever any of
+//! them does.
 
 use std::fs;
 use std::path::Path;
@@ -23,6 +24,26 @@ fn read(path: &Path) -> Result<String> {
 
 fn write(path: &Path, text: &str) -> Result {
     fs::write(path, text).map_err(|err| fail(format!("cannot write {}: {err}", path.display())))
+}
+
+/// Every file under `dir` (except the service worker itself) as `/prefix/name`, with
+/// their bytes appended to `contents`.
+fn collect(dir: &Path, prefix: &str, files: &mut Vec<String>, contents: &mut Vec<u8>) -> Result {
+    let entries =
+        fs::read_dir(dir).map_err(|err| fail(format!("cannot list {}: {err}", dir.display())))?;
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, &name, files, contents)?;
+        } else if name != "/sw.js" && !name.ends_with(".d.ts") {
+            contents.extend(fs::read(&path).unwrap_or_default());
+            files.push(name);
+        }
+    }
+    Ok(())
 }
 
 /// Moves the inline loader out of `index.html` and fills in the service worker.
@@ -53,15 +74,7 @@ pub fn finish(dist: &Path) -> Result {
 
     let mut files = Vec::new();
     let mut contents = Vec::new();
-    let entries =
-        fs::read_dir(dist).map_err(|err| fail(format!("cannot list {}: {err}", dist.display())))?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name != "sw.js" && entry.path().is_file() {
-            contents.extend(fs::read(entry.path()).unwrap_or_default());
-            files.push(format!("/{name}"));
-        }
-    }
+    collect(dist, "", &mut files, &mut contents)?;
     files.sort();
     files.insert(0, "/".to_owned());
     let list = format!(

@@ -1,14 +1,20 @@
-//! Scanning: the camera (frames decoded in wasm, nothing leaves the device) or pasted
-//! text. An offer goes to the receive page; a request from another device's screen is
-//! answered with a QR code for that device's camera.
+//! Scanning: the camera (frames decoded in wasm by the QR module in a Web Worker,
+//! `pwa/scanner-worker.js`; nothing leaves the device) or pasted text. An offer goes to
+//! the receive page; a request from another device's screen is answered with a QR code
+//! for that device's camera.
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, ImageData, MediaStream,
+    MessageEvent, Worker, WorkerOptions, WorkerType,
+};
 
 use super::present::ConsentFlow;
 use super::state::Ctx;
@@ -34,7 +40,7 @@ pub fn Scan() -> impl IntoView {
     let found = RwSignal::new(Found::Nothing);
     let pasted = RwSignal::new(String::new());
     let camera_error = RwSignal::new(None::<String>);
-    let stream = StoredValue::new_local(None::<MediaStream>);
+    let camera = StoredValue::new_local(None::<Camera>);
     let video = NodeRef::<leptos::html::Video>::new();
 
     let handle = move |text: String| match incoming::parse(&text) {
@@ -42,7 +48,7 @@ pub fn Scan() -> impl IntoView {
         Ok(Incoming::Request(request)) => found.set(Found::Request(request)),
         Err(err) => found.set(Found::Invalid(err.to_string())),
     };
-    on_cleanup(move || stop(stream));
+    on_cleanup(move || stop(camera));
 
     let start_camera = move |_| {
         leptos::task::spawn_local(async move {
@@ -52,8 +58,13 @@ pub fn Scan() -> impl IntoView {
                         video.set_src_object(Some(&opened));
                         let _ = video.play();
                     }
-                    stream.set_value(Some(opened));
-                    watch(video, stream, handle);
+                    match Camera::start(opened, camera, handle) {
+                        Ok(started) => {
+                            camera.set_value(Some(started));
+                            watch(video, camera);
+                        }
+                        Err(reason) => camera_error.set(Some(reason)),
+                    }
                 }
                 Err(reason) => camera_error.set(Some(reason)),
             }
@@ -88,12 +99,58 @@ pub fn Scan() -> impl IntoView {
     }
 }
 
-/// Stops the camera, if it runs.
-fn stop(stream: StoredValue<Option<MediaStream>, LocalStorage>) {
-    if let Some(stream) = stream.try_update_value(Option::take).flatten() {
-        for track in stream.get_tracks().iter() {
+/// The running camera and the worker that decodes its frames.
+struct Camera {
+    stream: MediaStream,
+    worker: Worker,
+    busy: Rc<Cell<bool>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Camera {
+    /// Starts the decoding worker; `handle` gets the first QR code's text.
+    fn start(
+        stream: MediaStream,
+        camera: StoredValue<Option<Camera>, LocalStorage>,
+        handle: impl Fn(String) + Copy + 'static,
+    ) -> Result<Self, String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("/scanner-worker.js", &options)
+            .map_err(|_| "the QR decoder cannot start".to_owned())?;
+        let busy = Rc::new(Cell::new(false));
+        let idle = Rc::clone(&busy);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            idle.set(false);
+            if let Some(text) = event.data().as_string() {
+                stop(camera);
+                handle(text);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Self {
+            stream,
+            worker,
+            busy,
+            _on_message: on_message,
+        })
+    }
+
+    /// Hands a frame to the worker unless it is still decoding the previous one.
+    fn offer(&self, frame: &ImageData) {
+        if !self.busy.get() && self.worker.post_message(frame).is_ok() {
+            self.busy.set(true);
+        }
+    }
+}
+
+/// Stops the camera and its worker, if they run.
+fn stop(camera: StoredValue<Option<Camera>, LocalStorage>) {
+    if let Some(camera) = camera.try_update_value(Option::take).flatten() {
+        for track in camera.stream.get_tracks().iter() {
             track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
         }
+        camera.worker.terminate();
     }
 }
 
@@ -119,31 +176,26 @@ async fn open_camera() -> Result<MediaStream, String> {
     Ok(stream.unchecked_into())
 }
 
-/// Decodes a frame every 250 ms until a QR code is read or the camera is stopped.
-fn watch(
-    video: NodeRef<leptos::html::Video>,
-    stream: StoredValue<Option<MediaStream>, LocalStorage>,
-    handle: impl Fn(String) + Copy + 'static,
-) {
+/// Hands a frame to the decoder every 250 ms until a code is read or the camera stops.
+fn watch(video: NodeRef<leptos::html::Video>, camera: StoredValue<Option<Camera>, LocalStorage>) {
     let canvas: Option<HtmlCanvasElement> = document()
         .create_element("canvas")
         .ok()
         .and_then(|c| c.dyn_into().ok());
     let tick = move || {
-        if stream.with_value(Option::is_none) {
+        if camera.with_value(Option::is_none) {
             return true;
         }
-        let (Some(video), Some(canvas)) = (video.get_untracked(), canvas.as_ref()) else {
-            return true;
-        };
-        match read_frame(&video, canvas) {
-            Some(text) => {
-                stop(stream);
-                handle(text);
-                true
-            }
-            None => false,
+        if let (Some(video), Some(canvas)) = (video.get_untracked(), canvas.as_ref())
+            && let Some(frame) = read_frame(&video, canvas)
+        {
+            camera.with_value(|camera| {
+                if let Some(camera) = camera {
+                    camera.offer(&frame);
+                }
+            });
         }
+        false
     };
     schedule(Rc::new(tick));
 }
@@ -159,13 +211,12 @@ fn schedule(tick: Rc<dyn Fn() -> bool>) {
     );
 }
 
-fn read_frame(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) -> Option<String> {
+fn read_frame(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) -> Option<ImageData> {
     let (width, height) = (video.video_width(), video.video_height());
     if width == 0 || height == 0 {
         return None;
     }
-    let scale = f64::from(MAX_FRAME_SIDE) / f64::from(width.max(height));
-    let scale = scale.min(1.0);
+    let scale = (f64::from(MAX_FRAME_SIDE) / f64::from(width.max(height))).min(1.0);
     let (w, h) = (
         (f64::from(width) * scale) as u32,
         (f64::from(height) * scale) as u32,
@@ -182,8 +233,7 @@ fn read_frame(video: &HtmlVideoElement, canvas: &HtmlCanvasElement) -> Option<St
             f64::from(h),
         )
         .ok()?;
-    let frame = context
+    context
         .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
-        .ok()?;
-    credential::qr::decode_rgba(&frame.data(), w as usize, h as usize)
+        .ok()
 }
