@@ -33,6 +33,32 @@ pub fn claim_label(t: &Text, claim: &str) -> String {
     }
 }
 
+/// Claims in reading order: names, birthdate, region, then the age flags ascending,
+/// then anything else alphabetically.
+#[must_use]
+pub fn reading_order(claims: &serde_json::Map<String, Value>) -> Vec<(String, Value)> {
+    const FIRST: [&str; 5] = [
+        "given_name",
+        "family_name",
+        "birthdate",
+        "region",
+        "nationality",
+    ];
+    let rank = |name: &str| -> (usize, u32, String) {
+        if let Some(position) = FIRST.iter().position(|first| *first == name) {
+            return (0, u32::try_from(position).unwrap_or(0), String::new());
+        }
+        if let Some(years) = name.strip_prefix("age_over_").and_then(|y| y.parse().ok()) {
+            return (1, years, String::new());
+        }
+        (2, 0, name.to_owned())
+    };
+    let mut sorted: Vec<(String, Value)> =
+        claims.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    sorted.sort_by_cached_key(|(name, _)| rank(name));
+    sorted
+}
+
 /// A claim value.
 #[must_use]
 pub fn claim_value(t: &Text, value: &Value) -> String {

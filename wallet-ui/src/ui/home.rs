@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::format::{claim_label, claim_value, date, type_name};
+use super::format::{claim_label, claim_value, date, reading_order, type_name};
 use super::state::Ctx;
 use crate::browser::{issuance, now, subtle};
 use crate::logic::model::Batch;
@@ -84,7 +84,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
         });
     };
     let can_refresh = batch.refresh_token.is_some();
-    let claims = batch.claims.clone();
+    let claims = reading_order(&batch.claims);
     let vct = batch.vct.clone();
     let issuer = credential::openid4vp::Origin::of(&batch.issuer)
         .map_or_else(|| batch.issuer.clone(), |o| o.to_string());
