@@ -1,0 +1,91 @@
+// A demo relying party: asks for exactly the claims in <body data-claims>, with the
+// wallet on this device (deep link) or on a phone (QR code, answered by a QR code the
+// webcam reads), and verifies the answer in this page with Cachet's verifier. The page
+// runs under `connect-src 'none'`: it cannot call the issuer, Cachet or anyone.
+// The integration itself is the first block (about 20 lines); the rest is this page's UI.
+import init, { Verifier } from "/pkg/verifier_wasm.js";
+import bytes from "/pkg/verifier_wasm_bytes.js";
+import { trustedIssuers, statusLists, walletUrl } from "/trust.js";
+
+await init({ module_or_path: bytes });
+const here = location.origin + location.pathname;
+const verifier = new Verifier({ trustedIssuers, audience: `redirect_uri:${here}` });
+for (const token of statusLists) verifier.useStatusList(token);   // revocation, fetched by our server
+const { claims, purpose } = document.body.dataset;
+const ask = () => {
+  const request = verifier.createRequest({
+    claims: claims.split(",").map((name) => [name]), purpose, responseMode: "fragment", redirectUri: here,
+  });
+  sessionStorage.setItem("cachet-pending", request.pending);   // survives the trip to the wallet
+  return request;
+};
+async function check(response) {
+  verifier.restorePending(sessionStorage.getItem("cachet-pending") ?? "");
+  show(await verifier.verifyResponse(response), response);
+}
+
+// ---- the page's UI --------------------------------------------------------------------
+const $ = (id) => document.getElementById(id);
+function show(result, raw) {
+  const box = $("result");
+  box.hidden = false;
+  box.className = result.valid ? "result valid" : "result invalid";
+  box.dataset.valid = String(result.valid);
+  box.dataset.code = result.valid ? "" : result.error.code;
+  $("result-title").textContent = result.valid ? "Verified" : "Not verified";
+  $("result-detail").textContent = result.valid
+    ? Object.entries(result.claims).filter(([name]) => claims.split(",").includes(name))
+        .map(([name, value]) => `${name.replaceAll("_", " ")}: ${value === true ? "yes" : value}`).join(" · ")
+    : `${result.error.code}: ${result.error.message}`;
+  $("result-claims").textContent = JSON.stringify(result.valid ? result.claims : result, null, 2);
+  $("result-raw").textContent = raw;
+  document.body.dataset.state = result.valid ? "verified" : "rejected";
+}
+
+if (/(^#|&)(vp_token|error)=/.test(location.hash)) {
+  const response = location.hash;
+  history.replaceState(null, "", here);   // the response is single use; keep it out of the URL
+  await check(response);
+}
+
+$("same-device").addEventListener("click", () => { location.href = ask().deepLink(walletUrl); });
+$("cross-device").addEventListener("click", () => {
+  const request = ask();
+  $("request-qr").innerHTML = request.qrSvg(walletUrl);
+  $("request-link").value = request.deepLink(walletUrl);
+  $("cross").hidden = false;
+});
+$("paste-check").addEventListener("click", () => check($("pasted").value.trim()));
+
+let camera = null;
+$("scan").addEventListener("click", async () => {
+  try {
+    camera = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" } });
+  } catch (error) {
+    $("camera-error").textContent = `Camera unavailable (${error.name}). Paste the wallet's answer instead.`;
+    return;
+  }
+  const video = $("camera");
+  video.srcObject = camera;
+  await video.play();
+  const canvas = document.createElement("canvas");
+  const tick = async () => {
+    if (!camera) return;
+    if (video.videoWidth) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const context = canvas.getContext("2d", { willReadFrequently: true });
+      context.drawImage(video, 0, 0);
+      const text = verifier.scanQr(context.getImageData(0, 0, canvas.width, canvas.height));
+      if (text) {
+        camera.getTracks().forEach((track) => track.stop());
+        camera = null;
+        await check(text);
+        return;
+      }
+    }
+    setTimeout(tick, 250);
+  };
+  tick();
+});
+document.body.dataset.ready = "true";
