@@ -7,11 +7,12 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct PresentationRequest {
     request: AuthorizationRequest,
+    pending: String,
 }
 
 impl PresentationRequest {
-    pub(crate) fn new(request: AuthorizationRequest) -> Self {
-        Self { request }
+    pub(crate) fn new(request: AuthorizationRequest, pending: String) -> Self {
+        Self { request, pending }
     }
 }
 
@@ -26,6 +27,15 @@ impl PresentationRequest {
     #[wasm_bindgen(getter)]
     pub fn nonce(&self) -> String {
         self.request.nonce.clone()
+    }
+
+    /// What the page keeps (e.g. in `sessionStorage`) while the person is away at the
+    /// wallet on this device, and hands to `Verifier.restorePending` when it is back
+    /// (the page that made the request is gone by then). It holds the state, nonce,
+    /// client identifier and expiry: nothing secret from the page itself.
+    #[wasm_bindgen(getter)]
+    pub fn pending(&self) -> String {
+        self.pending.clone()
     }
 
     /// The state that matches the response to this request.

@@ -299,17 +299,41 @@ impl Verifier {
         };
         let now = now();
         let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
-        self.pending.insert(
-            state,
-            PendingRequest {
-                nonce,
-                client_id: request.client_id.clone(),
-                query_id: QUERY_ID.to_owned(),
-                expires_at,
-            },
-            now,
-        );
-        PresentationRequest::new(request).into()
+        let pending = PendingRequest {
+            nonce,
+            client_id: request.client_id.clone(),
+            query_id: QUERY_ID.to_owned(),
+            expires_at,
+        };
+        let saved = pending.save(&state);
+        self.pending.insert(state, pending, now);
+        PresentationRequest::new(request, saved).into()
+    }
+
+    /// Takes back a request this page made before it navigated to the wallet
+    /// (`request.pending`), so that `verifyResponse` accepts its answer once. Only a
+    /// request of the site this verifier's `audience` names (same origin) is accepted; an
+    /// expired request is kept and later refused as `expired_request`.
+    #[wasm_bindgen(js_name = restorePending, unchecked_return_type = "VerificationResult")]
+    pub fn restore_pending(&mut self, saved: JsValue) -> JsValue {
+        let Some(saved) = saved.as_string() else {
+            return invalid_argument("the saved request must be a string".into());
+        };
+        let audience = match self.config() {
+            Ok(config) => config.audience.clone(),
+            Err(message) => return invalid_config(message).to_js(),
+        };
+        match PendingRequest::restore(&saved) {
+            Ok((_, pending)) if site_origin(&pending.client_id) != site_origin(&audience) => {
+                VerificationResult::failure("aud_mismatch", "the saved request is for another site")
+                    .to_js()
+            }
+            Ok((state, pending)) => {
+                self.pending.insert(state, pending, i64::MIN);
+                to_js(&serde_json::json!({"valid": true}))
+            }
+            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        }
     }
 
     /// Verifies a wallet's response (the URL fragment, or a scanned response): its state
@@ -404,4 +428,9 @@ impl Verifier {
     pub fn scan_qr(&self, frame: JsValue) -> JsValue {
         crate::qr::scan(&frame).map_or(JsValue::NULL, |text| JsValue::from_str(&text))
     }
+}
+
+/// The origin of a client identifier or audience (`redirect_uri:` prefix or not).
+fn site_origin(id: &str) -> Option<credential::openid4vp::Origin> {
+    credential::openid4vp::Origin::of(id.strip_prefix("redirect_uri:").unwrap_or(id))
 }

@@ -516,3 +516,39 @@ async fn a_site_can_ask_through_the_digital_credentials_api() {
     js_sys::eval("globalThis.DigitalCredential = globalThis.__savedDC;").unwrap();
     assert_eq!(missing["error"]["code"], "dc_api_unavailable");
 }
+
+#[wasm_bindgen_test]
+async fn a_page_back_from_the_wallet_restores_its_request_and_answers_once() {
+    let world = world(None);
+    let mut before = verifier_for(&world.issuer);
+    let request = create_request(&mut before);
+    let saved = get(&request, "pending");
+    let response = wallet_answer(&world, &request);
+    drop(before); // the page navigated to the wallet
+
+    let mut after = verifier_for(&world.issuer);
+    let fresh = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(fresh["error"]["code"], "unknown_state");
+    assert_eq!(rust(&after.restore_pending(saved.clone()))["valid"], true);
+    let result = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(result["valid"], true, "{result}");
+    let replay = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(replay["error"]["code"], "unknown_state");
+
+    // Another site's verifier does not take it; junk never throws.
+    let mut elsewhere = Verifier::new(js(&json!({
+        "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}}],
+        "audience": "redirect_uri:https://other.example/",
+    })));
+    assert_eq!(
+        rust(&elsewhere.restore_pending(saved))["error"]["code"],
+        "aud_mismatch"
+    );
+    for junk in [
+        JsValue::NULL,
+        JsValue::from_str(""),
+        JsValue::from_str("{\"v\":1}"),
+    ] {
+        assert_eq!(rust(&after.restore_pending(junk))["valid"], false);
+    }
+}

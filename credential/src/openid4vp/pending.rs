@@ -22,6 +22,55 @@ pub struct PendingRequest {
     pub expires_at: i64,
 }
 
+/// Longest saved request accepted by [`PendingRequest::restore`].
+pub const MAX_SAVED_BYTES: usize = 4096;
+
+impl PendingRequest {
+    /// The request with its `state`, as text a page keeps (e.g. in `sessionStorage`)
+    /// while the person is away at the wallet, for [`PendingRequest::restore`].
+    #[must_use]
+    pub fn save(&self, state: &str) -> String {
+        serde_json::json!({
+            "v": 1, "state": state, "nonce": self.nonce, "client_id": self.client_id,
+            "query_id": self.query_id, "expires_at": self.expires_at,
+        })
+        .to_string()
+    }
+
+    /// Reads what [`PendingRequest::save`] wrote: the `state` and the request.
+    ///
+    /// # Errors
+    /// [`ResponseError::Malformed`] naming `pending` for anything else.
+    pub fn restore(text: &str) -> Result<(String, Self), ResponseError> {
+        const MALFORMED: ResponseError = ResponseError::Malformed("pending");
+        if text.len() > MAX_SAVED_BYTES {
+            return Err(MALFORMED);
+        }
+        let value = crate::strict_json::parse(text.as_bytes()).ok_or(MALFORMED)?;
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .filter(|text| !text.is_empty() && text.len() <= 2048)
+                .map(str::to_owned)
+                .ok_or(MALFORMED)
+        };
+        if value.get("v").and_then(serde_json::Value::as_u64) != Some(1) {
+            return Err(MALFORMED);
+        }
+        let request = Self {
+            nonce: field("nonce")?,
+            client_id: field("client_id")?,
+            query_id: field("query_id")?,
+            expires_at: value
+                .get("expires_at")
+                .and_then(serde_json::Value::as_i64)
+                .ok_or(MALFORMED)?,
+        };
+        Ok((field("state")?, request))
+    }
+}
+
 /// The open requests of one verifier.
 #[derive(Debug, Clone, Default)]
 pub struct PendingRequests {

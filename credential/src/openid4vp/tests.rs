@@ -503,3 +503,33 @@ fn claim_sets_make_claims_optional_and_are_validated() {
         ]))
     );
 }
+
+#[test]
+fn a_saved_request_restores_and_junk_does_not() {
+    let request = PendingRequest {
+        nonce: "n".into(),
+        client_id: "redirect_uri:https://shop.example/".into(),
+        query_id: "age".into(),
+        expires_at: 1_000,
+    };
+    let saved = request.save("st");
+    assert_eq!(
+        PendingRequest::restore(&saved),
+        Ok(("st".to_owned(), request))
+    );
+    for junk in [
+        "",
+        "{}",
+        "[]",
+        "null",
+        &saved.replace("\"v\":1", "\"v\":2"),
+        &saved.replace("\"n\"", "\"\""),
+        &"x".repeat(5000),
+    ] {
+        assert_eq!(
+            PendingRequest::restore(junk),
+            Err(ResponseError::Malformed("pending")),
+            "{junk}"
+        );
+    }
+}
