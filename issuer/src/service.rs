@@ -463,7 +463,9 @@ pub fn enroll(
     now: i64,
     offer_lifetime: i64,
 ) -> Result<Enrolled, Refusal> {
-    let person_id = secrets::random_token(&mut OsRng, ID_BYTES);
+    // Prefixed so that it never starts with '-' and reads as a flag on the command line
+    // (`cachet-issuer revoke --person <id>`).
+    let person_id = format!("p_{}", secrets::random_token(&mut OsRng, ID_BYTES));
     let code = secrets::random_token(&mut OsRng, SECRET_BYTES);
     let ids: Vec<&str> = Configuration::ALL.iter().map(|c| c.id()).collect();
     let offer = CredentialOffer::new(

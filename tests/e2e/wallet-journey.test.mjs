@@ -164,7 +164,10 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     // offer; the used copies and their keys are gone.
     await page.getByTestId("refresh").first().click();
     await page.waitForFunction(
-      () => [...document.querySelectorAll("[data-testid=copies]")].every((e) => e.textContent.startsWith("10 of 10")),
+      () => {
+        const copies = [...document.querySelectorAll("[data-testid=copies]")];
+        return copies.length === 2 && copies.every((e) => e.textContent.startsWith("10 of 10"));
+      },
       null,
       { timeout: 30_000 },
     );
@@ -212,6 +215,7 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     await otherPage.getByTestId("import-backup").click();
     await otherPage.getByText("Restored 2 credentials.").waitFor({ timeout: 20_000 });
     await otherPage.getByRole("link", { name: "Credentials" }).click();
+    await otherPage.getByTestId("credential").first().waitFor();
     assert.equal(await otherPage.getByTestId("credential").count(), 2);
     const restoredRequest = verifier.createRequest({
       claims: [["age_over_18"]], responseMode: "fragment", redirectUri: site,

@@ -306,7 +306,7 @@ impl Verifier {
             expires_at,
         };
         let saved = pending.save(&state);
-        self.pending.insert(state, pending, now);
+        let _ = self.pending.insert(state, pending, now);
         PresentationRequest::new(request, saved).into()
     }
 
@@ -329,8 +329,13 @@ impl Verifier {
                     .to_js()
             }
             Ok((state, pending)) => {
-                self.pending.insert(state, pending, i64::MIN);
-                to_js(&serde_json::json!({"valid": true}))
+                if self.pending.insert(state, pending, i64::MIN) {
+                    to_js(&serde_json::json!({"valid": true}))
+                } else {
+                    let err = credential::openid4vp::ResponseError::UnknownState;
+                    VerificationResult::failure(err.code(), "this request was already answered")
+                        .to_js()
+                }
             }
             Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
         }

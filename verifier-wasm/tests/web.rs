@@ -534,6 +534,13 @@ async fn a_page_back_from_the_wallet_restores_its_request_and_answers_once() {
     assert_eq!(result["valid"], true, "{result}");
     let replay = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
     assert_eq!(replay["error"]["code"], "unknown_state");
+    // Restoring the same saved request again does not reopen it.
+    assert_eq!(
+        rust(&after.restore_pending(saved.clone()))["error"]["code"],
+        "unknown_state"
+    );
+    let again = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(again["error"]["code"], "unknown_state");
 
     // Another site's verifier does not take it; junk never throws.
     let mut elsewhere = Verifier::new(js(&json!({

@@ -20,7 +20,9 @@ const ask = () => {
   return request;
 };
 async function check(response) {
-  verifier.restorePending(sessionStorage.getItem("cachet-pending") ?? "");
+  const saved = sessionStorage.getItem("cachet-pending");
+  if (saved) verifier.restorePending(saved);                    // back from the wallet
+  sessionStorage.removeItem("cachet-pending");                  // an answer is taken once
   show(await verifier.verifyResponse(response), response);
 }
 

@@ -22,7 +22,10 @@ pub fn run() -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(async {
-        let running = serve::start(serve::demo_sites(true)).await?;
+        let trust = crate::trust::TrustSource::default();
+        let _ = trust.issuer.set(issuer.url.clone());
+        let _ = trust.wallet.set(format!("{WALLET_ORIGIN}/"));
+        let running = serve::start(serve::demo_sites(true, &trust)).await?;
         println!("\nCachet demo is running (each site on its own origin):");
         for site in &running {
             println!("  {:<8} {}", site.name, site.url);

@@ -13,6 +13,7 @@ mod issuer;
 mod serve;
 mod setup;
 mod test;
+mod trust;
 mod verifier;
 mod wallet_dist;
 

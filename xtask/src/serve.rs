@@ -24,6 +24,8 @@ pub struct Site {
     pub mounts: Vec<(&'static str, PathBuf)>,
     /// A `Content-Security-Policy` header for every response.
     pub csp: Option<&'static str>,
+    /// Serve `/trust.js` (a demo shop's trust configuration) from this source.
+    pub trust: Option<crate::trust::TrustSource>,
 }
 
 /// The strictest policy a verifying page can run under: no request of any kind.
@@ -40,7 +42,7 @@ pub struct Running {
 
 /// The sites of the demo that exist so far, on their demo ports (or free ports when
 /// `fixed_ports` is false).
-pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
+pub fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -> Vec<Site> {
     let root = root();
     let port = |p: u16| if fixed_ports { p } else { 0 };
     vec![
@@ -52,6 +54,7 @@ pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
             // The page's own policy is in its index.html; this adds what only a header
             // can say.
             csp: Some("frame-ancestors 'none'"),
+            trust: None,
         },
         Site {
             name: "www",
@@ -59,21 +62,42 @@ pub fn demo_sites(fixed_ports: bool) -> Vec<Site> {
             port: port(7002),
             mounts: vec![("/pkg", root.join("verifier-wasm/pkg"))],
             csp: Some(NO_NETWORK_CSP),
+            trust: None,
         },
+        shop("shop", port(7004), trust),
+        shop("forum", port(7005), trust),
     ]
+}
+
+/// A demo relying party (`www/<name>/`): the verifier package, the shared page script,
+/// its trust configuration, and no network for the page.
+fn shop(name: &'static str, port: u16, trust: &crate::trust::TrustSource) -> Site {
+    let root = root();
+    Site {
+        name,
+        dir: root.join("www").join(name),
+        port,
+        mounts: vec![
+            ("/pkg", root.join("verifier-wasm/pkg")),
+            ("/shared", root.join("www/shared")),
+        ],
+        csp: Some(NO_NETWORK_CSP),
+        trust: Some(trust.clone()),
+    }
 }
 
 /// The demo sites plus the test fixtures (on free ports): `csp`, a page that verifies
 /// with the built verifier package under [`NO_NETWORK_CSP`].
-pub fn test_sites() -> Vec<Site> {
+pub fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
     let root = root();
-    let mut sites = demo_sites(false);
+    let mut sites = demo_sites(false, trust);
     sites.push(Site {
         name: "csp",
         dir: root.join("tests/fixtures/csp-page"),
         port: 0,
         mounts: vec![("/pkg", root.join("verifier-wasm/pkg"))],
         csp: Some(NO_NETWORK_CSP),
+        trust: None,
     });
     sites
 }
@@ -109,6 +133,12 @@ pub async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
             .append_index_html_on_directories(true)
             .fallback(ServeFile::new(site.dir.join("index.html")));
         let mut app = Router::new();
+        if let Some(trust) = site.trust.clone() {
+            app = app.route(
+                "/trust.js",
+                axum::routing::get(move || crate::trust::trust_js(trust.clone())),
+            );
+        }
         for (prefix, dir) in &site.mounts {
             app = app.nest_service(prefix, ServeDir::new(dir));
         }

@@ -195,7 +195,8 @@ fn end_to_end(root: &Path) -> Result {
 fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
-    let running = runtime.block_on(serve::start(serve::test_sites()))?;
+    let trust = crate::trust::TrustSource::default();
+    let running = runtime.block_on(serve::start(serve::test_sites(&trust)))?;
     let wallet = running
         .iter()
         .find(|site| site.name == "wallet")
@@ -211,6 +212,8 @@ fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
         &wallet,
     )?;
     println!("  CACHET_ISSUER_URL={}/", issuer.url);
+    let _ = trust.issuer.set(issuer.url.clone());
+    let _ = trust.wallet.set(format!("{wallet}/"));
     let mut env: Vec<(String, String)> = running
         .iter()
         .map(|site| {
@@ -221,6 +224,14 @@ fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
         .collect();
     env.push(("CACHET_BIN".into(), cachet_binary(root)?));
     env.push(("CACHET_ISSUER_URL".into(), format!("{}/", issuer.url)));
+    env.push((
+        "CACHET_ISSUER_DB".into(),
+        scratch.join("issuer.db").to_string_lossy().into_owned(),
+    ));
+    env.push((
+        "CACHET_ISSUER_BIN".into(),
+        issuer_bin.to_string_lossy().into_owned(),
+    ));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // The servers run on the runtime's worker threads while node drives the browser.
     let result = cmd::run(&root.join("tests"), "node", args, &env);

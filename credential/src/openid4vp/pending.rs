@@ -75,12 +75,18 @@ impl PendingRequest {
 #[derive(Debug, Clone, Default)]
 pub struct PendingRequests {
     open: HashMap<String, PendingRequest>,
+    /// States already answered (the latest [`MAX_PENDING`]), which cannot be reopened.
+    used: std::collections::VecDeque<String>,
 }
 
 impl PendingRequests {
     /// Remembers a request under its `state`, forgetting expired ones (and the oldest,
-    /// beyond [`MAX_PENDING`]).
-    pub fn insert(&mut self, state: String, request: PendingRequest, now: i64) {
+    /// beyond [`MAX_PENDING`]). A state this verifier has already taken is not reopened
+    /// (returns `false`), so a saved request cannot be restored to replay an answer.
+    pub fn insert(&mut self, state: String, request: PendingRequest, now: i64) -> bool {
+        if self.used.contains(&state) {
+            return false;
+        }
         self.open.retain(|_, pending| pending.expires_at > now);
         while self.open.len() >= MAX_PENDING {
             let oldest = self
@@ -94,6 +100,7 @@ impl PendingRequests {
             };
         }
         self.open.insert(state, request);
+        true
     }
 
     /// Takes the request with this `state`: it cannot be used again.
@@ -102,6 +109,10 @@ impl PendingRequests {
     /// [`ResponseError::UnknownState`] or [`ResponseError::ExpiredRequest`].
     pub fn take(&mut self, state: &str, now: i64) -> Result<PendingRequest, ResponseError> {
         let pending = self.open.remove(state).ok_or(ResponseError::UnknownState)?;
+        if self.used.len() >= MAX_PENDING {
+            self.used.pop_front();
+        }
+        self.used.push_back(state.to_owned());
         if now >= pending.expires_at {
             return Err(ResponseError::ExpiredRequest);
         }

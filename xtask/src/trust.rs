@@ -1,0 +1,113 @@
+//! `/trust.js` of the demo shops: what a relying party's operator configures on its own
+//! server, not what its pages fetch: the trusted issuer with its current keys, the
+//! issuer's status lists (for revocation) and the wallet's URL. The shop's server reads
+//! them from the issuer's public documents on each request, as a real operator would on
+//! a schedule; everyone downloads the same documents, so this tells the issuer nothing
+//! about anyone. The pages themselves run under `connect-src 'none'`.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Most status lists read from the issuer (`/status/1`, `/status/2`, ...).
+const MAX_LISTS: u32 = 8;
+
+/// Where the trust list comes from; filled in once the issuer and wallet are up.
+#[derive(Clone, Default)]
+pub struct TrustSource {
+    /// The issuer's URL (`http://localhost:PORT`).
+    pub issuer: Arc<OnceLock<String>>,
+    /// The wallet's URL.
+    pub wallet: Arc<OnceLock<String>>,
+}
+
+/// A plain `GET` to a local `http://` URL: status and body.
+async fn get(url: &str) -> Option<(u16, String)> {
+    let rest = url.strip_prefix("http://")?;
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
+    let mut stream = TcpStream::connect(authority).await.ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let chunked = head.lines().any(|line| {
+        line.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
+    Some((
+        status,
+        if chunked {
+            unchunk(body)?
+        } else {
+            body.to_owned()
+        },
+    ))
+}
+
+/// Decodes a chunked body.
+fn unchunk(mut body: &str) -> Option<String> {
+    let mut out = String::new();
+    loop {
+        let (size, rest) = body.split_once("\r\n")?;
+        let size = usize::from_str_radix(size.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(out);
+        }
+        out.push_str(rest.get(..size)?);
+        body = rest.get(size + 2..)?;
+    }
+}
+
+/// Serves `/trust.js`.
+pub async fn trust_js(source: TrustSource) -> Response {
+    let (Some(issuer), Some(wallet)) = (source.issuer.get(), source.wallet.get()) else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the issuer is not up yet").into_response();
+    };
+    let Some((200, keys)) = get(&format!("{issuer}/.well-known/jwt-vc-issuer")).await else {
+        return (StatusCode::BAD_GATEWAY, "cannot read the issuer's keys").into_response();
+    };
+    let Ok(keys) = issuer_document(&keys) else {
+        return (StatusCode::BAD_GATEWAY, "the issuer's keys are not JSON").into_response();
+    };
+    let mut lists = Vec::new();
+    for id in 1..=MAX_LISTS {
+        match get(&format!("{issuer}/status/{id}")).await {
+            Some((200, token)) => lists.push(format!("{:?}", token.trim())),
+            _ => break,
+        }
+    }
+    let script = format!(
+        "// The demo shop's trust configuration (served by its own server).\n\
+         export const walletUrl = {wallet:?};\n\
+         const published = {keys};\n\
+         export const trustedIssuers = [{{ iss: published.issuer, jwks: published.jwks }}];\n\
+         export const statusLists = [{}];\n",
+        lists.join(", ")
+    );
+    let mut response = script.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    response
+}
+
+/// The issuer's `{issuer, jwks}` document, checked to be one JSON object (it is embedded
+/// in a script as is: JSON is valid JavaScript).
+fn issuer_document(text: &str) -> Result<&str, ()> {
+    let text = text.trim();
+    let balanced = text.starts_with('{') && text.ends_with('}') && !text.contains("</");
+    if balanced && text.contains("\"jwks\"") && text.contains("\"issuer\"") {
+        Ok(text)
+    } else {
+        Err(())
+    }
+}
