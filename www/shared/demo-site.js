@@ -31,7 +31,7 @@ const $ = (id) => document.getElementById(id);
 function show(result, raw) {
   const box = $("result");
   box.hidden = false;
-  box.className = result.valid ? "result valid" : "result invalid";
+  box.className = `card result ${result.valid ? "valid" : "invalid"}`;
   box.dataset.valid = String(result.valid);
   box.dataset.code = result.valid ? "" : result.error.code;
   $("result-title").textContent = result.valid ? "Verified" : "Not verified";
@@ -68,6 +68,7 @@ $("scan").addEventListener("click", async () => {
     return;
   }
   const video = $("camera");
+  video.hidden = false;
   video.srcObject = camera;
   await video.play();
   const canvas = document.createElement("canvas");

@@ -32,8 +32,8 @@ pub fn run() -> Result {
         }
         println!("  {:<8} {}/  (database: {})", "issuer", issuer.url, db.display());
         println!(
-            "\nWalkthrough:\n  1. Enroll a person at {}/admin: the issuer shows a one-time offer (link and QR).\n  2. Click \"Open in the Cachet wallet\", then \"Add to my wallet\": ten single-use copies of each\n     credential are made for keys that never leave this browser.\n  3. In the wallet, see what each credential says and how many copies are left.\n  4. Open the landing page (www) and www/verifier.html: the in-page verifier checks a\n     presentation with no network at all.\n\nPress Ctrl-C to stop.",
-            issuer.url
+            "\nWalkthrough (also on the landing page):\n  1. Enroll: open {issuer}/admin, type a name, date of birth and region.\n  2. Receive: click \"Open in the Cachet wallet\", then \"Add to my wallet\" (ten single-use\n     copies of each credential, bound to keys that never leave this browser).\n  3. Visit the shop, http://localhost:7004/, and click \"Open my wallet on this device\".\n  4. Approve: the wallet shows who asks and that only \"Over 18\" will be shared.\n  5. Verified: back at the shop, its page checked the proof itself, asking no one.\n     Then try the forum, http://localhost:7005/ (region and over 16).\n\nPress Ctrl-C to stop.",
+            issuer = issuer.url
         );
         tokio::signal::ctrl_c()
             .await
