@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { launch, siteUrl } from "../e2e/browser.mjs";
+import { enrollAndReceive } from "../e2e/journey.mjs";
 
 const dist = resolve(import.meta.dirname, "../../dist/wallet");
 const wasm = readdirSync(dist).find((name) => name.endsWith(".wasm"));
@@ -30,15 +31,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${issuer}/admin`);
-  await page.getByLabel("Given name").fill("Bench");
-  await page.getByLabel("Family name").fill("Mark");
-  await page.getByLabel("Date of birth").fill("1990-01-01");
-  await page.getByRole("button", { name: "Enroll and create offer" }).click();
-  await page.getByRole("heading", { name: "Offer ready" }).waitFor();
-  await page.goto(await page.locator("#open-wallet").getAttribute("href"));
-  await page.getByTestId("accept-offer").click();
-  await page.getByTestId("offer-done").waitFor({ timeout: 30_000 });
+  await enrollAndReceive(page, issuer, { given: "Bench", family: "Mark", birthdate: "1990-01-01" });
 
   const warm = [];
   for (let run = 0; run < 15; run += 1) warm.push(await firstRender(page));

@@ -10,24 +10,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, siteUrl, screenshot } from "./browser.mjs";
+import { blankVideo, enrollAndReceive as enrollAt, fakeCamera, videoOf } from "./journey.mjs";
+
+const enrollAndReceive = (page, person) => enrollAt(page, issuer(), person);
 
 const issuer = () => siteUrl("issuer").replace(/\/$/, "");
-const [WIDTH, HEIGHT] = [800, 600];
-
-async function enrollAndReceive(page, person) {
-  await page.goto(`${issuer()}/admin`);
-  await page.getByLabel("Given name").fill(person.given);
-  await page.getByLabel("Family name").fill(person.family);
-  await page.getByLabel("Date of birth").fill(person.birthdate);
-  await page.getByLabel("Region").fill(person.region);
-  await page.getByRole("button", { name: "Enroll and create offer" }).click();
-  await page.getByRole("heading", { name: "Offer ready" }).waitFor();
-  const personId = await page.locator("#person-id").textContent();
-  await page.goto(await page.locator("#open-wallet").getAttribute("href"));
-  await page.getByTestId("accept-offer").click();
-  await page.getByTestId("offer-done").waitFor({ timeout: 30_000 });
-  return personId;
-}
 
 async function openSite(page, name) {
   await page.goto(siteUrl(name));
@@ -227,36 +214,10 @@ test("a revoked credential is rejected by the shop through the status list it wa
   }
 });
 
-/** The SVG drawn onto a white canvas, as a two-frame Y4M video for a fake webcam. */
-async function videoOf(browser, svg) {
-  const page = await browser.newPage();
-  const rgba = await page.evaluate(async ({ svg, width, height }) => {
-    const image = new Image();
-    image.src = `data:image/svg+xml;base64,${btoa(svg)}`;
-    await image.decode();
-    const canvas = Object.assign(document.createElement("canvas"), { width, height });
-    const context = canvas.getContext("2d");
-    context.fillStyle = "#fff";
-    context.fillRect(0, 0, width, height);
-    context.drawImage(image, (width - (height - 40)) / 2, 20, height - 40, height - 40);
-    return Array.from(context.getImageData(0, 0, width, height).data);
-  }, { svg, width: WIDTH, height: HEIGHT });
-  await page.close();
-  const luma = Buffer.alloc(WIDTH * HEIGHT);
-  for (let i = 0; i < luma.length; i += 1) luma[i] = rgba[i * 4];
-  const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, Buffer.alloc(WIDTH * HEIGHT / 2, 128)]);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F2:1 Ip A1:1 C420jpeg\n`), frame, frame]);
-}
-
 test("cross-device: the shop's QR code, the wallet's answer read by the shop's webcam", async () => {
   const video = join(mkdtempSync(join(tmpdir(), "cachet-webcam-")), "answer.y4m");
-  writeFileSync(video, Buffer.concat([Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F2:1 Ip A1:1 C420jpeg\n`),
-    Buffer.from("FRAME\n"), Buffer.alloc(WIDTH * HEIGHT * 1.5, 255)]));
-  const browser = await launch([
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    `--use-file-for-fake-video-capture=${video}`,
-  ]);
+  writeFileSync(video, blankVideo());
+  const browser = await launch(fakeCamera(video));
   try {
     const context = await browser.newContext();
     await context.grantPermissions(["camera"], { origin: new URL(siteUrl("shop")).origin });

@@ -9,40 +9,9 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import init, { Verifier } from "../../verifier-wasm/pkg/verifier_wasm.js";
 import { launch, siteUrl, screenshot } from "./browser.mjs";
+import { enrollAndReceive, fakeCamera, videoOf } from "./journey.mjs";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../verifier-wasm/pkg");
-const [WIDTH, HEIGHT] = [800, 600];
-
-/** The SVG drawn onto a white WIDTH×HEIGHT canvas in a browser: its RGBA pixels. */
-async function rasterize(browser, svg) {
-  const page = await browser.newPage();
-  const pixels = await page.evaluate(async ({ svg, width, height }) => {
-    const image = new Image();
-    image.src = `data:image/svg+xml;base64,${btoa(svg)}`;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext("2d");
-    context.fillStyle = "#fff";
-    context.fillRect(0, 0, width, height);
-    const side = height - 40;
-    context.drawImage(image, (width - side) / 2, 20, side, side);
-    return Array.from(context.getImageData(0, 0, width, height).data);
-  }, { svg, width: WIDTH, height: HEIGHT });
-  await page.close();
-  return pixels;
-}
-
-/** A two-frame 4:2:0 Y4M video of grey pixels (what the fake camera plays in a loop). */
-function y4m(rgba) {
-  const luma = Buffer.alloc(WIDTH * HEIGHT);
-  for (let i = 0; i < luma.length; i += 1) luma[i] = rgba[i * 4];
-  const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, chroma]);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F2:1 Ip A1:1 C420jpeg\n`), frame, frame]);
-}
-
 test("a request QR code shown to the wallet's camera is answered with a QR code", async () => {
   const issuer = siteUrl("issuer").replace(/\/$/, "");
   const wallet = siteUrl("wallet");
@@ -57,16 +26,12 @@ test("a request QR code shown to the wallet's camera is answered with a QR code"
   const painter = await launch();
   const video = join(mkdtempSync(join(tmpdir(), "cachet-camera-")), "request.y4m");
   try {
-    writeFileSync(video, y4m(await rasterize(painter, request.qrSvg(wallet))));
+    writeFileSync(video, await videoOf(painter, request.qrSvg(wallet)));
   } finally {
     await painter.close();
   }
 
-  const browser = await launch([
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    `--use-file-for-fake-video-capture=${video}`,
-  ]);
+  const browser = await launch(fakeCamera(video));
   try {
     const context = await browser.newContext();
     await context.grantPermissions(["camera"], { origin: new URL(wallet).origin });
@@ -74,15 +39,7 @@ test("a request QR code shown to the wallet's camera is answered with a QR code"
     const errors = [];
     page.on("pageerror", (err) => errors.push(err.message));
 
-    await page.goto(`${issuer}/admin`);
-    await page.getByLabel("Given name").fill("Camera");
-    await page.getByLabel("Family name").fill("Test");
-    await page.getByLabel("Date of birth").fill("1990-05-06");
-    await page.getByRole("button", { name: "Enroll and create offer" }).click();
-    await page.getByRole("heading", { name: "Offer ready" }).waitFor();
-    await page.goto(await page.locator("#open-wallet").getAttribute("href"));
-    await page.getByTestId("accept-offer").click();
-    await page.getByTestId("offer-done").waitFor({ timeout: 30_000 });
+    await enrollAndReceive(page, issuer, { given: "Camera", family: "Test", birthdate: "1990-05-06" });
 
     await page.goto(`${wallet}#/scan`);
     await page.getByRole("button", { name: "Start the camera" }).click();

@@ -4,7 +4,8 @@
 // credentials; a cross-device request is answered by a QR code the site can read; a
 // request whose redirect does not match its client_id is refused and uses nothing; a
 // decline sends access_denied; a refresh buys a new batch; history; offline; an
-// encrypted backup restored in another profile; language switch; no CSP violation.
+// encrypted backup restored in another profile; a passphrase lock; language switch; no
+// CSP violation.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -12,19 +13,9 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import init, { Verifier } from "../../verifier-wasm/pkg/verifier_wasm.js";
 import { launch, siteUrl, screenshot } from "./browser.mjs";
+import { enroll } from "./journey.mjs";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../verifier-wasm/pkg");
-
-async function enroll(page, issuer) {
-  await page.goto(`${issuer}/admin`);
-  await page.getByLabel("Given name").fill("Mei");
-  await page.getByLabel("Family name").fill("Lin");
-  await page.getByLabel("Date of birth").fill("2001-04-09");
-  await page.getByLabel("Region").fill("Zhejiang");
-  await page.getByRole("button", { name: "Enroll and create offer" }).click();
-  await page.getByRole("heading", { name: "Offer ready" }).waitFor();
-  return page.locator("#open-wallet").getAttribute("href");
-}
 
 async function copiesLeft(page) {
   return page.getByTestId("copies").allTextContents();
@@ -56,7 +47,7 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     page.on("request", (request) => walletRequests.push(request.url()));
 
     // Receive.
-    const link = await enroll(page, issuer);
+    const { link } = await enroll(page, issuer, { given: "Mei", family: "Lin", birthdate: "2001-04-09", region: "Zhejiang" });
     await page.goto(link);
     await page.getByTestId("offer").waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId("offer").textContent(), new RegExp(new URL(issuer).host));
@@ -224,6 +215,25 @@ test("receive from the issuer, present to a site, and the site verifies it", asy
     await otherPage.getByTestId("refusal").waitFor({ timeout: 20_000 });
     assert.equal(await otherPage.getByTestId("refusal").getAttribute("data-code"), "keys_on_another_device");
     await other.close();
+
+    // A passphrase locks the wallet: after a reload it opens only with it.
+    await page.goto(`${wallet}#/settings`);
+    await page.getByTestId("new-passphrase").fill("short");
+    await page.getByTestId("set-passphrase").click();
+    await page.getByText("Use at least 8 characters.").waitFor();
+    await page.getByTestId("new-passphrase").fill("correct horse battery");
+    await page.getByTestId("set-passphrase").click();
+    await page.getByText("Passphrase set.", { exact: false }).waitFor({ timeout: 20_000 });
+    await page.goto(wallet);
+    await page.getByTestId("unlock").waitFor({ timeout: 20_000 });
+    await screenshot(page, "wallet-locked");
+    await page.getByLabel("Passphrase").fill("wrong horse battery");
+    await page.getByRole("button", { name: "Unlock" }).click();
+    await page.getByText("Wrong passphrase.").waitFor({ timeout: 20_000 });
+    await page.getByLabel("Passphrase").fill("correct horse battery");
+    await page.getByRole("button", { name: "Unlock" }).click();
+    await page.getByTestId("credential").first().waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId("credential").count(), 2);
 
     // Language switch: every view in Simplified Chinese.
     await page.getByTestId("language").selectOption("zh-Hans");

@@ -28,6 +28,34 @@ async function check(response) {
 
 // ---- the page's UI --------------------------------------------------------------------
 const $ = (id) => document.getElementById(id);
+const ASK = document.body.dataset.ask;   // what this site asks for, in words
+$("app").innerHTML = `
+  <section class="card">
+    <h2>Show ${ASK} with Cachet</h2>
+    <p class="fine">This page asks your Cachet wallet for <strong>${ASK}</strong> only, and checks the
+    answer right here in the page. It cannot contact the issuer or anyone else.</p>
+    <button id="same-device" class="primary">Open my wallet on this device</button>
+    <button id="cross-device">Use my phone (QR code)</button>
+  </section>
+  <section id="cross" class="card" hidden>
+    <h2>Scan with your phone's Cachet wallet</h2>
+    <div id="request-qr" class="qr" aria-label="Request QR code"></div>
+    <label for="request-link">Or open this link on the phone:</label>
+    <input id="request-link" type="text" readonly>
+    <p>The wallet answers with a QR code: show it to this computer's camera.</p>
+    <button id="scan">Scan the wallet's answer</button>
+    <p id="camera-error" role="alert"></p>
+    <video id="camera" muted playsinline hidden></video>
+    <label for="pasted">Or paste the wallet's answer:</label>
+    <textarea id="pasted" rows="3"></textarea>
+    <button id="paste-check">Check</button>
+  </section>
+  <section id="result" class="card result" role="status" hidden>
+    <h2 id="result-title"></h2>
+    <p id="result-detail"></p>
+    <details><summary>What this site received (verified claims)</summary><pre id="result-claims"></pre></details>
+    <details><summary>The raw presentation</summary><pre id="result-raw"></pre></details>
+  </section>`;
 function show(result, raw) {
   const box = $("result");
   box.hidden = false;

@@ -191,17 +191,16 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
     .await?;
     let mut kept = 0;
     for configuration in offer.configuration_ids() {
-        let mut batch = fetch_batch(
+        let batch = fetch_batch(
             wallet,
             &issuer,
-            &tokens.access,
+            &tokens,
             configuration,
             &now,
             new_id(),
             &progress,
         )
         .await?;
-        batch.refresh_token.clone_from(&tokens.refresh);
         wallet.add_batch(batch).await?;
         kept += 1;
     }
@@ -259,18 +258,18 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
         .await?;
     let mut fresh = Vec::new();
     for (_, configuration) in &siblings {
-        let mut batch = fetch_batch(
-            wallet,
-            &issuer,
-            &tokens.access,
-            configuration,
-            &now,
-            new_id(),
-            &progress,
-        )
-        .await?;
-        batch.refresh_token.clone_from(&tokens.refresh);
-        fresh.push(batch);
+        fresh.push(
+            fetch_batch(
+                wallet,
+                &issuer,
+                &tokens,
+                configuration,
+                &now,
+                new_id(),
+                &progress,
+            )
+            .await?,
+        );
     }
     let old: Vec<String> = siblings.into_iter().map(|(id, _)| id).collect();
     let replaced = fresh.len();
@@ -278,11 +277,12 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     Ok(replaced)
 }
 
-/// Makes keys and proofs, asks for one batch and checks it; deletes the keys on failure.
+/// Makes keys and proofs, asks for one batch and checks it (keeping the grant's refresh
+/// token with it); deletes the keys on failure.
 async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &Wallet<S, C, K>,
     issuer: &Issuer,
-    access_token: &str,
+    tokens: &Tokens,
     configuration: &str,
     now: &impl Fn() -> i64,
     id: String,
@@ -298,7 +298,7 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
             progress(Step::Receiving);
             let body =
                 json!({"credential_configuration_id": configuration, "proofs": {"jwt": proofs}});
-            let authorization = format!("Bearer {access_token}");
+            let authorization = format!("Bearer {}", tokens.access);
             let answer = http::json(
                 "POST",
                 &issuer.credential_endpoint,
@@ -311,7 +311,11 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
             .await;
             progress(Step::Storing);
             match answer {
-                Ok(answer) => checked(&answer, &issuer.trusted, configuration, &keys, id, now()),
+                Ok(answer) => checked(&answer, &issuer.trusted, configuration, &keys, id, now())
+                    .map(|mut batch| {
+                        batch.refresh_token.clone_from(&tokens.refresh);
+                        batch
+                    }),
                 Err(err) => Err(err.into()),
             }
         }
