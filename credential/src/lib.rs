@@ -46,3 +46,8 @@ pub use status_list::{
     sign_status_list, verify_status_list,
 };
 pub use verify::{StatusCheck, Verified, verify, verify_with};
+
+// The core's unit tests that also run in headless Chromium (the attack corpus) need the
+// browser runner.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

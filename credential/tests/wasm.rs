@@ -20,23 +20,59 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const KEYS: &str = include_str!("vectors/keys.json");
 
-/// (presentation, verified contents, key binding now) of the vectors run in the browser.
-const VECTORS: [(&str, &str, Option<i64>); 3] = [
-    (
-        include_str!("vectors/sd-jwt-python/key_binding/sd_jwt_presentation.txt"),
-        include_str!("vectors/sd-jwt-python/key_binding/verified_contents.json"),
-        Some(1_795_347_026),
+/// One conformance vector, embedded: its presentation (text, or a JSON string for the
+/// JSON serializations), the claims it verifies to, and its KB-JWT payload if bound.
+struct Vector {
+    presentation: &'static str,
+    json_string: bool,
+    expected: &'static str,
+    kb_payload: Option<&'static str>,
+}
+
+macro_rules! vector {
+    ($dir:literal, $file:literal, $kb:ident) => {
+        Vector {
+            presentation: include_str!(concat!("vectors/sd-jwt-python/", $dir, "/", $file)),
+            json_string: $file.as_bytes()[$file.len() - 1] == b'n',
+            expected: include_str!(concat!("vectors/sd-jwt-python/", $dir, "/verified_contents.json")),
+            kb_payload: vector!(@kb $dir, $kb),
+        }
+    };
+    (@kb $dir:literal, kb) => {
+        Some(include_str!(concat!("vectors/sd-jwt-python/", $dir, "/kb_jwt_payload.json")))
+    };
+    (@kb $dir:literal, no_kb) => {
+        None
+    };
+}
+
+/// Every vector of the reference implementation (the native suite reads them from disk).
+const VECTORS: [Vector; 17] = [
+    vector!("array_data_types", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_full_sd", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_in_sd", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_nested_in_plain", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_none_disclosed", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_of_nulls", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_of_objects", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_of_scalars", "sd_jwt_presentation.txt", no_kb),
+    vector!("array_recursive_sd", "sd_jwt_presentation.txt", no_kb),
+    vector!(
+        "array_recursive_sd_some_disclosed",
+        "sd_jwt_presentation.txt",
+        no_kb
     ),
-    (
-        include_str!("vectors/sd-jwt-python/recursions/sd_jwt_presentation.txt"),
-        include_str!("vectors/sd-jwt-python/recursions/verified_contents.json"),
-        None,
+    vector!("header_mod", "sd_jwt_presentation.txt", kb),
+    vector!(
+        "json_serialization_flattened",
+        "sd_jwt_presentation.json",
+        kb
     ),
-    (
-        include_str!("vectors/sd-jwt-python/array_recursive_sd/sd_jwt_presentation.txt"),
-        include_str!("vectors/sd-jwt-python/array_recursive_sd/verified_contents.json"),
-        None,
-    ),
+    vector!("json_serialization_general", "sd_jwt_presentation.json", kb),
+    vector!("key_binding", "sd_jwt_presentation.txt", kb),
+    vector!("no_sd", "sd_jwt_presentation.txt", no_kb),
+    vector!("object_data_types", "sd_jwt_presentation.txt", no_kb),
+    vector!("recursions", "sd_jwt_presentation.txt", no_kb),
 ];
 
 #[wasm_bindgen_test]
@@ -52,11 +88,20 @@ fn conformance_vectors_verify_in_the_browser() {
         iss: keys["issuer"].as_str().unwrap().into(),
         jwks: Jwks::new(vec![PublicJwk::from_json(&keys["issuer_key"]).unwrap()]),
     };
-    for (presentation, expected, kb_now) in VECTORS {
-        let now = kb_now.unwrap_or(1_700_000_000);
+    for vector in &VECTORS {
+        let presentation = if vector.json_string {
+            serde_json::from_str::<String>(vector.presentation).unwrap()
+        } else {
+            vector.presentation.trim().to_owned()
+        };
+        let kb_now = vector.kb_payload.map(|payload| {
+            serde_json::from_str::<Value>(payload).unwrap()["iat"]
+                .as_i64()
+                .unwrap()
+        });
         let policy = VerifyPolicy::new(
             vec![trusted.clone()],
-            now,
+            kb_now.unwrap_or(1_700_000_000),
             "https://example.com/verifier",
             "1234567890",
         )
@@ -66,10 +111,10 @@ fn conformance_vectors_verify_in_the_browser() {
         } else {
             policy.without_key_binding()
         };
-        let verified = verify(presentation.trim(), &policy).unwrap();
-        let expected: Value = serde_json::from_str(expected).unwrap();
+        let verified = verify(&presentation, &policy).unwrap();
+        let expected: Value = serde_json::from_str(vector.expected).unwrap();
         assert_eq!(Value::Object(verified.into_claims()), expected);
-        let tampered = presentation.trim().replacen('e', "f", 1);
+        let tampered = presentation.replacen('e', "f", 1);
         assert!(verify(&tampered, &policy).is_err());
     }
 }

@@ -1,4 +1,6 @@
 //! The attack corpus: each way a presentation can be wrong, forged by hand, must fail
+//! (natively and, under `cargo test --target wasm32-unknown-unknown`, in headless
+//! Chromium, where the in-page verifier runs it)
 //! with its own error.
 
 use super::*;
@@ -93,7 +95,8 @@ fn with_sd(mut payload: Value, digests: &[&str]) -> Value {
     payload
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_well_formed_sd_jwt_vc_verifies_to_its_disclosed_claims() {
     let f = Fixture::new();
     let name = Disclosure::property("c2FsdHNhbHRzYWx0c2FsdA", "given_name", json!("Ada"));
@@ -112,7 +115,8 @@ fn a_well_formed_sd_jwt_vc_verifies_to_its_disclosed_claims() {
     assert_eq!(verified.status(), StatusCheck::NoStatus);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn only_es256_is_accepted_whatever_the_header_says() {
     let f = Fixture::new();
     for alg in [
@@ -146,7 +150,8 @@ fn only_es256_is_accepted_whatever_the_header_says() {
     assert_eq!(f.err(&none).code(), "unsupported_alg");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn typ_is_enforced_for_sd_jwt_vc_and_kb_jwt_is_never_an_issuer_jwt() {
     let f = Fixture::new();
     for typ in [json!("JWT"), json!("kb+jwt"), json!(7)] {
@@ -179,7 +184,8 @@ fn typ_is_enforced_for_sd_jwt_vc_and_kb_jwt_is_never_an_issuer_jwt() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn unknown_crit_is_rejected() {
     let f = Fixture::new();
     let mut header = f.header();
@@ -190,7 +196,8 @@ fn unknown_crit_is_rejected() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn signatures_must_come_from_a_trusted_key_of_the_named_issuer() {
     let f = Fixture::new();
     let impostor = Fixture::new();
@@ -232,7 +239,8 @@ fn signatures_must_come_from_a_trusted_key_of_the_named_issuer() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn encodings_must_be_canonical_and_json_well_formed() {
     let f = Fixture::new();
     let good = f.present(&f.header(), &f.payload(), &[]);
@@ -269,7 +277,8 @@ fn encodings_must_be_canonical_and_json_well_formed() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn digests_and_disclosures_must_match_one_to_one() {
     let f = Fixture::new();
     let name = Disclosure::property("c2FsdHNhbHRzYWx0c2FsdA", "given_name", json!("Ada"));
@@ -300,7 +309,8 @@ fn digests_and_disclosures_must_match_one_to_one() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn disclosed_names_must_be_new_and_not_reserved() {
     let f = Fixture::new();
     let name = Disclosure::property("c2FsdHNhbHRzYWx0c2FsdA", "given_name", json!("Ada"));
@@ -320,7 +330,8 @@ fn disclosed_names_must_be_new_and_not_reserved() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn element_and_property_disclosures_cannot_swap_places() {
     let f = Fixture::new();
     let element = Disclosure::element("c2FsdHNhbHRzYWx0c2FsdA", json!("DE"));
@@ -338,7 +349,8 @@ fn element_and_property_disclosures_cannot_swap_places() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn key_binding_is_required_by_default_and_checked_fully() {
     let f = Fixture::new();
     let sd_jwt = f.sd_jwt(&f.header(), &f.payload(), &[]);
@@ -392,7 +404,8 @@ fn key_binding_is_required_by_default_and_checked_fully() {
     assert_eq!(f.err(&bad_typ).code(), "invalid_typ");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn holder_key_must_be_public_and_present() {
     let f = Fixture::new();
     let mut payload = f.payload();
@@ -409,7 +422,8 @@ fn holder_key_must_be_public_and_present() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn validity_window_is_enforced_with_clock_skew() {
     let f = Fixture::new();
     let mut payload = f.payload();
@@ -434,7 +448,8 @@ fn validity_window_is_enforced_with_clock_skew() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn sd_jwt_vc_rules_need_vct_and_forbid_disclosed_registered_claims() {
     let f = Fixture::new();
     let mut payload = f.payload();
@@ -462,7 +477,8 @@ fn sign_raw(f: &Fixture, header: &str, payload: &str) -> String {
     format!("{}~", jws::attach_signature(&input, &signature))
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn duplicate_member_names_are_refused_even_when_signed() {
     let f = Fixture::new();
     let header = f.header().to_string();
@@ -500,7 +516,8 @@ fn duplicate_member_names_are_refused_even_when_signed() {
     assert!(verify(&honest, &f.policy()).is_ok());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn only_sha_256_digests() {
     let f = Fixture::new();
     let mut payload = f.payload();
@@ -511,7 +528,8 @@ fn only_sha_256_digests() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn oversized_and_overdeep_inputs_hit_named_limits() {
     let f = Fixture::new();
     let huge = "a".repeat(MAX_PRESENTATION_BYTES + 1);
@@ -539,7 +557,8 @@ fn oversized_and_overdeep_inputs_hit_named_limits() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn status_list_revokes_and_suspends() {
     let f = Fixture::new();
     let uri = "https://issuer.example/status/1";
@@ -575,7 +594,8 @@ fn status_list_revokes_and_suspends() {
     assert_eq!(err, VerifyError::StatusListMismatch);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn every_error_code_is_distinct_snake_case() {
     let samples = [
         VerifyError::LimitExceeded(Limit::Depth),
