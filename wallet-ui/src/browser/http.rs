@@ -35,13 +35,29 @@ pub enum HttpError {
 /// Sends a request and reads a JSON answer.
 ///
 /// # Errors
-/// [`HttpError`].
+/// [`HttpError`], also for a success whose body is not JSON.
 pub async fn json(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Result<Value, HttpError> {
+    send(method, url, headers, body)
+        .await?
+        .ok_or_else(|| HttpError::Malformed(url.to_owned()))
+}
+
+/// Sends a request; a success returns its body if it is JSON (an OpenID4VP verifier may
+/// answer a `direct_post` with an empty body or with `{"redirect_uri": …}`).
+///
+/// # Errors
+/// [`HttpError`] for an unreachable server or an error status.
+pub async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<Option<Value>, HttpError> {
     let unreachable = |_| HttpError::Unreachable(url.to_owned());
     let init = RequestInit::new();
     init.set_method(method);
@@ -86,5 +102,5 @@ pub async fn json(
             error,
         });
     }
-    value.ok_or_else(|| HttpError::Malformed(url.to_owned()))
+    Ok(value)
 }

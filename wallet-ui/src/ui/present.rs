@@ -270,7 +270,7 @@ async fn send(delivery: Delivery) -> State {
             State::Sent
         }
         Delivery::Post { url, body } => {
-            let posted = crate::browser::http::json(
+            let posted = crate::browser::http::send(
                 "POST",
                 &url,
                 &[("content-type", "application/x-www-form-urlencoded")],
@@ -280,7 +280,10 @@ async fn send(delivery: Delivery) -> State {
             match posted {
                 Ok(answer) => {
                     // OpenID4VP §8.2: the verifier may send the person on with redirect_uri.
-                    if let Some(next) = answer.get("redirect_uri").and_then(|v| v.as_str())
+                    if let Some(next) = answer
+                        .as_ref()
+                        .and_then(|a| a.get("redirect_uri"))
+                        .and_then(|v| v.as_str())
                         && credential::openid4vp::Origin::of(next).is_some()
                         && let Some(window) = web_sys::window()
                     {
