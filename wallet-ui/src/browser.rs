@@ -15,6 +15,12 @@ pub mod vault;
 pub type BrowserWallet =
     crate::logic::wallet::Wallet<idb_store::IdbStore, cipher::AesGcm, keys::WebCryptoKeys>;
 
+/// A fresh random local identifier for a record.
+#[must_use]
+pub fn new_id() -> String {
+    subtle::random_id().unwrap_or_else(|_| now().to_string())
+}
+
 /// The current time (Unix seconds) from the browser's clock.
 #[must_use]
 pub fn now() -> i64 {

@@ -57,7 +57,7 @@ impl IssuanceError {
         match self {
             Self::Http(HttpError::Unreachable(_)) => "issuer_unreachable",
             Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant" => {
-                "offer_already_used"
+                "grant_refused"
             }
             Self::Http(_) => "issuer_error",
             Self::Metadata(_) => "issuer_metadata",
@@ -246,8 +246,7 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     let tokens = match traded {
         Ok(tokens) => tokens,
         Err(err) => {
-            if matches!(&err, IssuanceError::Http(HttpError::Status { error, .. }) if error == "invalid_grant")
-            {
+            if err.code() == "grant_refused" {
                 wallet.rotate_refresh_token(&old_token, None).await?;
             }
             return Err(err);

@@ -14,17 +14,11 @@ pub fn History() -> impl IntoView {
     let t = move || ctx.lang.get().text();
     let forget = move |id: Option<String>| {
         spawn_local(async move {
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            if let Some(wallet) = guard.as_mut() {
-                let done = match &id {
-                    Some(id) => wallet.forget(id).await,
-                    None => wallet.forget_all().await,
-                };
-                if done.is_ok() {
-                    ctx.show(wallet);
-                }
-            }
+            ctx.with_wallet(async |wallet| match &id {
+                Some(id) => wallet.forget(id).await,
+                None => wallet.forget_all().await,
+            })
+            .await;
         });
     };
     view! {

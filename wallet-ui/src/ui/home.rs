@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use super::format::{claim_label, claim_value, date, reading_order, type_name};
 use super::state::Ctx;
-use crate::browser::{issuance, now, subtle};
+use crate::browser::{issuance, new_id, now};
 use crate::logic::model::Batch;
 
 /// The start page.
@@ -44,13 +44,8 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
     let delete = move |_| {
         let id = id.clone();
         spawn_local(async move {
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            if let Some(wallet) = guard.as_mut()
-                && wallet.delete_batch(&id).await.is_ok()
-            {
-                ctx.show(wallet);
-            }
+            ctx.with_wallet(async |wallet| wallet.delete_batch(&id).await)
+                .await;
         });
     };
     let refreshing = RwSignal::new(None::<String>);
@@ -59,28 +54,19 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
         let batch_id = batch_id.clone();
         refreshing.set(Some(t().refreshing.to_owned()));
         spawn_local(async move {
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            let Some(wallet) = guard.as_mut() else {
-                return;
-            };
-            let result = issuance::refresh(
-                wallet,
-                &batch_id,
-                now,
-                || subtle::random_id().unwrap_or_else(|_| now().to_string()),
-                |_| {},
-            )
-            .await;
+            let result = ctx
+                .with_wallet(async |wallet| {
+                    issuance::refresh(wallet, &batch_id, now, new_id, |_| {}).await
+                })
+                .await;
             // On success this card is replaced by the new batch's.
-            if let Err(err) = result {
+            if let Some(Err(err)) = result {
                 refreshing.set(Some(match err.code() {
-                    "offer_already_used" => t().refresh_refused.to_owned(),
+                    "grant_refused" => t().refresh_refused.to_owned(),
                     "issuer_unreachable" => t().issuer_unreachable.to_owned(),
                     _ => err.to_string(),
                 }));
             }
-            ctx.show(wallet);
         });
     };
     let can_refresh = batch.refresh_token.is_some();

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use super::format::{claim_label, claim_value, type_name};
 use super::state::Ctx;
-use crate::browser::{now, subtle};
+use crate::browser::{new_id, now};
 use crate::logic::consent::{self, Consent, Refusal};
 use crate::logic::incoming::{self, Incoming, IncomingError};
 use crate::logic::wallet::{Channel, Delivery, decline};
@@ -131,16 +131,17 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
         state.set(State::Working);
         let chosen = chosen();
         spawn_local(async move {
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            let Some(wallet) = guard.as_mut() else {
+            let consent = consent.get_value();
+            let Some(delivered) = ctx
+                .with_wallet(async |wallet| {
+                    wallet
+                        .approve(&consent, &chosen, channel, now(), new_id())
+                        .await
+                })
+                .await
+            else {
                 return;
             };
-            let id = subtle::random_id().unwrap_or_else(|_| now().to_string());
-            let consent = consent.get_value();
-            let delivered = wallet.approve(&consent, &chosen, channel, now(), id).await;
-            ctx.show(wallet);
-            drop(guard);
             match delivered {
                 Ok(delivery) => state.set(send(delivery).await),
                 Err(err) => state.set(State::Failed(err.to_string())),

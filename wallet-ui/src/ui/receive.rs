@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use super::state::Ctx;
 use crate::browser::issuance::{self, Step};
-use crate::browser::{now, subtle};
+use crate::browser::{new_id, now};
 use crate::logic::incoming::{self, Incoming};
 
 /// Progress of the flow.
@@ -55,24 +55,19 @@ fn OfferView(offer: CredentialOffer) -> impl IntoView {
         let offer = offer.clone();
         state.set(State::Running(Step::Contacting));
         spawn_local(async move {
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            let Some(wallet) = guard.as_mut() else {
+            let progress = |step| state.set(State::Running(step));
+            let Some(result) = ctx
+                .with_wallet(async |wallet| {
+                    issuance::receive(wallet, &offer, now, new_id, progress).await
+                })
+                .await
+            else {
                 return;
             };
-            let result = issuance::receive(
-                wallet,
-                &offer,
-                now,
-                || subtle::random_id().unwrap_or_else(|_| now().to_string()),
-                |step| state.set(State::Running(step)),
-            )
-            .await;
-            ctx.show(wallet);
             state.set(match result {
                 Ok(kept) => State::Done(kept),
                 Err(err) => State::Failed(match err.code() {
-                    "offer_already_used" => t().offer_used.to_owned(),
+                    "grant_refused" => t().offer_used.to_owned(),
                     "issuer_unreachable" => t().issuer_unreachable.to_owned(),
                     _ => err.to_string(),
                 }),

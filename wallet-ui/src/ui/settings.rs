@@ -125,20 +125,19 @@ fn BackupSettings() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let shared = ctx.shared();
-            let guard = shared.lock().await;
-            let Some(wallet) = guard.as_ref() else {
-                return;
-            };
-            match backup_file::export(wallet.contents(), &phrase).await {
-                Ok(text) => {
+            let exported = ctx
+                .with_wallet(async |wallet| backup_file::export(wallet.contents(), &phrase).await)
+                .await;
+            match exported {
+                None => {}
+                Some(Ok(text)) => {
                     let name = format!("cachet-wallet-backup-{}.json", date(now()));
                     message.set(Some(match download(&name, &text) {
                         Ok(()) => t().backup_saved.to_owned(),
                         Err(()) => t().backup_failed.to_owned(),
                     }));
                 }
-                Err(err) => message.set(Some(err.to_string())),
+                Some(Err(err)) => message.set(Some(err.to_string())),
             }
         });
     };
@@ -172,16 +171,15 @@ fn BackupSettings() -> impl IntoView {
                     return;
                 }
             };
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            if let Some(wallet) = guard.as_mut() {
-                match wallet.restore(contents).await {
-                    Ok(added) => {
-                        ctx.show(wallet);
-                        message.set(Some(t().backup_restored.replace("{}", &added.to_string())));
-                    }
-                    Err(err) => message.set(Some(err.to_string())),
+            match ctx
+                .with_wallet(async |wallet| wallet.restore(contents).await)
+                .await
+            {
+                Some(Ok(added)) => {
+                    message.set(Some(t().backup_restored.replace("{}", &added.to_string())));
                 }
+                Some(Err(err)) => message.set(Some(err.to_string())),
+                None => {}
             }
         });
     };
@@ -234,11 +232,10 @@ fn DeleteEverything() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let delete = move |_| {
         spawn_local(async move {
-            let shared = ctx.shared();
-            let mut guard = shared.lock().await;
-            if let Some(wallet) = guard.as_mut() {
-                let result = wallet.delete_everything().await;
-                ctx.show(wallet);
+            if let Some(result) = ctx
+                .with_wallet(async |wallet| wallet.delete_everything().await)
+                .await
+            {
                 confirming.set(false);
                 message.set(Some(match result {
                     Ok(()) => t().deleted_everything.to_owned(),

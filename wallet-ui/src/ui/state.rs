@@ -92,6 +92,20 @@ impl Ctx {
         self.history.set(wallet.history().to_vec());
     }
 
+    /// Runs `operation` on the open wallet (after any other operation on it ends), then
+    /// shows what the wallet holds; `None` when the wallet is not open.
+    pub async fn with_wallet<R>(
+        self,
+        operation: impl AsyncFnOnce(&mut BrowserWallet) -> R,
+    ) -> Option<R> {
+        let shared = self.shared();
+        let mut guard = shared.lock().await;
+        let wallet = guard.as_mut()?;
+        let result = operation(wallet).await;
+        self.show(wallet);
+        Some(result)
+    }
+
     /// Opens the database and the vault (unless a passphrase is needed).
     pub async fn start(self) {
         let store = match IdbStore::open().await {
