@@ -209,27 +209,13 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
             .unwrap()
             .starts_with("public, max-age=")
     );
-    let unchanged = harness
-        .http
-        .get(harness.url(&list_path))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let unchanged = harness.get_if_none_match(&list_path, &etag).await;
     assert_eq!(unchanged.status(), 304);
 
     // Revoke from another connection, as `cachet-issuer revoke` does beside a server.
-    let other = issuer::Store::open_existing(&harness.db).unwrap();
-    assert_eq!(other.revoke(&person, NOW).unwrap(), 3);
-    drop(other);
+    assert_eq!(harness.revoke(&person), 3);
 
-    let changed = harness
-        .http
-        .get(harness.url(&list_path))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let changed = harness.get_if_none_match(&list_path, &etag).await;
     assert_eq!(
         changed.status(),
         200,
@@ -357,9 +343,7 @@ async fn a_refresh_token_buys_one_new_batch_and_stops_at_revocation() {
     );
 
     // After revocation the current refresh token is refused (and spent).
-    let other = issuer::Store::open_existing(&harness.db).unwrap();
-    other.revoke(&person, NOW).unwrap();
-    drop(other);
+    harness.revoke(&person);
     let (status, revoked) = trade(next).await;
     assert_eq!(
         (status, revoked["error"].as_str()),

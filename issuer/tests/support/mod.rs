@@ -230,6 +230,23 @@ impl Harness {
         self.http.get(self.url(path)).send().await.unwrap()
     }
 
+    /// `GET path` with `If-None-Match: etag`.
+    pub async fn get_if_none_match(&self, path: &str, etag: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header("if-none-match", etag)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Revokes `person` from a second connection to the database, as `cachet-issuer
+    /// revoke` does beside a running server; returns how many copies were revoked.
+    pub fn revoke(&self, person: &str) -> usize {
+        let other = issuer::Store::open_existing(&self.db).unwrap();
+        other.revoke(person, NOW).unwrap()
+    }
+
     /// The status of `GET path`.
     pub async fn get_status(&self, path: &str) -> u16 {
         self.get(path).await.status().as_u16()
