@@ -62,8 +62,9 @@ enum Command {
         /// The SQLite database file.
         #[arg(long)]
         db: PathBuf,
-        /// The person id printed by enroll.
-        #[arg(long)]
+        /// The person id printed by enroll (ids made before they were prefixed `p_` may
+        /// start with '-', which is taken as the value, not as a flag).
+        #[arg(long, allow_hyphen_values = true)]
         person: String,
     },
     /// Make a new signing key active; old public keys stay published until what they

@@ -121,6 +121,11 @@ async fn serve_enroll_revoke_rotate() {
     let (code, _, stderr) = run(&["revoke", "--db", db, "--person", "nobody"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no person"), "{stderr}");
+    assert!(person.starts_with("p_"), "{person}");
+    // An older id starting with '-' is read as the person, not as a flag.
+    let (code, _, stderr) = run(&["revoke", "--db", db, "--person", "-bItO8OluiOyTRr7PDvcMw"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no person"), "{stderr}");
 
     let (code, rotated, _) = run(&["rotate-key", "--db", db]);
     assert_eq!(code, 0);
