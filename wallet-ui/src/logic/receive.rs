@@ -2,15 +2,15 @@
 //! issuer's published keys, is an SD-JWT VC of one type from the offer's issuer, and is
 //! bound to the holder key the wallet made for it.
 
+use credential::verify::REGISTERED_CLAIMS;
 use credential::{Credential, PublicJwk, TrustedIssuer, VerifyPolicy};
 use serde_json::{Map, Value};
 
 use super::model::{Batch, RECORD_VERSION, StoredCopy};
 
-/// Claims the issuer sets about the credential itself, not about the person.
-const REGISTERED: [&str; 9] = [
-    "iss", "iat", "nbf", "exp", "vct", "cnf", "status", "sub", "jti",
-];
+/// JWT claims about the token itself that SD-JWT VC leaves disclosable; with the core's
+/// [`REGISTERED_CLAIMS`] they are what is not about the person.
+const TOKEN_IDS: [&str; 2] = ["sub", "jti"];
 
 /// Why a received batch was not kept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,7 +89,9 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
         let claims = verified.into_claims();
         let person: Map<String, Value> = claims
             .iter()
-            .filter(|(name, _)| !REGISTERED.contains(&name.as_str()))
+            .filter(|(name, _)| {
+                !REGISTERED_CLAIMS.contains(&name.as_str()) && !TOKEN_IDS.contains(&name.as_str())
+            })
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
         let about = |claims: &Map<String, Value>| -> Map<String, Value> {
