@@ -23,7 +23,7 @@ pub use dcql::{ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQu
 pub use error::{RequestError, ResponseError};
 pub use origin::Origin;
 pub use pending::{PendingRequest, PendingRequests};
-pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, ResponseMode};
+pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, REDIRECT_URI_PREFIX, ResponseMode};
 pub use response::AuthorizationResponse;
 
 #[cfg(test)]

@@ -437,5 +437,8 @@ impl Verifier {
 
 /// The origin of a client identifier or audience (`redirect_uri:` prefix or not).
 fn site_origin(id: &str) -> Option<credential::openid4vp::Origin> {
-    credential::openid4vp::Origin::of(id.strip_prefix("redirect_uri:").unwrap_or(id))
+    credential::openid4vp::Origin::of(
+        id.strip_prefix(credential::openid4vp::REDIRECT_URI_PREFIX)
+            .unwrap_or(id),
+    )
 }
