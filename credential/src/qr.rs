@@ -1,7 +1,7 @@
-//! QR codes, made and read in pure Rust (behind the `qr` feature): the request a phone
-//! scans, the wallet's response that a site's camera reads back (cross-device, no
-//! server), and the issuer's offer. One implementation for the verifier, the wallet and
-//! the issuer.
+//! QR codes, made (feature `qr`) and read (feature `qr-scan`) in pure Rust: the request a
+//! phone scans, the wallet's response that a site's camera reads back (cross-device, no
+//! server), and the issuer's offer. One implementation for the verifier, the wallet, the
+//! issuer and the scanner module (`qr-scanner/`), the one place decoding runs in a browser.
 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -34,6 +34,7 @@ pub fn version(text: &str) -> Option<i16> {
 }
 
 /// The text of the first QR code in RGBA pixels (a camera frame), or `None`.
+#[cfg(feature = "qr-scan")]
 #[must_use]
 pub fn decode_rgba(rgba: &[u8], width: usize, height: usize) -> Option<String> {
     let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
@@ -53,6 +54,7 @@ pub fn decode_rgba(rgba: &[u8], width: usize, height: usize) -> Option<String> {
 }
 
 #[cfg(test)]
+#[cfg(feature = "qr-scan")]
 mod tests {
     use super::*;
 

@@ -2,17 +2,34 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// A Rust value as a plain JS object (maps become objects).
+/// A Rust value as a plain JS object, through JSON (`serde_json` is in the module anyway;
+/// a second serializer straight to JS values would add its own code).
 pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
 }
 
-/// A JS value as a Rust value, or a message saying why it is not one.
+/// A JS value as a Rust value, or a message saying why it is not one. The value goes
+/// through `JSON.stringify` (`undefined` reads as `null`); what JSON cannot hold (a
+/// BigInt, a cycle) is refused with the engine's message.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(value).map_err(|err| err.to_string())
+    let text = if value.is_undefined() {
+        None
+    } else {
+        js_sys::JSON::stringify(&value)
+            .map_err(|err| {
+                err.dyn_ref::<js_sys::Error>().map_or_else(
+                    || "not representable as JSON".to_owned(),
+                    |e| String::from(e.message()),
+                )
+            })?
+            .as_string()
+    };
+    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|err| err.to_string())
 }
 
 /// The current time, Unix seconds, from the page's clock.

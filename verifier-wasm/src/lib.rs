@@ -15,6 +15,7 @@ mod verifier;
 mod webcrypto;
 
 pub use options::{RequestOptions, TrustedIssuerOptions, VerifierOptions, VerifyOptions};
+pub use qr::init_scanner;
 pub use request::PresentationRequest;
 pub use result::{ErrorInfo, VerificationResult};
 pub use verifier::Verifier;

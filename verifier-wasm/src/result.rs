@@ -62,3 +62,9 @@ impl VerificationResult {
         crate::js::to_js(self)
     }
 }
+
+/// `{ valid: true }`: what the methods that only accept or refuse (`useStatusList`,
+/// `restorePending`, `initScanner`) answer on success.
+pub fn accepted() -> JsValue {
+    crate::js::to_js(&serde_json::json!({ "valid": true }))
+}

@@ -17,10 +17,10 @@ use rand_core::{OsRng, RngCore};
 use wasm_bindgen::prelude::*;
 
 use crate::browser_request::BrowserRequest;
-use crate::js::{from_js, now, to_js};
+use crate::js::{from_js, now};
 use crate::options::{RequestOptions, VerifierOptions, VerifyOptions};
 use crate::request::PresentationRequest;
-use crate::result::VerificationResult;
+use crate::result::{VerificationResult, accepted};
 use crate::webcrypto::WebCrypto;
 
 /// Default lifetime of a created request, seconds.
@@ -330,7 +330,7 @@ impl Verifier {
             }
             Ok((state, pending)) => {
                 if self.pending.insert(state, pending, i64::MIN) {
-                    to_js(&serde_json::json!({"valid": true}))
+                    accepted()
                 } else {
                     let err = credential::openid4vp::ResponseError::UnknownState;
                     VerificationResult::failure(err.code(), "this request was already answered")
@@ -417,7 +417,7 @@ impl Verifier {
             match verify_status_list(&token, issuer, now) {
                 Ok(list) => {
                     self.status_list = Some(list);
-                    return to_js(&serde_json::json!({"valid": true}));
+                    return accepted();
                 }
                 Err(err) => last_error = Some(err),
             }

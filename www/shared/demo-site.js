@@ -3,7 +3,7 @@
 // webcam reads), and verifies the answer in this page with Cachet's verifier. The page
 // runs under `connect-src 'none'`: it cannot call the issuer, Cachet or anyone.
 // The integration itself is the first block (about 20 lines); the rest is this page's UI.
-import init, { Verifier } from "/pkg/verifier_wasm.js";
+import init, { Verifier, initScanner } from "/pkg/verifier_wasm.js";
 import bytes from "/pkg/verifier_wasm_bytes.js";
 import { trustedIssuers, statusLists, walletUrl } from "/trust.js";
 
@@ -89,6 +89,13 @@ $("paste-check").addEventListener("click", () => check($("pasted").value.trim())
 
 let camera = null;
 $("scan").addEventListener("click", async () => {
+  // The QR decoder is a module of its own, loaded only by pages that scan (as bytes: this
+  // page may not fetch).
+  const decoder = await initScanner({ module_or_path: (await import("/pkg/scanner/qr_scanner_bytes.js")).default });
+  if (!decoder.valid) {
+    $("camera-error").textContent = decoder.error.message;
+    return;
+  }
   try {
     camera = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" } });
   } catch (error) {

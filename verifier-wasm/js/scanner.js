@@ -1,0 +1,36 @@
+// The QR decoder lives in a module of its own (pkg/scanner/, built from qr-scanner/): its
+// Galois-field tables alone are 64 KB, so pages that never scan never download it. It is
+// loaded by initScanner() or, failing that, on the first scanQr() call. wasm-bindgen
+// copies this file to pkg/snippets/verifier-wasm-<hash>/js/, three levels below pkg/.
+const SCANNER = "../../../scanner/qr_scanner.js";
+
+let decode = null;
+let loading = null;
+
+// Loads the decoder; `options` as for the scanner's init (`{ module_or_path }`), or
+// undefined to fetch pkg/scanner/qr_scanner_bg.wasm. A failed load may be retried.
+export function load_decoder(options) {
+  if (decode) return Promise.resolve();
+  if (!loading) {
+    loading = import(SCANNER)
+      .then(async (scanner) => {
+        await scanner.default(options);
+        decode = scanner.decode;
+      })
+      .catch((error) => {
+        loading = null;
+        throw error;
+      });
+  }
+  return loading;
+}
+
+// The text of the first QR code in an RGBA frame, or undefined: none found, or the decoder
+// is still loading (it starts loading here if nobody asked before).
+export function decode_frame(width, height, rgba) {
+  if (decode) return decode(width, height, rgba);
+  load_decoder().catch((error) =>
+    console.warn(`Cachet verifier: the QR decoder did not load (${error}); ` +
+      "pages that forbid fetch pass its bytes: initScanner({ module_or_path: scannerBytes })"));
+  return undefined;
+}
