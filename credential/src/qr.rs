@@ -3,34 +3,61 @@
 //! server), and the issuer's offer. One implementation for the verifier, the wallet, the
 //! issuer and the scanner module (`qr-scanner/`), the one place decoding runs in a browser.
 
-use qrcode::render::svg;
-use qrcode::{EcLevel, QrCode};
+use std::fmt::Write as _;
 
-/// `text` as an SVG QR code (error correction level L), or `None` if it is too long
-/// for any QR version.
+use qrcodegen::{QrCode, QrCodeEcc};
+
+/// Light modules around a code (the quiet zone the standard asks for), in modules.
+const QUIET_ZONE: i32 = 4;
+/// Smallest side of an SVG code, in pixels (modules are whole pixels, so it can be more).
+const MIN_SVG_PIXELS: i32 = 256;
+
+/// `text` in the smallest QR version that carries it at error correction level L (raised
+/// when that fits the same version), in one segment of the densest mode for all of it:
+/// alphanumeric for the compact response form (base45), bytes for a URL.
+fn encode(text: &str) -> Option<QrCode> {
+    QrCode::encode_text(text, QrCodeEcc::Low).ok()
+}
+
+/// `text` as an SVG QR code, or `None` if it is too long for any QR version. One `<path>`
+/// of dark modules (a run of them per subpath) over a white square, in pixel units.
 #[must_use]
 pub fn svg(text: &str) -> Option<String> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
-    Some(
-        code.render::<svg::Color<'_>>()
-            .min_dimensions(256, 256)
-            .quiet_zone(true)
-            .build(),
-    )
+    let code = encode(text)?;
+    let modules = code.size();
+    let side = modules + 2 * QUIET_ZONE;
+    let scale = (MIN_SVG_PIXELS + side - 1) / side;
+    let pixels = side * scale;
+    let mut path = String::new();
+    for y in 0..modules {
+        let mut x = 0;
+        while x < modules {
+            let start = x;
+            while code.get_module(x, y) {
+                x += 1;
+            }
+            if x > start {
+                let run = (x - start) * scale;
+                let _ = write!(
+                    path,
+                    "M{} {}h{run}v{scale}h-{run}z",
+                    (start + QUIET_ZONE) * scale,
+                    (y + QUIET_ZONE) * scale
+                );
+            }
+            x += 1;
+        }
+    }
+    Some(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{pixels}" height="{pixels}" viewBox="0 0 {pixels} {pixels}" shape-rendering="crispEdges"><rect width="{pixels}" height="{pixels}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+    ))
 }
 
 /// The QR version (1 to 40) that carries `text` at error correction level L, or `None`
-/// if none does. The encoder picks the densest mode for each part of the text
-/// (alphanumeric for the compact response form).
+/// if none does.
 #[must_use]
 pub fn version(text: &str) -> Option<i16> {
-    match QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L)
-        .ok()?
-        .version()
-    {
-        qrcode::Version::Normal(version) => Some(version),
-        qrcode::Version::Micro(_) => None,
-    }
+    encode(text).map(|code| i16::from(code.version().value()))
 }
 
 /// The text of the first QR code in RGBA pixels (a camera frame), or `None`.
@@ -60,14 +87,14 @@ mod tests {
 
     /// Renders a QR code to RGBA pixels, as a camera frame would show it.
     fn rgba_of(text: &str) -> (Vec<u8>, usize) {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).unwrap();
-        let modules = code.width();
+        let code = encode(text).unwrap();
+        let modules = usize::try_from(code.size()).unwrap();
         let scale = 4;
         let size = (modules + 8) * scale;
         let mut rgba = vec![255u8; size * size * 4];
         for y in 0..modules {
             for x in 0..modules {
-                if code[(x, y)] == qrcode::Color::Dark {
+                if code.get_module(x as i32, y as i32) {
                     for dy in 0..scale {
                         for dx in 0..scale {
                             let px = (x + 4) * scale + dx;
@@ -87,7 +114,7 @@ mod tests {
         let text = "http://localhost:7001/#/present?response_type=vp_token&nonce=abc";
         let (rgba, size) = rgba_of(text);
         assert_eq!(decode_rgba(&rgba, size, size).as_deref(), Some(text));
-        assert!(svg(text).unwrap().starts_with("<?xml"));
+        assert!(svg(text).unwrap().starts_with("<svg"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The QR decoder in a wasm module of its own. Decoding needs rqrr, whose Galois-field
-//! tables alone are 64 KB; keeping it out of the wallet's main module saves about 80 KB
-//! (gzipped) on every load, and the wallet runs it in a Web Worker only while the
-//! camera is on (`wallet-ui/pwa/scanner-worker.js`), off the page's main thread.
+//! tables alone are 64 KB; keeping it out of the wallet's and the verifier's main modules
+//! saves about 85 KB (gzipped) on every load. The wallet runs it in a Web Worker only
+//! while the camera is on (`wallet-ui/pwa/scanner-worker.js`), off the page's main
+//! thread; the verifier package ships it as `pkg/scanner/`, loaded by `initScanner()` or
+//! the first `scanQr()` (`verifier-wasm/js/scanner.js`).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
