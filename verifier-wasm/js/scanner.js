@@ -6,6 +6,10 @@ const SCANNER = "../../../scanner/qr_scanner.js";
 
 let decode = null;
 let loading = null;
+let warned = false;
+let failedAt = -Infinity;
+// How long scanQr waits after a failed load before it tries again, in ms.
+const RETRY_AFTER_MS = 5000;
 
 // Loads the decoder; `options` as for the scanner's init (`{ module_or_path }`), or
 // undefined to fetch pkg/scanner/qr_scanner_bg.wasm. A failed load may be retried.
@@ -26,11 +30,17 @@ export function load_decoder(options) {
 }
 
 // The text of the first QR code in an RGBA frame, or undefined: none found, or the decoder
-// is still loading (it starts loading here if nobody asked before).
+// is still loading (it starts loading here if nobody asked before). After a failed load the
+// frames of the next few seconds do not try again, and the console hears about it once.
 export function decode_frame(width, height, rgba) {
   if (decode) return decode(width, height, rgba);
-  load_decoder().catch((error) =>
+  if (performance.now() - failedAt < RETRY_AFTER_MS) return undefined;
+  load_decoder().catch((error) => {
+    failedAt = performance.now();
+    if (warned) return;
+    warned = true;
     console.warn(`Cachet verifier: the QR decoder did not load (${error}); ` +
-      "pages that forbid fetch pass its bytes: initScanner({ module_or_path: scannerBytes })"));
+      "pages that forbid fetch pass its bytes: initScanner({ module_or_path: scannerBytes })");
+  });
   return undefined;
 }
