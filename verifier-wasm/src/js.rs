@@ -21,15 +21,17 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
         None
     } else {
         js_sys::JSON::stringify(&value)
-            .map_err(|err| {
-                err.dyn_ref::<js_sys::Error>().map_or_else(
-                    || "not representable as JSON".to_owned(),
-                    |e| String::from(e.message()),
-                )
-            })?
+            .map_err(|err| error_message(&err, "not representable as JSON"))?
             .as_string()
     };
     serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|err| err.to_string())
+}
+
+/// The message of a thrown JS `Error`, or `otherwise` for anything else that was thrown.
+pub fn error_message(thrown: &JsValue, otherwise: &str) -> String {
+    thrown
+        .dyn_ref::<js_sys::Error>()
+        .map_or_else(|| otherwise.to_owned(), |err| String::from(err.message()))
 }
 
 /// The current time, Unix seconds, from the page's clock.

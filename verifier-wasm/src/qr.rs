@@ -5,6 +5,7 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::js::error_message;
 use crate::result::{VerificationResult, accepted};
 
 /// Largest camera frame accepted by [`scan`], in pixels.
@@ -36,17 +37,14 @@ pub fn init_scanner(
     wasm_bindgen_futures::future_to_promise(async move {
         Ok(match load_decoder(options).await {
             Ok(_) => accepted(),
-            Err(err) => {
-                let reason = err.dyn_ref::<js_sys::Error>().map_or_else(
-                    || "unknown reason".to_owned(),
-                    |err| String::from(err.message()),
-                );
-                VerificationResult::failure(
-                    "scanner_unavailable",
-                    format!("the QR decoder did not load: {reason}"),
-                )
-                .to_js()
-            }
+            Err(err) => VerificationResult::failure(
+                "scanner_unavailable",
+                format!(
+                    "the QR decoder did not load: {}",
+                    error_message(&err, "unknown reason")
+                ),
+            )
+            .to_js(),
         })
     })
 }
