@@ -11,6 +11,7 @@ mod support;
 
 use std::collections::HashSet;
 
+use credential::openid4vp::AuthorizationResponse;
 use credential::{
     Credential, KeyBindingParams, StatusCheck, StatusReference, VerifyPolicy, verify,
     verify_status_list,
@@ -165,6 +166,50 @@ async fn a_batch_verifies_and_its_copies_share_nothing_linkable() {
         let verified = verify(&present(holder, issued, NOW), &policy).unwrap();
         assert_eq!(verified.status(), StatusCheck::Valid);
     }
+    harness.stop().await;
+}
+
+/// The cross-device answer (compact form, `credential::openid4vp::compact`) to an age
+/// check with a copy of this issuer's age credential, as the wallet shows it.
+fn age_check_qr_text(holder: &credential::PrivateJwk, credential: &str) -> String {
+    let parsed = Credential::parse(credential).unwrap();
+    let selection = parsed.select(&["/age_over_18".parse().unwrap()]).unwrap();
+    let presentation = parsed
+        .present_with_key_binding(
+            &selection,
+            &KeyBindingParams {
+                // As long as the demo shop's: `redirect_uri:` and an origin with a port.
+                audience: "redirect_uri:http://127.0.0.1:41234/".into(),
+                nonce: "qT3vEw9xYb2L0aKc8mZr1A".into(),
+                iat: NOW,
+            },
+        )
+        .sign_with(holder.signing_key());
+    AuthorizationResponse::new("Zk2pQ8rWm4tYc7vB1nX0aE", "age", &presentation)
+        .to_compact()
+        .unwrap()
+}
+
+/// The wallet's response QR must stay readable by a laptop webcam: version 20 at level L
+/// at most (1,249 characters). The issuer draws the decoy count per copy, so every copy
+/// of a batch is checked, and the largest must leave room for a longer site URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_age_copy_answers_an_age_check_in_a_qr_code_of_version_20_or_less() {
+    let harness = Harness::start("qr-size").await;
+    let (_, offer) = harness.enroll("2001-04-09");
+    let token = harness.access_token(&offer).await;
+    let copies = harness.batch(&token, "cachet_age", 20).await;
+    let longest = copies
+        .iter()
+        .map(|(holder, issued)| age_check_qr_text(holder, issued))
+        .max_by_key(String::len)
+        .unwrap();
+    let version = credential::qr::version(&longest).unwrap();
+    assert!(
+        longest.len() + 100 <= 1_249 && version <= 20,
+        "{} characters, QR version {version}",
+        longest.len()
+    );
     harness.stop().await;
 }
 

@@ -1,6 +1,8 @@
-//! The CLI's input parsing: key files (JWK or JWKS), JSON Pointers, status lists.
+//! The CLI's input parsing: key files (JWK or JWKS), JSON Pointers, status lists; and
+//! authorization responses (form or compact QR text) as a site's verifier reads them.
 #![no_main]
 
+use credential::openid4vp::AuthorizationResponse;
 use credential::{JsonPointer, Jwks, PrivateJwk, PublicJwk, StatusList};
 use libfuzzer_sys::fuzz_target;
 
@@ -9,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = JsonPointer::parse(text);
+    let _ = AuthorizationResponse::parse(text);
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
         let _ = PrivateJwk::from_json(&value);
         let _ = PublicJwk::from_json(&value);

@@ -9,19 +9,27 @@
 //!
 //! ```text
 //! text   = "CACHET1:" base45( deflate-raw( body ) )
-//! body   = 0x01 field(state) field(query id)
+//! body   = 0x02 field(state) field(query id)
 //!          field(JWT header) field(JWT payload) field(JWT signature)
 //!          varint(n) n × field(Disclosure)
 //!          field(KB-JWT header) field(KB-JWT payload) field(KB-JWT signature)
 //! field  = varint(byte length) bytes          (LEB128 varint; segments base64url-decoded)
 //! ```
 //!
-//! Inside the JSON segments (headers, payloads, Disclosures) two byte values that never
-//! occur in UTF-8 stand for what the verifier can rebuild, so they are not sent:
+//! Inside the JSON segments (headers, payloads, Disclosures) three byte values that never
+//! occur in UTF-8 mark what is sent in a shorter form or not at all:
 //! `0xFF i` is entry `i` of the fixed [`TOKENS`] table (JSON spelling common to every
 //! Cachet credential); in the issuer payload `0xFE k` is the digest of the k-th
 //! Disclosure, and in the KB-JWT payload `0xFE 0` is its `sd_hash`, both recomputed from
-//! the presentation itself.
+//! the presentation itself; and (body version 2) `0xFD n` followed by `n` bytes is the
+//! canonical base64url of those bytes: the undisclosed digests, key coordinates, `kid`,
+//! salts and nonce, sent as bytes. As text they cost deflate 7 to 8 bits per character
+//! (the Huffman codes are shared with the signatures' random bytes), so about 40 bytes
+//! for a 32-byte digest instead of 32.
+//!
+//! Version 2 is what [`AuthorizationResponse::to_compact`] writes. Decoding accepts 1
+//! too, so a wallet that an offline device still runs from its cache keeps working: a
+//! version 1 body never contains `0xFD` and uses only the first 26 tokens.
 //!
 //! Decoding re-encodes every segment in canonical base64url, so the SD-JWT+KB comes back
 //! byte for byte (the core only accepts canonical base64url, and every signature and
@@ -37,13 +45,23 @@ use crate::limits::MAX_DISCLOSURES;
 
 /// What every compact response starts with (QR alphanumeric characters only).
 pub const COMPACT_PREFIX: &str = "CACHET1:";
-const VERSION: u8 = 1;
+/// The body version written; see the module documentation for what 1 lacks.
+const VERSION: u8 = 2;
+/// The body versions read.
+const READABLE_VERSIONS: [u8; 2] = [1, 2];
 const TOKEN: u8 = 0xFF;
 const DIGEST: u8 = 0xFE;
+const RAW: u8 = 0xFD;
+/// Runs of base64url characters shorter than this stay text (names, numbers, words).
+const MIN_RAW_CHARS: usize = 16;
+/// The longest run sent as bytes: its byte count must fit in the one length byte.
+const MAX_RAW_CHARS: usize = 340;
 
 /// Spellings shared by Cachet credentials, replaced by `0xFF i` (the longest match wins).
-/// Part of format version 1: entries may be appended, never changed or reordered.
-pub const TOKENS: [&str; 26] = [
+/// Entries may be appended (with a new body version), never changed or reordered. The
+/// first 26 are version 1's; the rest spell JSON as the issuer writes it (keys sorted),
+/// and `http://` for a demo issuer on this computer.
+pub const TOKENS: [&str; 34] = [
     r#"{"alg":"ES256","typ":"dc+sd-jwt","kid":""#,
     r#"{"alg":"ES256","typ":"kb+jwt"}"#,
     r#""cnf":{"jwk":{"kty":"EC","crv":"P-256","x":""#,
@@ -70,6 +88,14 @@ pub const TOKENS: [&str; 26] = [
     "birthdate",
     "region",
     r#"",""#,
+    r#"{"alg":"ES256","kid":""#,
+    r#"","typ":"dc+sd-jwt"}"#,
+    r#""cnf":{"jwk":{"crv":"P-256","kty":"EC","x":""#,
+    r#"{"aud":"redirect_uri:http://"#,
+    r#"{"aud":"redirect_uri:https://"#,
+    r#""iss":"http://"#,
+    r#""vct":"http://"#,
+    r#""uri":"http://"#,
 ];
 
 /// Why a response cannot be put in compact form.
@@ -150,7 +176,10 @@ impl AuthorizationResponse {
         let deflated = base45::decode(encoded).map_err(|_| MALFORMED)?;
         let body = inflate_exactly(&deflated)?;
         let mut reader = Reader { rest: &body };
-        if reader.byte() != Some(VERSION) {
+        if !reader
+            .byte()
+            .is_some_and(|v| READABLE_VERSIONS.contains(&v))
+        {
             return Err(MALFORMED);
         }
         let state = reader.text().ok_or(MALFORMED)?;
@@ -222,21 +251,32 @@ fn put_jwt(body: &mut Vec<u8>, jwt: &str, digests: &[String]) -> Result<(), Comp
     Ok(())
 }
 
-/// Replaces [`TOKENS`] and the given digests (`0xFE 0`, `0xFE 1`, ...) in JSON text.
+/// Replaces the given digests (`0xFE 0`, `0xFE 1`, ...), runs of base64url (`0xFD n`
+/// bytes) and [`TOKENS`] (`0xFF i`) in JSON text.
 fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
     if core::str::from_utf8(json).is_err() {
         return Err(CompactError::NotCompactPresentation);
     }
     let mut out = Vec::with_capacity(json.len());
     let mut rest = json;
+    // Runs are only taken whole: from a character that does not continue a run.
+    let mut in_run = false;
     'scan: while let Some((&first, tail)) = rest.split_first() {
         for (index, digest) in (0u8..).zip(digests) {
             if let Some(after) = rest.strip_prefix(digest.as_bytes()) {
                 out.extend_from_slice(&[DIGEST, index]);
                 rest = after;
+                in_run = false;
                 continue 'scan;
             }
         }
+        if !in_run && let Some((bytes, after)) = raw_run(rest) {
+            out.extend_from_slice(&[RAW, bytes.len() as u8]);
+            out.extend_from_slice(&bytes);
+            rest = after;
+            continue;
+        }
+        in_run = is_base64url(first);
         let longest = (0u8..)
             .zip(TOKENS)
             .filter(|(_, token)| rest.starts_with(token.as_bytes()))
@@ -244,6 +284,7 @@ fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
         if let Some((index, token)) = longest {
             out.extend_from_slice(&[TOKEN, index]);
             rest = rest.get(token.len()..).unwrap_or_default();
+            in_run = token.bytes().last().is_some_and(is_base64url);
             continue;
         }
         out.push(first);
@@ -252,7 +293,24 @@ fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
     Ok(out)
 }
 
-/// The inverse of [`shrink`]; `None` for an unknown token or digest reference.
+const fn is_base64url(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// The bytes of the whole base64url run at the start of `text` and what follows it, if
+/// the run is long enough, short enough and canonical (so it comes back exactly).
+fn raw_run(text: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+    let length = text.iter().take_while(|&&b| is_base64url(b)).count();
+    if !(MIN_RAW_CHARS..=MAX_RAW_CHARS).contains(&length) {
+        return None;
+    }
+    let (run, after) = text.split_at(length);
+    let bytes = base64url::decode(core::str::from_utf8(run).ok()?).ok()?;
+    (base64url::encode(&bytes).as_bytes() == run).then_some((bytes, after))
+}
+
+/// The inverse of [`shrink`]; `None` for an unknown token or digest reference or a
+/// truncated run.
 fn expand(shrunk: &[u8], digests: &[String]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(shrunk.len() * 2);
     let mut bytes = shrunk.iter();
@@ -261,6 +319,12 @@ fn expand(shrunk: &[u8], digests: &[String]) -> Option<Vec<u8>> {
             TOKEN => out.extend_from_slice(TOKENS.get(usize::from(*bytes.next()?))?.as_bytes()),
             DIGEST => {
                 out.extend_from_slice(digests.get(usize::from(*bytes.next()?))?.as_bytes());
+            }
+            RAW => {
+                let length = usize::from(*bytes.next()?);
+                let run = bytes.as_slice().get(..length)?;
+                out.extend_from_slice(base64url::encode(run).as_bytes());
+                bytes = bytes.as_slice().get(length..)?.iter();
             }
             other => out.push(other),
         }
@@ -345,3 +409,6 @@ impl<'a> Reader<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -365,6 +365,19 @@ fn compact_responses_round_trip_byte_for_byte_and_fit_a_version_20_qr() {
 }
 
 #[test]
+fn compact_body_version_1_still_reads_as_the_same_response() {
+    let v1 = include_str!("../../tests/vectors/compact-v1/compact.txt").trim_end();
+    let form = include_str!("../../tests/vectors/compact-v1/form.txt").trim_end();
+    let expected = AuthorizationResponse::parse(form).unwrap();
+    assert_eq!(AuthorizationResponse::from_compact(v1).unwrap(), expected);
+    // Written again it is version 2, and shorter.
+    let v2 = expected.to_compact().unwrap();
+    assert_ne!(v2, v1);
+    assert!(v2.len() < v1.len(), "{} >= {}", v2.len(), v1.len());
+    assert_eq!(AuthorizationResponse::from_compact(&v2).unwrap(), expected);
+}
+
+#[test]
 fn compact_form_refuses_what_it_cannot_carry_and_garbage() {
     let mut rng = rand_core::OsRng;
     let (credential, presentation) = age_presentation(&mut rng);
