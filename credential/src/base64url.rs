@@ -15,6 +15,12 @@ pub enum Base64UrlError {
     NonCanonical,
 }
 
+/// Whether `byte` is in the URL-safe alphabet (`A-Z a-z 0-9 - _`).
+#[must_use]
+pub const fn is_alphabet(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
 /// Encodes bytes as unpadded base64url.
 #[must_use]
 pub fn encode(bytes: &[u8]) -> String {

@@ -259,24 +259,25 @@ fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
     }
     let mut out = Vec::with_capacity(json.len());
     let mut rest = json;
-    // Runs are only taken whole: from a character that does not continue a run.
-    let mut in_run = false;
     'scan: while let Some((&first, tail)) = rest.split_first() {
         for (index, digest) in (0u8..).zip(digests) {
             if let Some(after) = rest.strip_prefix(digest.as_bytes()) {
                 out.extend_from_slice(&[DIGEST, index]);
                 rest = after;
-                in_run = false;
                 continue 'scan;
             }
         }
-        if !in_run && let Some((bytes, after)) = raw_run(rest) {
+        // Runs are only taken whole: not from a character that continues one.
+        let continues_run = (json.len() - rest.len())
+            .checked_sub(1)
+            .and_then(|previous| json.get(previous))
+            .is_some_and(|&byte| base64url::is_alphabet(byte));
+        if !continues_run && let Some((bytes, after)) = raw_run(rest) {
             out.extend_from_slice(&[RAW, bytes.len() as u8]);
             out.extend_from_slice(&bytes);
             rest = after;
             continue;
         }
-        in_run = is_base64url(first);
         let longest = (0u8..)
             .zip(TOKENS)
             .filter(|(_, token)| rest.starts_with(token.as_bytes()))
@@ -284,7 +285,6 @@ fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
         if let Some((index, token)) = longest {
             out.extend_from_slice(&[TOKEN, index]);
             rest = rest.get(token.len()..).unwrap_or_default();
-            in_run = token.bytes().last().is_some_and(is_base64url);
             continue;
         }
         out.push(first);
@@ -293,20 +293,20 @@ fn shrink(json: &[u8], digests: &[String]) -> Result<Vec<u8>, CompactError> {
     Ok(out)
 }
 
-const fn is_base64url(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
-}
-
 /// The bytes of the whole base64url run at the start of `text` and what follows it, if
-/// the run is long enough, short enough and canonical (so it comes back exactly).
+/// the run is long enough, short enough and canonical (the strict decoder refuses any
+/// other, so the run comes back exactly).
 fn raw_run(text: &[u8]) -> Option<(Vec<u8>, &[u8])> {
-    let length = text.iter().take_while(|&&b| is_base64url(b)).count();
+    let length = text
+        .iter()
+        .take_while(|&&byte| base64url::is_alphabet(byte))
+        .count();
     if !(MIN_RAW_CHARS..=MAX_RAW_CHARS).contains(&length) {
         return None;
     }
     let (run, after) = text.split_at(length);
     let bytes = base64url::decode(core::str::from_utf8(run).ok()?).ok()?;
-    (base64url::encode(&bytes).as_bytes() == run).then_some((bytes, after))
+    Some((bytes, after))
 }
 
 /// The inverse of [`shrink`]; `None` for an unknown token or digest reference or a
@@ -322,9 +322,9 @@ fn expand(shrunk: &[u8], digests: &[String]) -> Option<Vec<u8>> {
             }
             RAW => {
                 let length = usize::from(*bytes.next()?);
-                let run = bytes.as_slice().get(..length)?;
+                let (run, after) = bytes.as_slice().split_at_checked(length)?;
                 out.extend_from_slice(base64url::encode(run).as_bytes());
-                bytes = bytes.as_slice().get(length..)?.iter();
+                bytes = after.iter();
             }
             other => out.push(other),
         }
