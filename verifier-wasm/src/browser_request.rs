@@ -5,8 +5,7 @@
 //! (single use by construction).
 
 use credential::openid4vp::{
-    AuthorizationResponse, ClaimPath, DC_API_PROTOCOL, DcqlQuery, Origin, dc_api_audience,
-    dc_api_request,
+    AuthorizationResponse, DC_API_PROTOCOL, DcqlQuery, Origin, dc_api_audience, dc_api_request,
 };
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -47,15 +46,9 @@ fn property(object: &JsValue, name: &str) -> Option<JsValue> {
 impl BrowserRequest {
     /// Prepares the request, or says why this page cannot make one.
     pub fn new(options: JsValue, nonce: String, query_id: &str) -> Result<Self, Refusal> {
-        let options: BrowserRequestOptions =
-            from_js(options).map_err(|message| failure("invalid_argument", message))?;
-        let claims = options
-            .claims
-            .into_iter()
-            .map(serde_json::from_value::<ClaimPath>)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|err| failure("invalid_argument", format!("claims: {err}")))?;
-        let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, claims);
+        let options = from_js(options, BrowserRequestOptions::from_json)
+            .map_err(|message| failure("invalid_argument", message))?;
+        let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, options.claims);
         query
             .validate()
             .map_err(|err| failure(err.code(), err.to_string()))?;
@@ -142,7 +135,7 @@ impl BrowserRequest {
         let data = property(&credential, "data")
             .map(|data| {
                 data.as_string().map_or_else(
-                    || from_js::<serde_json::Value>(data),
+                    || from_js(data, |json| Ok(json.clone())),
                     |text| Ok(serde_json::Value::String(text)),
                 )
             })

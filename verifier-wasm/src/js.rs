@@ -1,7 +1,6 @@
 //! Conversions at the JS boundary that never throw.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A Rust value as a plain JS object, through JSON (`serde_json` is in the module anyway;
@@ -13,10 +12,13 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// A JS value as a Rust value, or a message saying why it is not one. The value goes
-/// through `JSON.stringify` (`undefined` reads as `null`); what JSON cannot hold (a
+/// A JS value as a Rust value: the value goes through `JSON.stringify` (`undefined` reads
+/// as `null`) and `read` takes what it needs from the JSON. What JSON cannot hold (a
 /// BigInt, a cycle) is refused with the engine's message.
-pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
+pub fn from_js<T>(
+    value: JsValue,
+    read: impl FnOnce(&serde_json::Value) -> Result<T, String>,
+) -> Result<T, String> {
     let text = if value.is_undefined() {
         None
     } else {
@@ -24,7 +26,10 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
             .map_err(|err| error_message(&err, "not representable as JSON"))?
             .as_string()
     };
-    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|err| err.to_string())
+    // The module's one JSON reader (another would add a second copy of the parser).
+    let json = credential::strict_json::parse(text.as_deref().unwrap_or("null").as_bytes())
+        .ok_or_else(|| "not representable as JSON".to_owned())?;
+    read(&json)
 }
 
 /// The message of a thrown JS `Error`, or `otherwise` for anything else that was thrown.

@@ -1,21 +1,28 @@
 //! What JavaScript passes in. TypeScript types are generated from these by tsify.
+//!
+//! The options are read from the JSON form of the JS value (see [`crate::js::from_js`])
+//! member by member, not through `#[derive(Deserialize)]`: serde's derived readers bring
+//! its generic error formatting into the module (float printing alone is 14 KB), and
+//! reading them here cut the verifier by 21 KB gzipped. Unknown members are ignored and a
+//! `null` member counts as absent, as the derive did for optional members.
 
-use serde::Deserialize;
+use credential::openid4vp::ClaimPath;
+use serde_json::{Map, Value};
 use tsify::Tsify;
 
 /// A trusted issuer: its identifier and published keys.
-#[derive(Debug, Clone, Deserialize, Tsify)]
+#[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustedIssuerOptions {
     /// Compared exactly with the credential's `iss`.
     pub iss: String,
     /// The issuer's JWKS (`{ keys: [...] }`), e.g. from its `/.well-known/jwt-vc-issuer`.
     #[tsify(type = "{ keys: JsonWebKey[] }")]
-    pub jwks: serde_json::Value,
+    pub jwks: Value,
 }
 
 /// `new Verifier(options)`.
-#[derive(Debug, Clone, Deserialize, Tsify)]
+#[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifierOptions {
     /// Issuers whose credentials are accepted.
@@ -40,12 +47,12 @@ pub struct VerifierOptions {
 }
 
 /// `verifier.createRequest(options)`.
-#[derive(Debug, Clone, Deserialize, Tsify)]
+#[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestOptions {
     /// Claims asked for, as claims path pointers, e.g. `[["age_over_18"]]`.
     #[tsify(type = "(string | number | null)[][]")]
-    pub claims: Vec<serde_json::Value>,
+    pub claims: Vec<ClaimPath>,
     /// Why the site asks, shown to the person.
     #[serde(default)]
     pub purpose: Option<String>,
@@ -61,19 +68,19 @@ pub struct RequestOptions {
 
 /// `verifier.requestWithBrowser(options)`: a request through the browser's Digital
 /// Credentials API.
-#[derive(Debug, Clone, Deserialize, Tsify)]
+#[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct BrowserRequestOptions {
     /// Claims asked for, as claims path pointers, e.g. `[["age_over_18"]]`.
     #[tsify(type = "(string | number | null)[][]")]
-    pub claims: Vec<serde_json::Value>,
+    pub claims: Vec<ClaimPath>,
     /// Acceptable credential types (`vct`); empty accepts any.
     #[serde(default)]
     pub vct_values: Vec<String>,
 }
 
 /// `verifier.verify(presentation, options)`.
-#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[derive(Debug, Clone, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyOptions {
     /// The nonce the site issued for this presentation.
@@ -81,4 +88,295 @@ pub struct VerifyOptions {
     /// The time to verify at, Unix seconds (default: now).
     #[serde(default)]
     pub now: Option<i64>,
+}
+
+impl TrustedIssuerOptions {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let members = Members::of(value, "a trusted issuer")?;
+        Ok(Self {
+            iss: members.string("iss")?,
+            jwks: members.required("jwks")?.clone(),
+        })
+    }
+}
+
+impl VerifierOptions {
+    /// Reads the constructor's options.
+    ///
+    /// # Errors
+    /// A message naming the member that is missing or of the wrong type.
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        let members = Members::of(value, "the verifier options")?;
+        Ok(Self {
+            trusted_issuers: members
+                .array("trustedIssuers")?
+                .iter()
+                .map(TrustedIssuerOptions::from_json)
+                .collect::<Result<_, _>>()?,
+            audience: members.string("audience")?,
+            clock_skew_seconds: members.optional_u64("clockSkewSeconds")?,
+            max_presentation_age_seconds: members.optional_u64("maxPresentationAgeSeconds")?,
+            request_lifetime_seconds: members.optional_u64("requestLifetimeSeconds")?,
+            signature_backend: members.optional_string("signatureBackend")?,
+        })
+    }
+}
+
+impl RequestOptions {
+    /// Reads `createRequest`'s options.
+    ///
+    /// # Errors
+    /// As [`VerifierOptions::from_json`].
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        let members = Members::of(value, "the request options")?;
+        Ok(Self {
+            claims: members.claim_paths("claims")?,
+            purpose: members.optional_string("purpose")?,
+            response_mode: members.optional_string("responseMode")?,
+            redirect_uri: members.string("redirectUri")?,
+            vct_values: members.strings("vctValues")?,
+        })
+    }
+}
+
+impl BrowserRequestOptions {
+    /// Reads `requestWithBrowser`'s options.
+    ///
+    /// # Errors
+    /// As [`VerifierOptions::from_json`].
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        let members = Members::of(value, "the request options")?;
+        Ok(Self {
+            claims: members.claim_paths("claims")?,
+            vct_values: members.strings("vctValues")?,
+        })
+    }
+}
+
+impl VerifyOptions {
+    /// Reads `verify`'s options.
+    ///
+    /// # Errors
+    /// As [`VerifierOptions::from_json`].
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        let members = Members::of(value, "the verify options")?;
+        Ok(Self {
+            nonce: members.string("nonce")?,
+            now: members.optional_i64("now")?,
+        })
+    }
+}
+
+/// The members of one options object, read by name; every error names the member.
+struct Members<'a>(&'a Map<String, Value>);
+
+impl<'a> Members<'a> {
+    fn of(value: &'a Value, what: &str) -> Result<Self, String> {
+        value
+            .as_object()
+            .map(Self)
+            .ok_or_else(|| format!("{what} must be an object"))
+    }
+
+    /// The member, or `None` when it is absent or `null`.
+    fn optional(&self, name: &str) -> Option<&'a Value> {
+        self.0.get(name).filter(|value| !value.is_null())
+    }
+
+    fn required(&self, name: &str) -> Result<&'a Value, String> {
+        self.optional(name)
+            .ok_or_else(|| format!("missing member `{name}`"))
+    }
+
+    fn string(&self, name: &str) -> Result<String, String> {
+        self.required(name).and_then(|value| as_string(name, value))
+    }
+
+    fn optional_string(&self, name: &str) -> Result<Option<String>, String> {
+        self.optional(name)
+            .map(|value| as_string(name, value))
+            .transpose()
+    }
+
+    fn optional_u64(&self, name: &str) -> Result<Option<u64>, String> {
+        self.optional(name)
+            .map(|value| {
+                value
+                    .as_u64()
+                    .ok_or_else(|| format!("`{name}` must be a whole number of seconds, 0 or more"))
+            })
+            .transpose()
+    }
+
+    fn optional_i64(&self, name: &str) -> Result<Option<i64>, String> {
+        self.optional(name)
+            .map(|value| {
+                value
+                    .as_i64()
+                    .ok_or_else(|| format!("`{name}` must be a whole number of seconds"))
+            })
+            .transpose()
+    }
+
+    fn array(&self, name: &str) -> Result<&'a [Value], String> {
+        self.required(name)?
+            .as_array()
+            .map(Vec::as_slice)
+            .ok_or_else(|| format!("`{name}` must be an array"))
+    }
+
+    /// A list of strings; absent reads as empty.
+    fn strings(&self, name: &str) -> Result<Vec<String>, String> {
+        if self.optional(name).is_none() {
+            return Ok(Vec::new());
+        }
+        self.array(name)?
+            .iter()
+            .map(|value| as_string(name, value))
+            .collect()
+    }
+
+    fn claim_paths(&self, name: &str) -> Result<Vec<ClaimPath>, String> {
+        self.array(name)?
+            .iter()
+            .map(|path| {
+                ClaimPath::from_json(path).ok_or_else(|| {
+                    format!("`{name}`: each claims path is an array of names, indexes and nulls")
+                })
+            })
+            .collect()
+    }
+}
+
+fn as_string(name: &str, value: &Value) -> Result<String, String> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("`{name}` must be a string"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_every_member_and_ignores_unknown_ones() {
+        let options = VerifierOptions::from_json(&json!({
+            "trustedIssuers": [{ "iss": "https://issuer.example", "jwks": { "keys": [] } }],
+            "audience": "https://shop.example",
+            "clockSkewSeconds": 30,
+            "maxPresentationAgeSeconds": 120,
+            "requestLifetimeSeconds": 900,
+            "signatureBackend": "wasm",
+            "somethingElse": [1, 2],
+        }))
+        .unwrap();
+        assert_eq!(options.trusted_issuers[0].iss, "https://issuer.example");
+        assert_eq!(options.trusted_issuers[0].jwks, json!({ "keys": [] }));
+        assert_eq!(options.audience, "https://shop.example");
+        assert_eq!(options.clock_skew_seconds, Some(30));
+        assert_eq!(options.max_presentation_age_seconds, Some(120));
+        assert_eq!(options.request_lifetime_seconds, Some(900));
+        assert_eq!(options.signature_backend.as_deref(), Some("wasm"));
+
+        let request = RequestOptions::from_json(&json!({
+            "claims": [["age_over_18"], ["nationalities", 0, null]],
+            "purpose": "Age check",
+            "responseMode": "direct_post",
+            "redirectUri": "https://shop.example/cb",
+            "vctValues": ["urn:eu.europa.ec.eudi:pid:1"],
+        }))
+        .unwrap();
+        assert_eq!(request.claims.len(), 2);
+        assert_eq!(request.purpose.as_deref(), Some("Age check"));
+        assert_eq!(request.response_mode.as_deref(), Some("direct_post"));
+        assert_eq!(request.redirect_uri, "https://shop.example/cb");
+        assert_eq!(request.vct_values, ["urn:eu.europa.ec.eudi:pid:1"]);
+
+        let verify = VerifyOptions::from_json(&json!({ "nonce": "n", "now": -5 })).unwrap();
+        assert_eq!((verify.nonce.as_str(), verify.now), ("n", Some(-5)));
+    }
+
+    #[test]
+    fn absent_and_null_optional_members_take_their_defaults() {
+        let options = VerifierOptions::from_json(&json!({
+            "trustedIssuers": [], "audience": "a", "clockSkewSeconds": null,
+        }))
+        .unwrap();
+        assert_eq!(options.clock_skew_seconds, None);
+        assert_eq!(options.signature_backend, None);
+        let request = BrowserRequestOptions::from_json(&json!({
+            "claims": [["age_over_18"]], "vctValues": null,
+        }))
+        .unwrap();
+        assert!(request.vct_values.is_empty());
+        let verify = VerifyOptions::from_json(&json!({ "nonce": "n" })).unwrap();
+        assert_eq!(verify.now, None);
+    }
+
+    #[test]
+    fn a_wrong_or_missing_member_is_named() {
+        let refused = |result: Result<(), String>, needle: &str| {
+            let message = result.unwrap_err();
+            assert!(
+                message.contains(needle),
+                "{message:?} should name {needle:?}"
+            );
+        };
+        let issuers = json!([{ "iss": "i", "jwks": {} }]);
+        let verifier = |value| VerifierOptions::from_json(&value).map(|_| ());
+        refused(verifier(json!(null)), "must be an object");
+        refused(verifier(json!("options")), "must be an object");
+        refused(verifier(json!({ "audience": "a" })), "`trustedIssuers`");
+        refused(
+            verifier(json!({ "trustedIssuers": {}, "audience": "a" })),
+            "`trustedIssuers`",
+        );
+        refused(verifier(json!({ "trustedIssuers": issuers })), "`audience`");
+        refused(
+            verifier(json!({ "trustedIssuers": [{ "iss": "i" }], "audience": "a" })),
+            "`jwks`",
+        );
+        refused(
+            verifier(json!({ "trustedIssuers": [7], "audience": "a" })),
+            "trusted issuer",
+        );
+        for (name, value) in [
+            ("clockSkewSeconds", json!(-1)),
+            ("maxPresentationAgeSeconds", json!(1.5)),
+            ("requestLifetimeSeconds", json!("600")),
+            ("signatureBackend", json!(true)),
+            ("audience", json!(5)),
+        ] {
+            let mut options = json!({ "trustedIssuers": issuers, "audience": "a" });
+            options[name] = value;
+            refused(verifier(options), &format!("`{name}`"));
+        }
+
+        let request = |value| RequestOptions::from_json(&value).map(|_| ());
+        refused(request(json!({ "claims": [["a"]] })), "`redirectUri`");
+        refused(request(json!({ "redirectUri": "r" })), "`claims`");
+        refused(
+            request(json!({ "claims": ["age_over_18"], "redirectUri": "r" })),
+            "`claims`",
+        );
+        refused(
+            request(json!({ "claims": [[true]], "redirectUri": "r" })),
+            "`claims`",
+        );
+        refused(
+            request(json!({ "claims": [], "redirectUri": "r", "vctValues": [1] })),
+            "`vctValues`",
+        );
+        refused(
+            request(json!({ "claims": [], "redirectUri": "r", "purpose": {} })),
+            "`purpose`",
+        );
+        refused(VerifyOptions::from_json(&json!({})).map(|_| ()), "`nonce`");
+        refused(
+            VerifyOptions::from_json(&json!({ "nonce": "n", "now": 1.5 })).map(|_| ()),
+            "`now`",
+        );
+    }
 }

@@ -56,7 +56,8 @@ impl PresentationRequest {
         let mut params = serde_json::Map::new();
         for (name, value) in self.request.parameters() {
             let value = if name == "dcql_query" {
-                serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value))
+                credential::strict_json::parse(value.as_bytes())
+                    .unwrap_or(serde_json::Value::String(value))
             } else {
                 serde_json::Value::String(value)
             };

@@ -2,8 +2,8 @@
 //! core's types, calls the core, and translates the outcome back.
 
 use credential::openid4vp::{
-    AuthorizationRequest, AuthorizationResponse, ClaimPath, DcqlQuery, PendingRequest,
-    PendingRequests, ResponseMode,
+    AuthorizationRequest, AuthorizationResponse, DcqlQuery, PendingRequest, PendingRequests,
+    ResponseMode,
 };
 use std::rc::Rc;
 
@@ -112,7 +112,7 @@ struct Config {
 }
 
 fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
-    let options: VerifierOptions = from_js(options)?;
+    let options = from_js(options, VerifierOptions::from_json)?;
     let backend = backend(options.signature_backend.as_deref())?;
     let issuers = options
         .trusted_issuers
@@ -266,25 +266,16 @@ impl Verifier {
             Ok(config) => config.request_lifetime,
             Err(message) => return invalid_config(message).to_js(),
         };
-        let options: RequestOptions = match from_js(options) {
+        let options = match from_js(options, RequestOptions::from_json) {
             Ok(options) => options,
             Err(message) => return invalid_argument(message),
-        };
-        let claims = match options
-            .claims
-            .into_iter()
-            .map(serde_json::from_value::<ClaimPath>)
-            .collect::<Result<Vec<_>, _>>()
-        {
-            Ok(claims) => claims,
-            Err(err) => return invalid_argument(format!("claims: {err}")),
         };
         let mode = match options.response_mode.as_deref() {
             None | Some("fragment") => ResponseMode::Fragment,
             Some("direct_post") => ResponseMode::DirectPost,
             Some(other) => return invalid_argument(format!("unknown responseMode {other:?}")),
         };
-        let query = DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, claims);
+        let query = DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, options.claims);
         let (nonce, state) = (random_token(), random_token());
         let request = match AuthorizationRequest::new(
             mode,
@@ -388,7 +379,7 @@ impl Verifier {
         let Some(presentation) = presentation.as_string() else {
             return settled(invalid_argument("the presentation must be a string".into()));
         };
-        let options: VerifyOptions = match from_js(options) {
+        let options = match from_js(options, VerifyOptions::from_json) {
             Ok(options) => options,
             Err(message) => return settled(invalid_argument(message)),
         };

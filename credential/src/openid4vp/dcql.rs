@@ -42,6 +42,24 @@ impl ClaimPath {
         )
     }
 
+    /// Reads a path from its JSON form (an array of names, indexes and nulls), as the
+    /// `Deserialize` impl does, without serde's generic error machinery. Code that reads
+    /// paths from a JS value (the in-page verifier) uses this to stay small.
+    #[must_use]
+    pub fn from_json(value: &Value) -> Option<Self> {
+        value
+            .as_array()?
+            .iter()
+            .map(|step| match step {
+                Value::String(name) => Some(ClaimPathElement::Name(name.clone())),
+                Value::Number(index) => index.as_u64().map(ClaimPathElement::Index),
+                Value::Null => Some(ClaimPathElement::All(())),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Self)
+    }
+
     /// The JSON Pointer of this path, or `None` if it has a `null` (all elements) step.
     #[must_use]
     pub fn to_pointer(&self) -> Option<JsonPointer> {

@@ -164,6 +164,29 @@ fn claim_paths_follow_the_spec_syntax() {
 }
 
 #[test]
+fn claim_paths_read_from_json_as_the_derive_reads_them() {
+    let inputs = [
+        json!(["nationalities", 1, null]),
+        json!([]),
+        json!(["a", 18446744073709551615u64]),
+        json!(["a", -1]),
+        json!(["a", 1.0]),
+        json!(["a", 1.5]),
+        json!(["a", true]),
+        json!(["a", ["b"]]),
+        json!(["a", {}]),
+        json!("age_over_18"),
+        json!(null),
+        json!({"0": "a"}),
+    ];
+    for input in inputs {
+        let derived = serde_json::from_value::<ClaimPath>(input.clone()).ok();
+        assert_eq!(ClaimPath::from_json(&input), derived, "{input}");
+    }
+    assert!(ClaimPath::from_json(&json!(["a", 0, null])).is_some());
+}
+
+#[test]
 fn origins_are_normalised_and_strict() {
     assert_eq!(
         Origin::of("HTTPS://Shop.Example:443/cb?x=1#y")
