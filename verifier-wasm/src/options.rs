@@ -6,7 +6,7 @@
 //! reading them here cut the verifier by 21 KB gzipped. Unknown members are ignored and a
 //! `null` member counts as absent, as the derive did for optional members.
 
-use credential::openid4vp::ClaimPath;
+use credential::openid4vp::{ClaimPath, ResponseMode};
 use serde_json::{Map, Value};
 use tsify::Tsify;
 
@@ -43,7 +43,30 @@ pub struct VerifierOptions {
     /// `"auto"` (default: WebCrypto where the page has it, otherwise wasm).
     #[serde(default)]
     #[tsify(type = "\"auto\" | \"webcrypto\" | \"wasm\"")]
-    pub signature_backend: Option<String>,
+    pub signature_backend: SignatureBackend,
+}
+
+/// Which code a site asks to check ECDSA signatures (`signatureBackend`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SignatureBackend {
+    /// WebCrypto where the page has it, otherwise wasm.
+    #[default]
+    Auto,
+    /// The browser's `crypto.subtle`; refused where the page has none.
+    WebCrypto,
+    /// Pure Rust in wasm.
+    Wasm,
+}
+
+impl SignatureBackend {
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "auto" => Some(Self::Auto),
+            "webcrypto" => Some(Self::WebCrypto),
+            "wasm" => Some(Self::Wasm),
+            _ => None,
+        }
+    }
 }
 
 /// `verifier.createRequest(options)`.
@@ -56,9 +79,10 @@ pub struct RequestOptions {
     /// Why the site asks, shown to the person.
     #[serde(default)]
     pub purpose: Option<String>,
-    /// `"fragment"` (same device, redirect back) or `"direct_post"`.
+    /// `"fragment"` (default: same device, redirect back) or `"direct_post"`.
     #[serde(default)]
-    pub response_mode: Option<String>,
+    #[tsify(type = "\"fragment\" | \"direct_post\"")]
+    pub response_mode: ResponseMode,
     /// Where the response goes: the page's URL (fragment) or the site's endpoint.
     pub redirect_uri: String,
     /// Acceptable credential types (`vct`); empty accepts any.
@@ -117,7 +141,9 @@ impl VerifierOptions {
             clock_skew_seconds: members.optional_u64("clockSkewSeconds")?,
             max_presentation_age_seconds: members.optional_u64("maxPresentationAgeSeconds")?,
             request_lifetime_seconds: members.optional_u64("requestLifetimeSeconds")?,
-            signature_backend: members.optional_string("signatureBackend")?,
+            signature_backend: members
+                .optional_choice("signatureBackend", SignatureBackend::parse)?
+                .unwrap_or_default(),
         })
     }
 }
@@ -132,7 +158,9 @@ impl RequestOptions {
         Ok(Self {
             claims: members.claim_paths("claims")?,
             purpose: members.optional_string("purpose")?,
-            response_mode: members.optional_string("responseMode")?,
+            response_mode: members
+                .optional_choice("responseMode", ResponseMode::parse)?
+                .unwrap_or(ResponseMode::Fragment),
             redirect_uri: members.string("redirectUri")?,
             vct_values: members.strings("vctValues")?,
         })
@@ -195,6 +223,22 @@ impl<'a> Members<'a> {
     fn optional_string(&self, name: &str) -> Result<Option<String>, String> {
         self.optional(name)
             .map(|value| as_string(name, value))
+            .transpose()
+    }
+
+    /// One of a fixed set of strings, read by `parse`; anything else is refused.
+    fn optional_choice<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, String> {
+        self.optional(name)
+            .map(|value| {
+                value
+                    .as_str()
+                    .and_then(parse)
+                    .ok_or_else(|| format!("unknown `{name}` {value}"))
+            })
             .transpose()
     }
 
@@ -278,7 +322,7 @@ mod tests {
         assert_eq!(options.clock_skew_seconds, Some(30));
         assert_eq!(options.max_presentation_age_seconds, Some(120));
         assert_eq!(options.request_lifetime_seconds, Some(900));
-        assert_eq!(options.signature_backend.as_deref(), Some("wasm"));
+        assert_eq!(options.signature_backend, SignatureBackend::Wasm);
 
         let request = RequestOptions::from_json(&json!({
             "claims": [["age_over_18"], ["nationalities", 0, null]],
@@ -290,7 +334,7 @@ mod tests {
         .unwrap();
         assert_eq!(request.claims.len(), 2);
         assert_eq!(request.purpose.as_deref(), Some("Age check"));
-        assert_eq!(request.response_mode.as_deref(), Some("direct_post"));
+        assert_eq!(request.response_mode, ResponseMode::DirectPost);
         assert_eq!(request.redirect_uri, "https://shop.example/cb");
         assert_eq!(request.vct_values, ["urn:eu.europa.ec.eudi:pid:1"]);
 
@@ -305,12 +349,15 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(options.clock_skew_seconds, None);
-        assert_eq!(options.signature_backend, None);
+        assert_eq!(options.signature_backend, SignatureBackend::Auto);
         let request = BrowserRequestOptions::from_json(&json!({
             "claims": [["age_over_18"]], "vctValues": null,
         }))
         .unwrap();
         assert!(request.vct_values.is_empty());
+        let request =
+            RequestOptions::from_json(&json!({ "claims": [], "redirectUri": "r" })).unwrap();
+        assert_eq!(request.response_mode, ResponseMode::Fragment);
         let verify = VerifyOptions::from_json(&json!({ "nonce": "n" })).unwrap();
         assert_eq!(verify.now, None);
     }
@@ -372,6 +419,10 @@ mod tests {
         refused(
             request(json!({ "claims": [], "redirectUri": "r", "purpose": {} })),
             "`purpose`",
+        );
+        refused(
+            request(json!({ "claims": [], "redirectUri": "r", "responseMode": "query" })),
+            "`responseMode`",
         );
         refused(VerifyOptions::from_json(&json!({})).map(|_| ()), "`nonce`");
         refused(

@@ -3,7 +3,6 @@
 
 use credential::openid4vp::{
     AuthorizationRequest, AuthorizationResponse, DcqlQuery, PendingRequest, PendingRequests,
-    ResponseMode,
 };
 use std::rc::Rc;
 
@@ -18,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::browser_request::BrowserRequest;
 use crate::js::{from_js, now};
-use crate::options::{RequestOptions, VerifierOptions, VerifyOptions};
+use crate::options::{RequestOptions, SignatureBackend, VerifierOptions, VerifyOptions};
 use crate::request::PresentationRequest;
 use crate::result::{VerificationResult, accepted};
 use crate::webcrypto::WebCrypto;
@@ -46,14 +45,14 @@ enum Backend {
     Wasm,
 }
 
-fn backend(choice: Option<&str>) -> Result<Backend, String> {
+fn backend(choice: SignatureBackend) -> Result<Backend, String> {
+    let webcrypto = || WebCrypto::detect().map(|w| Backend::WebCrypto(Rc::new(w)));
     match choice {
-        None | Some("auto") => Ok(WebCrypto::detect().map_or(Backend::Wasm, |w| Backend::WebCrypto(Rc::new(w)))),
-        Some("webcrypto") => WebCrypto::detect()
-            .map(|w| Backend::WebCrypto(Rc::new(w)))
-            .ok_or_else(|| "signatureBackend \"webcrypto\": this page has no crypto.subtle (not a secure context)".to_owned()),
-        Some("wasm") => Ok(Backend::Wasm),
-        Some(other) => Err(format!("unknown signatureBackend {other:?}")),
+        SignatureBackend::Auto => Ok(webcrypto().unwrap_or(Backend::Wasm)),
+        SignatureBackend::WebCrypto => webcrypto().ok_or_else(|| {
+            "signatureBackend \"webcrypto\": this page has no crypto.subtle (not a secure context)".to_owned()
+        }),
+        SignatureBackend::Wasm => Ok(Backend::Wasm),
     }
 }
 
@@ -113,7 +112,7 @@ struct Config {
 
 fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
     let options = from_js(options, VerifierOptions::from_json)?;
-    let backend = backend(options.signature_backend.as_deref())?;
+    let backend = backend(options.signature_backend)?;
     let issuers = options
         .trusted_issuers
         .into_iter()
@@ -270,15 +269,10 @@ impl Verifier {
             Ok(options) => options,
             Err(message) => return invalid_argument(message),
         };
-        let mode = match options.response_mode.as_deref() {
-            None | Some("fragment") => ResponseMode::Fragment,
-            Some("direct_post") => ResponseMode::DirectPost,
-            Some(other) => return invalid_argument(format!("unknown responseMode {other:?}")),
-        };
         let query = DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, options.claims);
         let (nonce, state) = (random_token(), random_token());
         let request = match AuthorizationRequest::new(
-            mode,
+            options.response_mode,
             &options.redirect_uri,
             &nonce,
             &state,

@@ -33,6 +33,14 @@ impl ResponseMode {
             Self::DirectPost => "direct_post",
         }
     }
+
+    /// The mode a parameter value names, if Cachet supports it.
+    #[must_use]
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Fragment, Self::DirectPost]
+            .into_iter()
+            .find(|mode| mode.as_str() == value)
+    }
 }
 
 /// A checked authorization request.
@@ -166,9 +174,8 @@ impl AuthorizationRequest {
             return Err(RequestError::UnsupportedResponseType);
         }
         let response_mode = match take("response_mode") {
-            None | Some("fragment") => ResponseMode::Fragment,
-            Some("direct_post") => ResponseMode::DirectPost,
-            Some(_) => return Err(RequestError::UnsupportedResponseMode),
+            None => ResponseMode::Fragment,
+            Some(mode) => ResponseMode::parse(mode).ok_or(RequestError::UnsupportedResponseMode)?,
         };
         let client_id = take("client_id").ok_or(RequestError::Malformed("client_id"))?;
         let named = client_id
