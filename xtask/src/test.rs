@@ -258,6 +258,7 @@ pub fn bench() -> Result {
     cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])?;
     setup::run()?;
     crate::verifier::build()?;
+    crate::verifier::report_floor()?;
     node_with_cachet(&root(), &["bench/verify.mjs"])?;
     build_wallet()?;
     with_sites(&root(), "bench", &["bench/wallet.mjs"])

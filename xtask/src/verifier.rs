@@ -46,23 +46,64 @@ pub fn build() -> Result {
 /// # Errors
 /// A failing build step.
 pub fn wasm_package(root: &Path, package: &str, out: &Path) -> Result<std::path::PathBuf> {
-    cmd::run(
-        root,
-        "cargo",
-        &[
-            "build",
-            "-p",
-            package,
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
-        &[],
-    )?;
     let stem = package.replace('-', "_");
-    let wasm =
-        cmd::target_dir(root).join(format!("wasm32-unknown-unknown/wasm-release/{stem}.wasm"));
+    bindgen_for_size(root, &["-p", package], &format!("{stem}.wasm"), out)
+}
+
+/// Builds `verifier-wasm/examples/verify_floor.rs` (a module with `verify` alone) as the
+/// verifier is built, into `target/verify-floor/`, and prints the sizes of both modules
+/// and their ratio, measured in this run with the same compressor.
+///
+/// # Errors
+/// A failing build step, or a module that cannot be read.
+pub fn report_floor() -> Result {
+    let root = root();
+    let out = cmd::target_dir(&root).join("verify-floor");
+    let floor = bindgen_for_size(
+        &root,
+        &["-p", "verifier-wasm", "--example", "verify_floor"],
+        "examples/verify_floor.wasm",
+        &out,
+    )?;
+    let verifier = root.join("verifier-wasm/pkg/verifier_wasm_bg.wasm");
+    let (floor_raw, floor_gz) = sizes(&floor)?;
+    let (raw, gz) = sizes(&verifier)?;
+    println!(
+        "verify-only floor module (verifier-wasm/examples/verify_floor.rs): {floor_raw} bytes raw, \
+         {floor_gz} bytes gzipped\n\
+         the verifier ({raw} raw, {gz} gzipped) is {:.2}x the floor gzipped; the 81,920-byte goal \
+         is {:.2}x the floor",
+        gz as f64 / floor_gz as f64,
+        81_920.0 / floor_gz as f64
+    );
+    Ok(())
+}
+
+/// `cargo build --target wasm32-unknown-unknown --profile wasm-release` with `what` (the
+/// package, or an example of it), then wasm-bindgen of `artifact` (relative to the
+/// profile's output directory) into `out` and wasm-opt for size.
+fn bindgen_for_size(
+    root: &Path,
+    what: &[&str],
+    artifact: &str,
+    out: &Path,
+) -> Result<std::path::PathBuf> {
+    let mut args = vec!["build"];
+    args.extend_from_slice(what);
+    args.extend_from_slice(&[
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]);
+    cmd::run(root, "cargo", &args, &[])?;
+    let wasm = cmd::target_dir(root)
+        .join("wasm32-unknown-unknown/wasm-release")
+        .join(artifact);
+    let stem = wasm
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
     cmd::run(
         root,
         "wasm-bindgen",
@@ -116,14 +157,19 @@ fn write_bytes_module(wasm: &Path, out: &Path) -> Result {
 }
 
 fn report_size(wasm: &Path) -> Result {
+    let (raw, gzip) = sizes(wasm)?;
+    println!(
+        "  {}: {raw} bytes raw, {gzip} bytes gzipped",
+        wasm.file_name().unwrap_or_default().to_string_lossy(),
+    );
+    Ok(())
+}
+
+/// A module's size raw and gzipped (level 9).
+fn sizes(wasm: &Path) -> Result<(usize, usize)> {
     let bytes = std::fs::read(wasm)
         .map_err(|err| fail(format!("cannot read {}: {err}", wasm.display())))?;
     // gzip = DEFLATE stream + 18 bytes of header and trailer.
     let gzip = miniz_oxide::deflate::compress_to_vec(&bytes, 9).len() + 18;
-    println!(
-        "  {}: {} bytes raw, {gzip} bytes gzipped",
-        wasm.file_name().unwrap_or_default().to_string_lossy(),
-        bytes.len()
-    );
-    Ok(())
+    Ok((bytes.len(), gzip))
 }
