@@ -46,7 +46,8 @@ fn property(object: &JsValue, name: &str) -> Option<JsValue> {
 impl BrowserRequest {
     /// Prepares the request, or says why this page cannot make one.
     pub fn new(options: JsValue, nonce: String, query_id: &str) -> Result<Self, Refusal> {
-        let options = from_js(options, BrowserRequestOptions::from_json)
+        let options = from_js(options)
+            .and_then(|json| BrowserRequestOptions::from_json(&json))
             .map_err(|message| failure("invalid_argument", message))?;
         let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, options.claims);
         query
@@ -134,10 +135,8 @@ impl BrowserRequest {
         }
         let data = property(&credential, "data")
             .map(|data| {
-                data.as_string().map_or_else(
-                    || from_js(data, |json| Ok(json.clone())),
-                    |text| Ok(serde_json::Value::String(text)),
-                )
+                data.as_string()
+                    .map_or_else(|| from_js(data), |text| Ok(serde_json::Value::String(text)))
             })
             .transpose()
             .map_err(|message| failure("malformed_response", message))?

@@ -12,13 +12,10 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// A JS value as a Rust value: the value goes through `JSON.stringify` (`undefined` reads
-/// as `null`) and `read` takes what it needs from the JSON. What JSON cannot hold (a
-/// BigInt, a cycle) is refused with the engine's message.
-pub fn from_js<T>(
-    value: JsValue,
-    read: impl FnOnce(&serde_json::Value) -> Result<T, String>,
-) -> Result<T, String> {
+/// A JS value as JSON: the value goes through `JSON.stringify` (`undefined` reads as
+/// `null`); what JSON cannot hold (a BigInt, a cycle) is refused with the engine's message.
+/// The options types read what they need from it (`from_json`).
+pub fn from_js(value: JsValue) -> Result<serde_json::Value, String> {
     let text = if value.is_undefined() {
         None
     } else {
@@ -27,9 +24,8 @@ pub fn from_js<T>(
             .as_string()
     };
     // The module's one JSON reader (another would add a second copy of the parser).
-    let json = credential::strict_json::parse(text.as_deref().unwrap_or("null").as_bytes())
-        .ok_or_else(|| "not representable as JSON".to_owned())?;
-    read(&json)
+    credential::strict_json::parse(text.as_deref().unwrap_or("null").as_bytes())
+        .ok_or_else(|| "not representable as JSON".to_owned())
 }
 
 /// The message of a thrown JS `Error`, or `otherwise` for anything else that was thrown.

@@ -263,18 +263,13 @@ impl<'a> Members<'a> {
     }
 
     fn array(&self, name: &str) -> Result<&'a [Value], String> {
-        self.required(name)?
-            .as_array()
-            .map(Vec::as_slice)
-            .ok_or_else(|| format!("`{name}` must be an array"))
+        self.required(name).and_then(|value| as_array(name, value))
     }
 
     /// A list of strings; absent reads as empty.
     fn strings(&self, name: &str) -> Result<Vec<String>, String> {
-        if self.optional(name).is_none() {
-            return Ok(Vec::new());
-        }
-        self.array(name)?
+        self.optional(name)
+            .map_or(Ok(&[][..]), |value| as_array(name, value))?
             .iter()
             .map(|value| as_string(name, value))
             .collect()
@@ -290,6 +285,13 @@ impl<'a> Members<'a> {
             })
             .collect()
     }
+}
+
+fn as_array<'a>(name: &str, value: &'a Value) -> Result<&'a [Value], String> {
+    value
+        .as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| format!("`{name}` must be an array"))
 }
 
 fn as_string(name: &str, value: &Value) -> Result<String, String> {

@@ -111,7 +111,7 @@ struct Config {
 }
 
 fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
-    let options = from_js(options, VerifierOptions::from_json)?;
+    let options = from_js(options).and_then(|json| VerifierOptions::from_json(&json))?;
     let backend = backend(options.signature_backend)?;
     let issuers = options
         .trusted_issuers
@@ -265,7 +265,7 @@ impl Verifier {
             Ok(config) => config.request_lifetime,
             Err(message) => return invalid_config(message).to_js(),
         };
-        let options = match from_js(options, RequestOptions::from_json) {
+        let options = match from_js(options).and_then(|json| RequestOptions::from_json(&json)) {
             Ok(options) => options,
             Err(message) => return invalid_argument(message),
         };
@@ -373,7 +373,7 @@ impl Verifier {
         let Some(presentation) = presentation.as_string() else {
             return settled(invalid_argument("the presentation must be a string".into()));
         };
-        let options = match from_js(options, VerifyOptions::from_json) {
+        let options = match from_js(options).and_then(|json| VerifyOptions::from_json(&json)) {
             Ok(options) => options,
             Err(message) => return settled(invalid_argument(message)),
         };
