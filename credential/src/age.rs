@@ -1,5 +1,4 @@
-//! Age attestations (`age_over_13/16/18/21/65`) derived from a birthdate on a given day,
-//! and the day they next change, so a credential can expire before it would lie.
+//! Age attestations (`age_over_13/16/18/21/65`) derived from a birthdate on a given day.
 //!
 //! Dates are proleptic Gregorian calendar days (`YYYY-MM-DD`, as `birthdate` in OpenID
 //! Connect). A person born on 29 February turns a year older on 1 March in common years.
@@ -168,16 +167,6 @@ pub fn age_over_claims(birthdate: CivilDate, today: CivilDate) -> Vec<(String, b
         .collect()
 }
 
-/// The first day after `today` on which one of the `age_over_N` claims changes, if any
-/// (none once the person is 65).
-#[must_use]
-pub fn next_change(birthdate: CivilDate, today: CivilDate) -> Option<CivilDate> {
-    AGE_THRESHOLDS
-        .iter()
-        .map(|&years| birthdate.plus_years(years))
-        .find(|&birthday| birthday > today)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,19 +219,5 @@ mod tests {
             .map(|(n, _)| n.as_str())
             .collect();
         assert_eq!(over, ["age_over_13", "age_over_16", "age_over_18"]);
-    }
-
-    #[test]
-    fn next_change_is_the_next_threshold_birthday() {
-        let born = date("2008-11-22");
-        assert_eq!(
-            next_change(born, date("2026-11-21")),
-            Some(date("2026-11-22"))
-        );
-        assert_eq!(
-            next_change(born, date("2026-11-22")),
-            Some(date("2029-11-22"))
-        );
-        assert_eq!(next_change(date("1950-01-01"), date("2026-11-22")), None);
     }
 }

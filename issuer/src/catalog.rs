@@ -1,6 +1,12 @@
 //! The credentials this issuer offers: the full identity credential and the minimal age
 //! credential, with what goes into each, how long each copy is valid, and the metadata
 //! that describes them (OpenID4VCI configuration entries and SD-JWT VC type metadata).
+//!
+//! Nothing a verifier sees may depend on the person except the claims they disclose, so:
+//! a copy carries only the `age_over_N` flags that are true (a true flag never turns
+//! false, so no copy has to expire on a birthday); `iat` and `exp` sit on a weekly grid
+//! shared by everyone issued in the same week ([`Period`]); and every copy of a type has
+//! the same number of digests ([`Configuration::digests`]), decoys filling up to it.
 
 use credential::age::{self, AGE_THRESHOLDS, CivilDate};
 use serde_json::{Map, Value, json};
@@ -17,6 +23,50 @@ pub enum Configuration {
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
+/// The grid `iat` and `exp` sit on: one week.
+pub const PERIOD_SECONDS: i64 = 7 * SECONDS_PER_DAY;
+/// Unix time 0 was a Thursday; periods start on Mondays (1970-01-05), 00:00 UTC.
+const PERIOD_ORIGIN: i64 = 4 * SECONDS_PER_DAY;
+
+/// The issuance period (a week, Monday to Sunday UTC) that contains a moment: every copy
+/// issued in it carries the same `iat` and `exp`, so those tell a verifier no more than
+/// the week of issuance, which everyone issued that week shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    start: i64,
+}
+
+impl Period {
+    /// The period that contains Unix time `now`.
+    #[must_use]
+    pub fn containing(now: i64) -> Self {
+        let offset = now.saturating_sub(PERIOD_ORIGIN).div_euclid(PERIOD_SECONDS);
+        Self {
+            start: offset
+                .saturating_mul(PERIOD_SECONDS)
+                .saturating_add(PERIOD_ORIGIN),
+        }
+    }
+
+    /// `iat` of every copy issued in this period: its first second.
+    #[must_use]
+    pub const fn iat(self) -> i64 {
+        self.start
+    }
+
+    /// `exp` of every copy issued in this period: `validity_days` after its start, rounded
+    /// up to whole periods, so copies live at least `validity_days - 6` days.
+    #[must_use]
+    pub fn exp(self, validity_days: i64) -> i64 {
+        let periods = validity_days
+            .saturating_mul(SECONDS_PER_DAY)
+            .saturating_add(PERIOD_SECONDS - 1)
+            .div_euclid(PERIOD_SECONDS)
+            .max(1);
+        self.start
+            .saturating_add(periods.saturating_mul(PERIOD_SECONDS))
+    }
+}
 
 impl Configuration {
     /// Every configuration, in the order offers list them.
@@ -54,17 +104,26 @@ impl Configuration {
         format!("{issuer}/types/{}", self.type_name())
     }
 
-    /// Decoy digests per copy: drawn anew for every copy so the digest count tells
-    /// nothing about which optional claims a person has.
+    /// Digests in every copy of this type: one for each claim a copy of it can hold
+    /// ([`Configuration::claim_names`]), decoys standing in for the claims a person does
+    /// not have, so that the count tells nothing about which optional claims or age flags
+    /// a person has.
     #[must_use]
-    pub const fn decoys(self) -> (usize, usize) {
-        match self {
-            Self::Identity => (2, 6),
-            Self::Age => (1, 2),
-        }
+    pub fn digests(self) -> usize {
+        self.claim_names().len()
     }
 
-    /// The claims of a copy issued on `today` to a person with `claims`.
+    /// Decoys for a copy with `claims` disclosable claims: what fills it up to
+    /// [`Configuration::digests`].
+    #[must_use]
+    pub fn decoys(self, claims: usize) -> usize {
+        self.digests().saturating_sub(claims)
+    }
+
+    /// The claims of a copy issued on `today` to a person with `claims`: for the identity
+    /// type all of them, and for both types the `age_over_N` flags that are true on
+    /// `today` (a flag that is not true is left out rather than sent as `false`: it will
+    /// be true one day, and a `false` would need the copy to expire on that birthday).
     #[must_use]
     pub fn claims(
         self,
@@ -79,22 +138,11 @@ impl Configuration {
             }
         }
         for (name, over) in age::age_over_claims(birthdate, today) {
-            out.insert(name, Value::Bool(over));
+            if over {
+                out.insert(name, Value::Bool(true));
+            }
         }
         Value::Object(out)
-    }
-
-    /// `iat` (the start of `today`, UTC: no finer timestamp) and `exp` of a copy: after
-    /// `validity_days`, or earlier on the day an `age_over_N` claim would become false
-    /// by turning true.
-    #[must_use]
-    pub fn validity(birthdate: CivilDate, today: CivilDate, validity_days: i64) -> (i64, i64) {
-        let iat = today.to_unix();
-        let mut exp = iat.saturating_add(validity_days.saturating_mul(SECONDS_PER_DAY));
-        if let Some(change) = age::next_change(birthdate, today) {
-            exp = exp.min(change.to_unix());
-        }
-        (iat, exp)
     }
 
     const fn english_name(self) -> &'static str {
@@ -211,8 +259,7 @@ mod tests {
         let value = Configuration::Age.claims(&claims, day("2008-06-01"), day("2026-11-22"));
         assert_eq!(
             value,
-            json!({"age_over_13": true, "age_over_16": true, "age_over_18": true,
-                   "age_over_21": false, "age_over_65": false})
+            json!({"age_over_13": true, "age_over_16": true, "age_over_18": true})
         );
         let identity =
             Configuration::Identity.claims(&claims, day("2008-06-01"), day("2026-11-22"));
@@ -221,13 +268,45 @@ mod tests {
     }
 
     #[test]
-    fn copies_expire_before_an_age_flag_would_be_wrong() {
-        let today = day("2026-11-22");
-        let (iat, exp) = Configuration::validity(day("2008-12-01"), today, 365);
-        assert_eq!(iat, today.to_unix());
-        assert_eq!(exp, day("2026-12-01").to_unix());
-        let (_, exp) = Configuration::validity(day("1950-01-01"), today, 365);
-        assert_eq!(exp, today.to_unix() + 365 * SECONDS_PER_DAY);
+    fn validity_sits_on_a_weekly_grid_whatever_the_birthdate() {
+        // Monday 2026-11-16 to Sunday 2026-11-22: one period.
+        let monday = day("2026-11-16").to_unix();
+        for offset in [0, 1, SECONDS_PER_DAY * 3 + 17, PERIOD_SECONDS - 1] {
+            let period = Period::containing(monday + offset);
+            assert_eq!(period.iat(), monday, "{offset}");
+            assert_eq!(period.exp(365), monday + 53 * PERIOD_SECONDS);
+        }
+        assert_eq!(
+            Period::containing(monday - 1).iat(),
+            monday - PERIOD_SECONDS
+        );
+        assert_eq!(
+            Period::containing(monday + PERIOD_SECONDS).iat(),
+            monday + PERIOD_SECONDS
+        );
+        assert_eq!(Period::containing(monday).exp(7), monday + PERIOD_SECONDS);
+        assert_eq!(Period::containing(monday).exp(0), monday + PERIOD_SECONDS);
+    }
+
+    #[test]
+    fn every_copy_of_a_type_has_the_same_digest_count() {
+        let mut most = Map::new();
+        for name in REQUIRED_CLAIMS.iter().chain(&OPTIONAL_CLAIMS) {
+            most.insert((*name).to_owned(), json!("x"));
+        }
+        let fewest = Map::new();
+        for configuration in Configuration::ALL {
+            for claims in [&most, &fewest] {
+                for born in ["1950-01-01", "2015-06-01", "2008-11-23"] {
+                    let value = configuration.claims(claims, day(born), day("2026-11-22"));
+                    let count = value.as_object().unwrap().len();
+                    assert!(count <= configuration.digests());
+                    assert_eq!(count + configuration.decoys(count), configuration.digests());
+                }
+            }
+        }
+        assert_eq!(Configuration::Identity.digests(), 13);
+        assert_eq!(Configuration::Age.digests(), 5);
     }
 
     #[test]

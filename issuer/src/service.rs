@@ -10,10 +10,10 @@ use credential::age::CivilDate;
 use credential::crypto::RingP256;
 use credential::openid4vci::{CredentialOffer, KeyProof, ProofPolicy};
 use credential::{Copy, Disclosable, IssueParams, PrivateJwk, PublicJwk, StatusReference};
-use rand_core::{OsRng, RngCore};
-use serde_json::{Value, json};
+use rand_core::OsRng;
+use serde_json::{Map, Value, json};
 
-use crate::catalog::Configuration;
+use crate::catalog::{Configuration, Period};
 use crate::config::Config;
 use crate::nonces::NonceStore;
 use crate::person::PersonClaims;
@@ -250,7 +250,8 @@ impl Issuer {
         let now = self.now();
         let keys = self.verify_proofs(&request.proofs, now)?;
         let today = CivilDate::from_unix(now);
-        let validity_days = self.config.validity_days;
+        let period = Period::containing(now);
+        let exp = period.exp(self.config.validity_days);
         let issuance = lock(&self.store)
             .begin_issuance(
                 &BatchRequest {
@@ -263,10 +264,7 @@ impl Issuer {
                 },
                 now,
                 &mut OsRng,
-                |person| {
-                    let birthdate = stored_birthdate(&person.claims)?;
-                    Some(Configuration::validity(birthdate, today, validity_days).1)
-                },
+                |_| Some(exp),
             )
             .map_err(|error| match error {
                 GrantError::InvalidToken => {
@@ -289,27 +287,25 @@ impl Issuer {
             .ok_or_else(|| Refusal::internal(&"stored claims are not an object"))?;
         let birthdate = stored_birthdate(&issuance.person.claims)
             .ok_or_else(|| Refusal::internal(&"stored birthdate does not parse"))?;
-        let iat = today.to_unix();
-        let exp = issuance.exp;
         let key = self.signing_key(&issuance.kid)?;
-        let (min_decoys, max_decoys) = request.configuration.decoys();
-        let decoy_span = u64::try_from(max_decoys - min_decoys + 1).unwrap_or(1);
-        // What every copy shares; only the decoy count (and the holder key and status
-        // entry, below) differ from copy to copy.
-        let mut params = IssueParams {
+        let claims = request.configuration.claims(claims, birthdate, today);
+        let claim_count = claims.as_object().map_or(0, Map::len);
+        // What every copy of this type issued this week shares: the time fields of the
+        // period and the digest count of the type. Only the holder key and the status
+        // entry (below), the salts and the digest order differ from copy to copy.
+        let params = IssueParams {
             issuer: self.config.public_url.clone(),
             vct: Some(request.configuration.vct(&self.config.public_url)),
-            claims: request.configuration.claims(claims, birthdate, today),
+            claims,
             disclosable: Disclosable::Everything,
-            decoys: min_decoys,
-            iat: Some(iat),
+            decoys: request.configuration.decoys(claim_count),
+            iat: Some(period.iat()),
             nbf: None,
-            exp: Some(exp),
+            exp: Some(issuance.exp),
         };
         let mut rng = OsRng;
         let mut credentials = Vec::with_capacity(keys.len());
         for (holder, (list_id, idx)) in keys.into_iter().zip(issuance.status) {
-            params.decoys = min_decoys + usize::try_from(rng.next_u64() % decoy_span).unwrap_or(0);
             let copy = Copy {
                 holder: Some(holder),
                 status: Some(StatusReference {

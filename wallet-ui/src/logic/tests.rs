@@ -143,6 +143,17 @@ impl Fixture {
         claims: Value,
         copies: usize,
     ) -> (Vec<(String, PublicJwk)>, Vec<String>) {
+        self.issue_with_decoys(kind, claims, &vec![1; copies])
+    }
+
+    /// Issues one copy per entry of `decoys`, with that many decoy digests.
+    fn issue_with_decoys(
+        &self,
+        kind: &str,
+        claims: Value,
+        decoys: &[usize],
+    ) -> (Vec<(String, PublicJwk)>, Vec<String>) {
+        let copies = decoys.len();
         let keys: Vec<(String, PublicJwk)> = (0..copies)
             .map(|_| block_on(self.keys.generate()).unwrap())
             .collect();
@@ -163,19 +174,38 @@ impl Fixture {
                 status: None,
             })
             .collect();
-        let credentials =
-            credential::issue_batch(&params, &copies, &self.issuer_key, &mut OsRng).unwrap();
+        let credentials = copies
+            .iter()
+            .zip(decoys)
+            .map(|(copy, decoys)| {
+                let params = IssueParams {
+                    decoys: *decoys,
+                    ..params.clone()
+                };
+                credential::issue(&params, copy, &self.issuer_key, &mut OsRng).unwrap()
+            })
+            .collect();
         (keys, credentials)
     }
 
     fn receive(&self, wallet: &mut TestWallet, kind: &str, claims: Value, copies: usize) {
         let (keys, credentials) = self.issue(kind, claims, copies);
+        self.receive_issued(wallet, kind, &keys, &credentials);
+    }
+
+    fn receive_issued(
+        &self,
+        wallet: &mut TestWallet,
+        kind: &str,
+        keys: &[(String, PublicJwk)],
+        credentials: &[String],
+    ) {
         let batch = batch_from(
             &Received {
                 issuer: self.trusted(),
                 configuration: kind,
-                keys: &keys,
-                credentials: &credentials,
+                keys,
+                credentials,
             },
             format!("batch-{kind}"),
             NOW,
@@ -407,6 +437,34 @@ fn an_approved_presentation_verifies_and_uses_up_exactly_one_copy() {
     assert_eq!(reopened.history().len(), 3);
     assert_eq!(reopened.history()[0].verifier, "https://shop.example");
     assert_eq!(reopened.history()[0].shared, ["/age_over_18"]);
+}
+
+/// Which copy is presented must not depend on its length (a shortest-first wallet would
+/// make the digest count, and so the person's optional claims, visible over visits).
+#[test]
+fn copies_are_presented_in_the_order_received_whatever_their_length() {
+    let fixture = Fixture::new();
+    let mut wallet = fixture.open();
+    let (keys, credentials) = fixture.issue_with_decoys("age", age_claims(), &[4, 0, 2]);
+    fixture.receive_issued(&mut wallet, "age", &keys, &credentials);
+    for (round, issued) in credentials.iter().enumerate() {
+        let consent = wallet.consider(shop_request(), NOW).unwrap();
+        let delivery = block_on(wallet.approve(
+            &consent,
+            &all_claims(&consent),
+            Channel::SameDevice,
+            NOW,
+            format!("h{round}"),
+        ))
+        .unwrap();
+        let response = fragment_response(&delivery);
+        let presentation = response.presentation("q").unwrap();
+        assert_eq!(
+            presentation.split('~').next(),
+            issued.split('~').next(),
+            "round {round}"
+        );
+    }
 }
 
 #[test]

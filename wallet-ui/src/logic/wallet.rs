@@ -254,12 +254,13 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
                 .or_else(|| self.contents.batches.iter().find(|b| b.id == part.batch))
                 .cloned()
                 .ok_or(WalletError::Stale)?;
-            // The shortest unused copy: fewest decoys, so the smallest QR code.
+            // The first unused copy in the order received: the choice must not depend on
+            // anything a verifier could see (picking the shortest would favour copies
+            // with fewer digests, whose count could then tell the verifier something).
             let copy = batch
                 .copies
                 .iter_mut()
-                .filter(|copy| !copy.used)
-                .min_by_key(|copy| copy.credential.len())
+                .find(|copy| !copy.used)
                 .ok_or(WalletError::Stale)?;
             let credential =
                 Credential::parse(&copy.credential).map_err(|_| WalletError::Damaged)?;
