@@ -19,9 +19,12 @@ mod response;
 
 pub use compact::{COMPACT_PREFIX, CompactError};
 pub use dc_api::{DC_API_PROTOCOL, dc_api_audience, dc_api_request};
-pub use dcql::{ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery};
+pub use dcql::{
+    ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery,
+    MAX_VALUES as MAX_CLAIM_VALUES,
+};
 pub use error::{RequestError, ResponseError};
-pub use origin::Origin;
+pub use origin::{MAX_URL_BYTES, Origin};
 pub use pending::{PendingRequest, PendingRequests};
 pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, REDIRECT_URI_PREFIX, ResponseMode};
 pub use response::AuthorizationResponse;

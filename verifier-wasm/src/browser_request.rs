@@ -5,7 +5,8 @@
 //! (single use by construction).
 
 use credential::openid4vp::{
-    AuthorizationResponse, DC_API_PROTOCOL, DcqlQuery, Origin, dc_api_audience, dc_api_request,
+    AuthorizationResponse, CredentialQuery, DC_API_PROTOCOL, DcqlQuery, Origin, dc_api_audience,
+    dc_api_request,
 };
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,6 +29,8 @@ pub struct BrowserRequest {
     pub nonce: String,
     /// `origin:<the page's origin>`.
     pub audience: String,
+    /// The credential query the answer must satisfy.
+    pub query: CredentialQuery,
 }
 
 /// A refusal, boxed: `VerificationResult` is large and this is the rare path.
@@ -99,6 +102,9 @@ impl BrowserRequest {
             argument: argument.into(),
             nonce,
             audience: dc_api_audience(&origin),
+            query: query.credentials.into_iter().next().ok_or_else(|| {
+                failure("invalid_dcql_query", "the request has no credential query")
+            })?,
         })
     }
 

@@ -6,9 +6,22 @@
 //! reading them here cut the verifier by 21 KB gzipped. Unknown members are ignored and a
 //! `null` member counts as absent, as the derive did for optional members.
 
-use credential::openid4vp::{ClaimPath, ResponseMode};
+use credential::openid4vp::{ClaimsQuery, MAX_CLAIM_VALUES, ResponseMode};
 use serde_json::{Map, Value};
 use tsify::Tsify;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLAIM_REQUEST: &str = r#"
+/**
+ * A claim a site asks for: its claims path (`["age_over_18"]`), or the path with the
+ * values the site accepts (`{ path: ["age_over_18"], values: [true] }`). An answer that
+ * does not disclose it, or discloses another value, fails with `query_not_satisfied`.
+ */
+export type ClaimRequest =
+  | (string | number | null)[]
+  | { path: (string | number | null)[]; values?: (string | number | boolean)[] };
+"#;
 
 /// A trusted issuer: its identifier and published keys.
 #[derive(Debug, Clone, Tsify)]
@@ -73,9 +86,10 @@ impl SignatureBackend {
 #[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestOptions {
-    /// Claims asked for, as claims path pointers, e.g. `[["age_over_18"]]`.
-    #[tsify(type = "(string | number | null)[][]")]
-    pub claims: Vec<ClaimPath>,
+    /// Claims asked for: claims path pointers (`[["age_over_18"]]`), or objects with
+    /// the path and the values accepted (`[{ path: ["age_over_18"], values: [true] }]`).
+    #[tsify(type = "ClaimRequest[]")]
+    pub claims: Vec<ClaimsQuery>,
     /// Why the site asks, shown to the person.
     #[serde(default)]
     pub purpose: Option<String>,
@@ -95,9 +109,10 @@ pub struct RequestOptions {
 #[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct BrowserRequestOptions {
-    /// Claims asked for, as claims path pointers, e.g. `[["age_over_18"]]`.
-    #[tsify(type = "(string | number | null)[][]")]
-    pub claims: Vec<ClaimPath>,
+    /// Claims asked for: claims path pointers (`[["age_over_18"]]`), or objects with
+    /// the path and the values accepted (`[{ path: ["age_over_18"], values: [true] }]`).
+    #[tsify(type = "ClaimRequest[]")]
+    pub claims: Vec<ClaimsQuery>,
     /// Acceptable credential types (`vct`); empty accepts any.
     #[serde(default)]
     pub vct_values: Vec<String>,
@@ -156,7 +171,7 @@ impl RequestOptions {
     pub fn from_json(value: &Value) -> Result<Self, String> {
         let members = Members::of(value, "the request options")?;
         Ok(Self {
-            claims: members.claim_paths("claims")?,
+            claims: members.claims("claims")?,
             purpose: members.optional_string("purpose")?,
             response_mode: members
                 .optional_choice("responseMode", ResponseMode::parse)?
@@ -175,7 +190,7 @@ impl BrowserRequestOptions {
     pub fn from_json(value: &Value) -> Result<Self, String> {
         let members = Members::of(value, "the request options")?;
         Ok(Self {
-            claims: members.claim_paths("claims")?,
+            claims: members.claims("claims")?,
             vct_values: members.strings("vctValues")?,
         })
     }
@@ -275,12 +290,14 @@ impl<'a> Members<'a> {
             .collect()
     }
 
-    fn claim_paths(&self, name: &str) -> Result<Vec<ClaimPath>, String> {
+    fn claims(&self, name: &str) -> Result<Vec<ClaimsQuery>, String> {
         self.array(name)?
             .iter()
-            .map(|path| {
-                ClaimPath::from_json(path).ok_or_else(|| {
-                    format!("`{name}`: each claims path is an array of names, indexes and nulls")
+            .map(|claim| {
+                ClaimsQuery::from_json(claim).ok_or_else(|| {
+                    format!(
+                        "`{name}`: each claim is a claims path (an array of names, indexes and nulls) or {{ path, values }} with 1 to {MAX_CLAIM_VALUES} strings, integers or booleans"
+                    )
                 })
             })
             .collect()
@@ -335,6 +352,12 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(request.claims.len(), 2);
+        assert_eq!(request.claims[0].values, None);
+        let with_values = RequestOptions::from_json(&json!({
+            "claims": [{ "path": ["age_over_18"], "values": [true] }], "redirectUri": "r",
+        }))
+        .unwrap();
+        assert_eq!(with_values.claims[0].values, Some(vec![json!(true)]));
         assert_eq!(request.purpose.as_deref(), Some("Age check"));
         assert_eq!(request.response_mode, ResponseMode::DirectPost);
         assert_eq!(request.redirect_uri, "https://shop.example/cb");

@@ -2,7 +2,8 @@
 //! core's types, calls the core, and translates the outcome back.
 
 use credential::openid4vp::{
-    AuthorizationRequest, AuthorizationResponse, DcqlQuery, PendingRequest, PendingRequests,
+    AuthorizationRequest, AuthorizationResponse, CredentialQuery, DcqlQuery, PendingRequest,
+    PendingRequests,
 };
 use std::rc::Rc;
 
@@ -56,7 +57,19 @@ fn backend(choice: SignatureBackend) -> Result<Backend, String> {
     }
 }
 
-fn result_of(outcome: Result<Verified, VerifyError>) -> VerificationResult {
+/// The result for JavaScript; with `query`, a presentation that verifies but does not
+/// answer the site's question is refused (`query_not_satisfied`).
+fn result_of(
+    outcome: Result<Verified, VerifyError>,
+    query: Option<&CredentialQuery>,
+) -> VerificationResult {
+    let unanswered = match (&outcome, query) {
+        (Ok(verified), Some(query)) => query.check_answer(verified.claims()).err(),
+        _ => None,
+    };
+    if let Some(err) = unanswered {
+        return VerificationResult::failure(err.code(), err.to_string());
+    }
     match outcome {
         Ok(verified) => VerificationResult {
             valid: true,
@@ -80,9 +93,14 @@ fn result_of(outcome: Result<Verified, VerifyError>) -> VerificationResult {
 /// Verifies on the backend: at once in wasm (one synchronous pass), or in two phases
 /// around WebCrypto's signature checks. The Promise owns everything it needs, so no
 /// borrow of the verifier outlives the call and overlapping calls cannot collide.
-fn settle(backend: &Backend, presentation: String, policy: VerifyPolicy) -> js_sys::Promise {
+fn settle(
+    backend: &Backend,
+    presentation: String,
+    policy: VerifyPolicy,
+    query: Option<CredentialQuery>,
+) -> js_sys::Promise {
     match backend {
-        Backend::Wasm => settled(result_of(verify(&presentation, &policy)).to_js()),
+        Backend::Wasm => settled(result_of(verify(&presentation, &policy), query.as_ref()).to_js()),
         Backend::WebCrypto(webcrypto) => {
             let webcrypto = Rc::clone(webcrypto);
             let deferred = DeferredVerification::start(presentation, policy);
@@ -91,7 +109,7 @@ fn settle(backend: &Backend, presentation: String, policy: VerifyPolicy) -> js_s
                     Ok(valid) => deferred.finish(&valid),
                     Err(_) => deferred.finish_with(&RustCryptoP256),
                 };
-                Ok(result_of(outcome).to_js())
+                Ok(result_of(outcome, query.as_ref()).to_js())
             })
         }
     }
@@ -232,26 +250,27 @@ impl Verifier {
                 &request.audience,
                 &request.nonce,
             );
-            let promise = settle(&backend, presentation, policy);
+            let promise = settle(&backend, presentation, policy, Some(request.query.clone()));
             wasm_bindgen_futures::JsFuture::from(promise).await
         })
     }
 
-    /// Starts verifying `presentation` for `audience` and `nonce` at `now`, and returns
-    /// the Promise of its result.
+    /// Starts verifying `presentation` for `audience` and `nonce` at `now` (and, if
+    /// given, against the `query` it answers), and returns the Promise of its result.
     fn check(
         &self,
         presentation: String,
         audience: &str,
         nonce: &str,
         now: i64,
+        query: Option<CredentialQuery>,
     ) -> js_sys::Promise {
         let config = match self.config() {
             Ok(config) => config,
             Err(message) => return settled(invalid_config(message).to_js()),
         };
         let policy = policy_for(config, self.status_list.as_ref(), now, audience, nonce);
-        settle(&self.backend, presentation, policy)
+        settle(&self.backend, presentation, policy, query)
     }
 
     /// Creates a single-use OpenID4VP request (DCQL query for an SD-JWT VC). Returns a
@@ -270,6 +289,9 @@ impl Verifier {
             Err(message) => return invalid_argument(message),
         };
         let query = DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, options.claims);
+        let Some(expected) = query.credentials.first().cloned() else {
+            return invalid_argument("the request has no credential query".into());
+        };
         let (nonce, state) = (random_token(), random_token());
         let request = match AuthorizationRequest::new(
             options.response_mode,
@@ -287,7 +309,7 @@ impl Verifier {
         let pending = PendingRequest {
             nonce,
             client_id: request.client_id.clone(),
-            query_id: QUERY_ID.to_owned(),
+            query: expected,
             expires_at,
         };
         let saved = pending.save(&state);
@@ -351,12 +373,13 @@ impl Verifier {
                 return settled(VerificationResult::failure(err.code(), err.to_string()).to_js());
             }
         };
-        match parsed.presentation(&pending.query_id) {
+        match parsed.presentation(&pending.query.id) {
             Ok(presentation) => self.check(
                 presentation.to_owned(),
                 &pending.client_id,
                 &pending.nonce,
                 now,
+                Some(pending.query),
             ),
             Err(err) => settled(VerificationResult::failure(err.code(), err.to_string()).to_js()),
         }
@@ -382,7 +405,7 @@ impl Verifier {
             Err(message) => return settled(invalid_config(message).to_js()),
         };
         let now = options.now.unwrap_or_else(now);
-        self.check(presentation, &audience, &options.nonce, now)
+        self.check(presentation, &audience, &options.nonce, now, None)
     }
 
     /// Checks a status list token (fetched by the site from anywhere) against the trusted

@@ -89,12 +89,17 @@ fn verifier_for(issuer: &PrivateJwk) -> Verifier {
 
 /// What the wallet does: answer `request` with a key-bound presentation of age_over_18.
 fn wallet_answer(world: &World, request: &JsValue) -> String {
+    wallet_answer_disclosing(world, request, "/age_over_18")
+}
+
+/// An answer to `request` that discloses the claim at `pointer` only.
+fn wallet_answer_disclosing(world: &World, request: &JsValue, pointer: &str) -> String {
     let nonce = get(request, "nonce").as_string().unwrap();
     let state = get(request, "state").as_string().unwrap();
     let client_id = get(request, "clientId").as_string().unwrap();
     let selection = world
         .credential
-        .select(&[JsonPointer::parse("/age_over_18").unwrap()])
+        .select(&[JsonPointer::parse(pointer).unwrap()])
         .unwrap();
     let kb = KeyBindingParams {
         audience: client_id,
@@ -147,6 +152,68 @@ async fn a_site_requests_and_verifies_an_age_check_once() {
 
     let replay = rust(&settled(verifier.verify_response(JsValue::from_str(&response))).await);
     assert_eq!(replay["error"]["code"], "unknown_state");
+}
+
+/// A site checks the answer against its own question: a signed, fresh presentation that
+/// leaves out the claim asked for, or shows a value the site does not accept, or is of
+/// another type, is refused with `query_not_satisfied`.
+#[wasm_bindgen_test]
+async fn an_answer_that_does_not_answer_the_question_is_refused() {
+    let world = world(None);
+    let mut verifier = verifier_for(&world.issuer);
+    let ask = |verifier: &mut Verifier, claim: Value, vct: Value| {
+        verifier.create_request(js(&json!({
+            "claims": [claim], "redirectUri": SITE, "vctValues": vct,
+        })))
+    };
+    let age_18 = json!({"path": ["age_over_18"], "values": [true]});
+    let age_21 = json!({"path": ["age_over_21"], "values": [true]});
+    for (claim, vct, disclosed, code) in [
+        (age_18.clone(), json!(null), "/age_over_18", None),
+        (
+            age_18.clone(),
+            json!(null),
+            "/age_over_21",
+            Some("query_not_satisfied"),
+        ),
+        (
+            age_21,
+            json!(null),
+            "/age_over_21",
+            Some("query_not_satisfied"),
+        ),
+        (json!(["age_over_21"]), json!(null), "/age_over_21", None),
+        (
+            age_18.clone(),
+            json!(["urn:cachet:identity"]),
+            "/age_over_18",
+            Some("query_not_satisfied"),
+        ),
+        (age_18, json!(["urn:cachet:age"]), "/age_over_18", None),
+    ] {
+        let request = ask(&mut verifier, claim.clone(), vct);
+        let response = wallet_answer_disclosing(&world, &request, disclosed);
+        let result = rust(&settled(verifier.verify_response(JsValue::from_str(&response))).await);
+        match code {
+            None => assert_eq!(result["valid"], true, "{claim} {disclosed}: {result}"),
+            Some(code) => assert_eq!(result["error"]["code"], code, "{claim} {disclosed}"),
+        }
+    }
+    // A restored request keeps its question.
+    let mut before = verifier_for(&world.issuer);
+    let request = ask(
+        &mut before,
+        json!({"path": ["age_over_18"], "values": [true]}),
+        json!(null),
+    );
+    let mut after = verifier_for(&world.issuer);
+    assert_eq!(
+        rust(&after.restore_pending(get(&request, "pending")))["valid"],
+        true
+    );
+    let response = wallet_answer_disclosing(&world, &request, "/age_over_21");
+    let result = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(result["error"]["code"], "query_not_satisfied");
 }
 
 #[wasm_bindgen_test]

@@ -14,7 +14,10 @@ for (const token of statusLists) verifier.useStatusList(token);   // revocation,
 const { claims, purpose } = document.body.dataset;
 const ask = () => {
   const request = verifier.createRequest({
-    claims: claims.split(",").map((name) => [name]), purpose, responseMode: "fragment", redirectUri: here,
+    // An age flag must be disclosed and true: an answer showing `false`, or not showing
+    // it, fails with `query_not_satisfied`.
+    claims: claims.split(",").map((name) => (name.startsWith("age_over_") ? { path: [name], values: [true] } : [name])),
+    purpose, responseMode: "fragment", redirectUri: here,
   });
   sessionStorage.setItem("cachet-pending", request.pending);   // survives the trip to the wallet
   return request;

@@ -60,6 +60,21 @@ impl ClaimPath {
             .map(Self)
     }
 
+    /// The JSON form [`ClaimPath::from_json`] reads.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.0
+                .iter()
+                .map(|step| match step {
+                    ClaimPathElement::Name(name) => Value::String(name.clone()),
+                    ClaimPathElement::Index(index) => Value::from(*index),
+                    ClaimPathElement::All(()) => Value::Null,
+                })
+                .collect(),
+        )
+    }
+
     /// The JSON Pointer of this path, or `None` if it has a `null` (all elements) step.
     #[must_use]
     pub fn to_pointer(&self) -> Option<JsonPointer> {
@@ -73,6 +88,9 @@ impl ClaimPath {
     }
 }
 
+/// Most values a claims query accepts.
+pub const MAX_VALUES: usize = 16;
+
 /// A claims query: one claim the verifier asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimsQuery {
@@ -84,6 +102,80 @@ pub struct ClaimsQuery {
     /// Acceptable values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<Value>>,
+}
+
+impl From<ClaimPath> for ClaimsQuery {
+    fn from(path: ClaimPath) -> Self {
+        Self {
+            path,
+            id: None,
+            values: None,
+        }
+    }
+}
+
+impl ClaimsQuery {
+    /// Reads a claim a site asks for: a claims path (`["age_over_18"]`), or an object with
+    /// `path` and optionally `values` (strings, integers or booleans, §6.3) and `id`.
+    /// Written without serde's derive for the in-page verifier's size, as
+    /// [`ClaimPath::from_json`].
+    #[must_use]
+    pub fn from_json(value: &Value) -> Option<Self> {
+        let Value::Object(object) = value else {
+            return ClaimPath::from_json(value).map(Self::from);
+        };
+        if object
+            .keys()
+            .any(|name| !matches!(name.as_str(), "path" | "values" | "id"))
+        {
+            return None;
+        }
+        let path = ClaimPath::from_json(object.get("path")?)?;
+        let id = match object.get("id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) if valid_id(id) => Some(id.clone()),
+            Some(_) => return None,
+        };
+        let values = match object.get("values") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(values))
+                if !values.is_empty()
+                    && values.len() <= MAX_VALUES
+                    && values.iter().all(|value| {
+                        value.is_string() || value.is_boolean() || value.is_i64() || value.is_u64()
+                    }) =>
+            {
+                Some(values.clone())
+            }
+            Some(_) => return None,
+        };
+        Some(Self { path, id, values })
+    }
+
+    /// Where this claim is in `root` (a credential's claims), if it is there with a value
+    /// the query accepts. `None` for a path through every array element, which Cachet
+    /// does not select.
+    #[must_use]
+    pub fn locate(&self, root: &Value) -> Option<JsonPointer> {
+        let pointer = self.path.to_pointer()?;
+        let value = crate::issue::resolve(root, &pointer)?;
+        match &self.values {
+            Some(accepted) if !accepted.contains(value) => None,
+            _ => Some(pointer),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut object = serde_json::Map::new();
+        object.insert("path".into(), self.path.to_json());
+        if let Some(id) = &self.id {
+            object.insert("id".into(), Value::String(id.clone()));
+        }
+        if let Some(values) = &self.values {
+            object.insert("values".into(), Value::Array(values.clone()));
+        }
+        Value::Object(object)
+    }
 }
 
 /// A credential query: one credential the verifier asks for.
@@ -108,6 +200,158 @@ pub struct CredentialQuery {
     pub require_cryptographic_holder_binding: Option<bool>,
 }
 
+impl CredentialQuery {
+    /// The `vct` values this query accepts, if it names any.
+    #[must_use]
+    pub fn vct_values(&self) -> Option<&[Value]> {
+        self.meta
+            .get("vct_values")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+    }
+
+    /// The claim sets as indexes into `claims`, most preferred first: every claim when
+    /// the query has no `claim_sets`.
+    #[must_use]
+    pub fn claim_set_indexes(&self) -> Vec<Vec<usize>> {
+        let claims = self.claims.as_deref().unwrap_or_default();
+        match &self.claim_sets {
+            None => vec![(0..claims.len()).collect()],
+            Some(sets) => sets
+                .iter()
+                .map(|set| {
+                    set.iter()
+                        .filter_map(|id| claims.iter().position(|c| c.id.as_ref() == Some(id)))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the verified claims of a presentation answer this query: its `vct` is one
+    /// asked for, and every claim of one claim set is disclosed with an accepted value.
+    /// A relying party checks this after the signatures, so that an answer to another
+    /// question (or one that leaves out what was asked) is refused.
+    ///
+    /// # Errors
+    /// [`super::ResponseError::QueryNotSatisfied`] naming what is missing.
+    pub fn check_answer(
+        &self,
+        claims: &serde_json::Map<String, Value>,
+    ) -> Result<(), super::ResponseError> {
+        let refuse = |why: String| Err(super::ResponseError::QueryNotSatisfied(why));
+        if let Some(accepted) = self.vct_values()
+            && !claims.get("vct").is_some_and(|vct| accepted.contains(vct))
+        {
+            return refuse("the credential is not of a type the site asked for".into());
+        }
+        let Some(queries) = &self.claims else {
+            return Ok(());
+        };
+        let root = Value::Object(claims.clone());
+        let mut unmet = Vec::new();
+        for set in self.claim_set_indexes() {
+            let missing: Vec<String> = set
+                .iter()
+                .filter_map(|i| queries.get(*i))
+                .filter(|query| query.locate(&root).is_none())
+                .map(|query| query.path.to_json().to_string())
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            unmet = missing;
+        }
+        refuse(format!(
+            "not disclosed with an accepted value: {}",
+            unmet.join(", ")
+        ))
+    }
+
+    /// The JSON form of this query, as a request carries it.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let mut object = serde_json::Map::new();
+        object.insert("id".into(), Value::String(self.id.clone()));
+        object.insert("format".into(), Value::String(self.format.clone()));
+        object.insert("meta".into(), self.meta.clone());
+        if let Some(claims) = &self.claims {
+            object.insert(
+                "claims".into(),
+                Value::Array(claims.iter().map(ClaimsQuery::to_json).collect()),
+            );
+        }
+        if let Some(sets) = &self.claim_sets {
+            object.insert(
+                "claim_sets".into(),
+                Value::Array(
+                    sets.iter()
+                        .map(|set| set.iter().cloned().map(Value::String).collect())
+                        .collect(),
+                ),
+            );
+        }
+        if let Some(binding) = self.require_cryptographic_holder_binding {
+            object.insert(
+                "require_cryptographic_holder_binding".into(),
+                Value::Bool(binding),
+            );
+        }
+        Value::Object(object)
+    }
+
+    /// Reads what [`CredentialQuery::to_json`] wrote (a verifier's own saved query), by
+    /// hand for the in-page verifier's size; `None` for anything else.
+    #[must_use]
+    pub fn from_json(value: &Value) -> Option<Self> {
+        let object = value.as_object()?;
+        let string = |name: &str| object.get(name)?.as_str().map(str::to_owned);
+        let claims = match object.get("claims") {
+            None => None,
+            Some(claims) => Some(
+                claims
+                    .as_array()?
+                    .iter()
+                    .map(ClaimsQuery::from_json)
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+        };
+        let claim_sets = match object.get("claim_sets") {
+            None => None,
+            Some(sets) => Some(
+                sets.as_array()?
+                    .iter()
+                    .map(|set| {
+                        set.as_array()?
+                            .iter()
+                            .map(|id| id.as_str().map(str::to_owned))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+        };
+        let query = Self {
+            id: string("id")?,
+            format: string("format")?,
+            meta: object.get("meta")?.clone(),
+            claims,
+            claim_sets,
+            require_cryptographic_holder_binding: match object
+                .get("require_cryptographic_holder_binding")
+            {
+                None => None,
+                Some(binding) => Some(binding.as_bool()?),
+            },
+        };
+        DcqlQuery {
+            credentials: vec![query.clone()],
+        }
+        .validate()
+        .ok()?;
+        Some(query)
+    }
+}
+
 /// A DCQL query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DcqlQuery {
@@ -126,7 +370,7 @@ fn valid_id(id: &str) -> bool {
 impl DcqlQuery {
     /// A query for one SD-JWT VC with these claims (and, if given, one of these types).
     #[must_use]
-    pub fn sd_jwt_vc(id: &str, vct_values: &[String], claims: Vec<ClaimPath>) -> Self {
+    pub fn sd_jwt_vc(id: &str, vct_values: &[String], claims: Vec<ClaimsQuery>) -> Self {
         let meta = if vct_values.is_empty() {
             Value::Object(serde_json::Map::new())
         } else {
@@ -137,16 +381,7 @@ impl DcqlQuery {
                 id: id.to_owned(),
                 format: FORMAT_DC_SD_JWT.to_owned(),
                 meta,
-                claims: Some(
-                    claims
-                        .into_iter()
-                        .map(|path| ClaimsQuery {
-                            path,
-                            id: None,
-                            values: None,
-                        })
-                        .collect(),
-                ),
+                claims: Some(claims),
                 claim_sets: None,
                 require_cryptographic_holder_binding: None,
             }],

@@ -72,6 +72,10 @@ pub enum ResponseError {
     /// The response has no presentation for the requested credential.
     #[error("no presentation for the requested credential")]
     MissingPresentation,
+    /// The presentation verifies but does not answer the request: a requested claim is
+    /// not disclosed, a value is not one the query accepts, or the `vct` is not asked for.
+    #[error("the presentation does not answer the request: {0}")]
+    QueryNotSatisfied(String),
 }
 
 impl ResponseError {
@@ -86,6 +90,7 @@ impl ResponseError {
             Self::WalletError { error } if error == "access_denied" => "access_denied",
             Self::WalletError { .. } => "wallet_error",
             Self::MissingPresentation => "missing_presentation",
+            Self::QueryNotSatisfied(_) => "query_not_satisfied",
         }
     }
 }

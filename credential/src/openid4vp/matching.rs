@@ -68,7 +68,7 @@ impl Answer {
 /// # Errors
 /// [`Unanswerable`] saying why not.
 pub fn answer(query: &CredentialQuery, credential: &Credential) -> Result<Answer, Unanswerable> {
-    if let Some(accepted) = query.meta.get("vct_values").and_then(Value::as_array) {
+    if let Some(accepted) = query.vct_values() {
         let vct = credential.claims().get("vct");
         if !accepted.iter().any(|value| Some(value) == vct) {
             return Err(Unanswerable::WrongType);
@@ -82,19 +82,8 @@ pub fn answer(query: &CredentialQuery, credential: &Credential) -> Result<Answer
         });
     };
     let root = Value::Object(credential.claims().clone());
-    let located: Vec<Option<JsonPointer>> = claims.iter().map(|c| locate(&root, c)).collect();
-    let all_claims: Vec<usize> = (0..claims.len()).collect();
-    let wanted: Vec<Vec<usize>> = match &query.claim_sets {
-        None => vec![all_claims],
-        Some(sets) => sets
-            .iter()
-            .map(|set| {
-                set.iter()
-                    .filter_map(|id| claims.iter().position(|c| c.id.as_ref() == Some(id)))
-                    .collect()
-            })
-            .collect(),
-    };
+    let located: Vec<Option<JsonPointer>> = claims.iter().map(|c| c.locate(&root)).collect();
+    let wanted = query.claim_set_indexes();
     let pointers = |set: &[usize]| -> Option<Vec<JsonPointer>> {
         set.iter()
             .map(|i| located.get(*i).cloned().flatten())
@@ -123,15 +112,6 @@ pub fn answer(query: &CredentialQuery, credential: &Credential) -> Result<Answer
         }
     }
 }
-fn locate(root: &Value, claim: &ClaimsQuery) -> Option<JsonPointer> {
-    let pointer = claim.path.to_pointer()?;
-    let value = crate::issue::resolve(root, &pointer)?;
-    match &claim.values {
-        Some(accepted) if !accepted.contains(value) => None,
-        _ => Some(pointer),
-    }
-}
-
 fn describe(claim: &ClaimsQuery) -> String {
     claim.path.to_pointer().map_or_else(
         || "(a path through every array element)".to_owned(),

@@ -1,10 +1,13 @@
-//! A verifier's open requests: each `state` maps to its nonce, client identifier and
-//! expiry, and can be used once. A response with an unknown, reused or expired state is
-//! refused before its presentation is even looked at.
+//! A verifier's open requests: each `state` maps to its nonce, client identifier, query
+//! and expiry, and can be used once. A response with an unknown, reused or expired state
+//! is refused before its presentation is even looked at, and a verified presentation is
+//! still checked against the query it answers ([`PendingRequest::check_answer`]).
 
 use std::collections::HashMap;
 
-use super::ResponseError;
+use serde_json::{Map, Value};
+
+use super::{CredentialQuery, ResponseError};
 
 /// Most open requests kept; the oldest is dropped beyond it.
 pub const MAX_PENDING: usize = 256;
@@ -16,23 +19,35 @@ pub struct PendingRequest {
     pub nonce: String,
     /// The client identifier (the KB-JWT's `aud`).
     pub client_id: String,
-    /// The credential query id whose presentation is expected.
-    pub query_id: String,
+    /// The credential query whose presentation is expected (its `id` names it in the
+    /// response's `vp_token`).
+    pub query: CredentialQuery,
     /// Unix seconds after which a response is refused.
     pub expires_at: i64,
 }
 
 /// Longest saved request accepted by [`PendingRequest::restore`].
-pub const MAX_SAVED_BYTES: usize = 4096;
+pub const MAX_SAVED_BYTES: usize = 8192;
+/// The version [`PendingRequest::save`] writes; saves of version 1 carried no query and
+/// are refused, since their answers could not be checked against the question.
+const SAVED_VERSION: u64 = 2;
 
 impl PendingRequest {
+    /// Whether a verified presentation's claims answer this request's query.
+    ///
+    /// # Errors
+    /// [`ResponseError::QueryNotSatisfied`].
+    pub fn check_answer(&self, claims: &Map<String, Value>) -> Result<(), ResponseError> {
+        self.query.check_answer(claims)
+    }
+
     /// The request with its `state`, as text a page keeps (e.g. in `sessionStorage`)
     /// while the person is away at the wallet, for [`PendingRequest::restore`].
     #[must_use]
     pub fn save(&self, state: &str) -> String {
         serde_json::json!({
-            "v": 1, "state": state, "nonce": self.nonce, "client_id": self.client_id,
-            "query_id": self.query_id, "expires_at": self.expires_at,
+            "v": SAVED_VERSION, "state": state, "nonce": self.nonce, "client_id": self.client_id,
+            "query": self.query.to_json(), "expires_at": self.expires_at,
         })
         .to_string()
     }
@@ -55,13 +70,16 @@ impl PendingRequest {
                 .map(str::to_owned)
                 .ok_or(MALFORMED)
         };
-        if value.get("v").and_then(serde_json::Value::as_u64) != Some(1) {
+        if value.get("v").and_then(serde_json::Value::as_u64) != Some(SAVED_VERSION) {
             return Err(MALFORMED);
         }
         let request = Self {
             nonce: field("nonce")?,
             client_id: field("client_id")?,
-            query_id: field("query_id")?,
+            query: value
+                .get("query")
+                .and_then(CredentialQuery::from_json)
+                .ok_or(MALFORMED)?,
             expires_at: value
                 .get("expires_at")
                 .and_then(serde_json::Value::as_i64)

@@ -5,7 +5,7 @@ fn query() -> DcqlQuery {
     DcqlQuery::sd_jwt_vc(
         "age",
         &["urn:cachet:age".into()],
-        vec![ClaimPath::names(["age_over_18"])],
+        vec![ClaimPath::names(["age_over_18"]).into()],
     )
 }
 
@@ -186,6 +186,9 @@ fn claim_paths_read_from_json_as_the_derive_reads_them() {
     assert!(ClaimPath::from_json(&json!(["a", 0, null])).is_some());
 }
 
+// These read URLs as the wallet does (the `url` feature, on in every workspace build that
+// has the wallet; `origin.rs` tests the verifier's canonical reader against it).
+#[cfg(feature = "url")]
 #[test]
 fn origins_are_normalised_and_strict() {
     assert_eq!(
@@ -200,13 +203,65 @@ fn origins_are_normalised_and_strict() {
     );
     for bad in [
         "https://user@evil.example/",
+        "https://:pass@evil.example/",
         "ftp://x/",
         "https:///",
         "shop.example",
         "https://a b/",
+        "https://shop.example/\tpath",
+        "https://shop.example:99999/",
+        "https://[::1/",
+        "javascript:alert(1)//https://shop.example/",
     ] {
         assert_eq!(Origin::of(bad), None, "{bad}");
     }
+}
+
+/// The origin shown is the one the browser uses (WHATWG URL): `\` ends the authority
+/// as `/` does, so `https://shop.example\@evil.example/` goes to shop.example and says
+/// so; a Unicode host shows as the `xn--` name the browser connects to.
+#[cfg(feature = "url")]
+#[test]
+fn origins_are_read_as_the_browser_reads_them() {
+    for (url, origin) in [
+        (
+            "https://shop.example\\@evil.example/",
+            "https://shop.example",
+        ),
+        (
+            "https://shop.example\\evil.example/",
+            "https://shop.example",
+        ),
+        (
+            "https://evil.example\\.shop.example/",
+            "https://evil.example",
+        ),
+        ("https://shop.example:443\\x", "https://shop.example"),
+        ("https://SHOP.example./", "https://shop.example."),
+        ("https://0x7f.1/", "https://127.0.0.1"),
+        ("http://[0:0::1]:7001/", "http://[::1]:7001"),
+        ("https://xn--pple-43d.com/", "https://xn--pple-43d.com"),
+    ] {
+        assert_eq!(
+            Origin::of(url).map(|o| o.to_string()).as_deref(),
+            Some(origin),
+            "{url}"
+        );
+    }
+    // A Unicode host is refused (a page's own URL carries the xn-- form); an xn-- host
+    // is flagged so the wallet can say it may be a look-alike.
+    assert_eq!(Origin::of("https://\u{430}pple.com/"), None);
+    assert_eq!(Origin::of("https://b\u{fc}cher.example/"), None);
+    assert!(
+        Origin::of("https://xn--pple-43d.com/")
+            .unwrap()
+            .is_internationalized()
+    );
+    assert!(
+        !Origin::of("https://apple.com/")
+            .unwrap()
+            .is_internationalized()
+    );
 }
 
 #[test]
@@ -249,7 +304,7 @@ fn pending_requests_are_single_use_and_expire() {
     let entry = |expires_at| PendingRequest {
         nonce: "n".into(),
         client_id: "redirect_uri:https://shop.example/".into(),
-        query_id: "age".into(),
+        query: query().credentials.remove(0),
         expires_at,
     };
     pending.insert("a".into(), entry(1_000), 0);
@@ -342,7 +397,7 @@ fn age_presentation(rng: &mut rand_core::OsRng) -> (crate::present::Credential, 
     let query = DcqlQuery::sd_jwt_vc(
         "age",
         &["https://issuer.cachet.example/types/age".into()],
-        vec![ClaimPath::names(["age_over_18"])],
+        vec![ClaimPath::names(["age_over_18"]).into()],
     );
     let answer = matching::answer(&query.credentials[0], &credential).unwrap();
     let selection = credential.select(&answer.claims).unwrap();
@@ -453,7 +508,10 @@ fn wallet_matches_queries_to_credentials_and_names_what_is_missing() {
         DcqlQuery::sd_jwt_vc(
             "q",
             std::slice::from_ref(&vct),
-            claims.iter().map(|c| ClaimPath::names([*c])).collect(),
+            claims
+                .iter()
+                .map(|c| ClaimPath::names([*c]).into())
+                .collect(),
         )
         .credentials
         .remove(0)
@@ -477,7 +535,7 @@ fn wallet_matches_queries_to_credentials_and_names_what_is_missing() {
     let other_type = DcqlQuery::sd_jwt_vc(
         "q",
         &["urn:other".into()],
-        vec![ClaimPath::names(["age_over_18"])],
+        vec![ClaimPath::names(["age_over_18"]).into()],
     );
     assert_eq!(
         matching::answer(&other_type.credentials[0], &credential),
@@ -545,7 +603,7 @@ fn a_saved_request_restores_and_junk_does_not() {
     let request = PendingRequest {
         nonce: "n".into(),
         client_id: "redirect_uri:https://shop.example/".into(),
-        query_id: "age".into(),
+        query: query().credentials.remove(0),
         expires_at: 1_000,
     };
     let saved = request.save("st");
@@ -558,7 +616,8 @@ fn a_saved_request_restores_and_junk_does_not() {
         "{}",
         "[]",
         "null",
-        &saved.replace("\"v\":1", "\"v\":2"),
+        &saved.replace("\"v\":2", "\"v\":1"),
+        &saved.replace("\"format\":\"dc+sd-jwt\"", "\"format\":\"mso_mdoc\""),
         &saved.replace("\"n\"", "\"\""),
         &"x".repeat(5000),
     ] {
@@ -569,3 +628,104 @@ fn a_saved_request_restores_and_junk_does_not() {
         );
     }
 }
+
+fn claims(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    value.as_object().unwrap().clone()
+}
+
+#[test]
+fn an_answer_is_checked_against_the_question() {
+    let mut query = query().credentials.remove(0);
+    query.claims = Some(vec![
+        ClaimsQuery::from_json(&json!({"path": ["age_over_18"], "values": [true]})).unwrap(),
+    ]);
+    let answer = |value| query.check_answer(&claims(value));
+    assert_eq!(
+        answer(json!({"vct": "urn:cachet:age", "age_over_18": true})),
+        Ok(())
+    );
+    for (wrong, why) in [
+        (json!({"vct": "urn:cachet:age"}), "not disclosed"),
+        (
+            json!({"vct": "urn:cachet:age", "age_over_18": false}),
+            "false",
+        ),
+        (
+            json!({"vct": "urn:cachet:age", "age_over_18": "true"}),
+            "a string",
+        ),
+        (
+            json!({"vct": "urn:other", "age_over_18": true}),
+            "another type",
+        ),
+        (json!({"age_over_18": true}), "no type"),
+    ] {
+        let refused = answer(wrong).unwrap_err();
+        assert_eq!(refused.code(), "query_not_satisfied", "{why}");
+    }
+    // Claim sets: any one set answers.
+    let mut sets = query.clone();
+    sets.meta = json!({});
+    sets.claims = Some(vec![
+        ClaimsQuery::from_json(&json!({"path": ["age_over_18"], "id": "a"})).unwrap(),
+        ClaimsQuery::from_json(&json!({"path": ["birthdate"], "id": "b"})).unwrap(),
+    ]);
+    sets.claim_sets = Some(vec![vec!["a".into()], vec!["b".into()]]);
+    assert_eq!(
+        sets.check_answer(&claims(json!({"birthdate": "2000-01-01"}))),
+        Ok(())
+    );
+    assert_eq!(
+        sets.check_answer(&claims(json!({"age_over_18": false}))),
+        Ok(())
+    );
+    assert!(
+        sets.check_answer(&claims(json!({"given_name": "A"})))
+            .is_err()
+    );
+    // A saved request keeps its question.
+    let pending = PendingRequest {
+        nonce: "n".into(),
+        client_id: "redirect_uri:https://shop.example/".into(),
+        query: query.clone(),
+        expires_at: 1_000,
+    };
+    let (_, restored) = PendingRequest::restore(&pending.save("st")).unwrap();
+    assert_eq!(restored.query, query);
+    assert!(
+        restored
+            .check_answer(&claims(
+                json!({"vct": "urn:cachet:age", "age_over_18": false})
+            ))
+            .is_err()
+    );
+}
+
+#[test]
+fn claims_queries_read_the_path_and_the_object_form() {
+    assert_eq!(
+        ClaimsQuery::from_json(&json!(["age_over_18"])),
+        Some(ClaimPath::names(["age_over_18"]).into())
+    );
+    let with_values =
+        ClaimsQuery::from_json(&json!({"path": ["n"], "values": ["a", 3, true]})).unwrap();
+    assert_eq!(
+        with_values.values,
+        Some(vec![json!("a"), json!(3), json!(true)])
+    );
+    for bad in [
+        json!({"path": ["n"], "values": []}),
+        json!({"path": ["n"], "values": [1.5]}),
+        json!({"path": ["n"], "values": [{"a": 1}]}),
+        json!({"path": ["n"], "values": "true"}),
+        json!({"path": ["n"], "other": 1}),
+        json!({"path": "n"}),
+        json!({"values": [true]}),
+        json!({"path": ["n"], "id": "bad id"}),
+        json!({"path": ["n"], "values": vec![json!(1); MAX_VALUES_FOR_TEST + 1]}),
+    ] {
+        assert_eq!(ClaimsQuery::from_json(&bad), None, "{bad}");
+    }
+}
+
+const MAX_VALUES_FOR_TEST: usize = MAX_CLAIM_VALUES;

@@ -234,7 +234,10 @@ fn request(target: &str, claims: &[&str], mode: ResponseMode) -> AuthorizationRe
         DcqlQuery::sd_jwt_vc(
             "q",
             &[],
-            claims.iter().map(|c| ClaimPath::names([*c])).collect(),
+            claims
+                .iter()
+                .map(|c| ClaimPath::names([*c]).into())
+                .collect(),
         ),
         Some("Age check".into()),
     )

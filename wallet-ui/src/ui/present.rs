@@ -161,6 +161,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
         });
     };
     let verifier = consent.with_value(|c| c.verifier.to_string());
+    let look_alike = consent.with_value(|c| c.verifier.is_internationalized());
     let purpose = consent.with_value(|c| c.request.purpose.clone());
     let parts = consent.with_value(|c| c.parts.clone());
     let parts_view = parts
@@ -228,6 +229,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
                 <span class="origin" data-testid="verifier">{verifier}</span>
                 " "{move || t().asks_for}
             </h2>
+            {look_alike.then(|| view! { <p class="warning" role="note" data-testid="idn-warning">{move || t().idn_warning}</p> })}
             {purpose.map(|p| view! { <p class="purpose">{move || t().purpose}": "<q>{p.clone()}</q></p> })}
             {parts_view}
             {move || match state.get() {
