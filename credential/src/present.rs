@@ -184,6 +184,32 @@ impl Credential {
         Ok(Selection { disclosures })
     }
 
+    /// What a verifier sees with `selection`: the payload processed with exactly those
+    /// Disclosures (registered claims such as `iss` and `cnf` included). The wallet's
+    /// consent screen lists this, so it shows what the presentation carries, not what was
+    /// asked for (a child claim whose parent alone is disclosable brings the parent).
+    #[must_use]
+    pub fn revealed(&self, selection: &Selection) -> Map<String, Value> {
+        let chosen: Vec<Disclosure> = selection
+            .disclosures
+            .iter()
+            .filter_map(|index| self.disclosures.get(*index).cloned())
+            .collect();
+        // The Disclosures come from this credential, which parsed: revealing a subset of
+        // them cannot fail.
+        reveal(self.payload.clone(), &chosen).map_or_else(|_| Map::new(), |done| done.claims)
+    }
+
+    /// The disclosable claim whose Disclosure carries `path` (the claim itself, or the
+    /// nearest disclosable ancestor), or `None` for a claim that is always visible.
+    #[must_use]
+    pub fn disclosed_with(&self, path: &JsonPointer) -> Option<&DisclosableClaim> {
+        self.disclosable
+            .iter()
+            .filter(|claim| claim.path.contains(path))
+            .min_by_key(|claim| claim.path.to_string().len())
+    }
+
     /// Selects every Disclosure.
     #[must_use]
     pub fn select_all(&self) -> Selection {

@@ -4,6 +4,7 @@
 
 use credential::openid4vp::matching::{self, Answer, Unanswerable};
 use credential::openid4vp::{AuthorizationRequest, Origin};
+use credential::verify::REGISTERED_CLAIMS;
 use credential::{Credential, JsonPointer};
 use serde_json::Value;
 
@@ -66,9 +67,12 @@ pub struct Part {
 /// A claim on the consent screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedClaim {
-    /// Where it is in the credential.
+    /// The claim the site asked for (what the person ticks).
     pub path: JsonPointer,
-    /// Its value.
+    /// What is disclosed to answer it: the claim itself, or its nearest disclosable
+    /// ancestor when the claim cannot be disclosed alone (the screen names this one).
+    pub disclosed: JsonPointer,
+    /// The value the site will see at [`SharedClaim::disclosed`].
     pub value: Value,
     /// Whether the site's request is still answered without it.
     pub optional: bool,
@@ -169,25 +173,45 @@ pub fn consider(
 }
 
 fn part(query_id: &str, batch: &Batch, answer: Answer, credential: &Credential) -> Part {
-    let root = Value::Object(credential.claims().clone());
+    // What the presentation will carry, computed by the functions that build it
+    // (`select`/`select_all`, then what those Disclosures reveal), not from the request.
+    let selection = if answer.everything {
+        credential.select_all()
+    } else {
+        credential.select(&answer.claims).unwrap_or_default()
+    };
+    let seen = Value::Object(credential.revealed(&selection));
     let shared: Vec<SharedClaim> = if answer.everything {
-        batch
-            .claims
-            .iter()
-            .map(|(name, value)| SharedClaim {
-                path: JsonPointer::root().child(name.clone()),
-                value: value.clone(),
-                optional: false,
+        seen.as_object()
+            .into_iter()
+            .flatten()
+            // Everything but what describes the credential itself (a disclosed `sub` or
+            // `jti` is listed: it is sent).
+            .filter(|(name, _)| !REGISTERED_CLAIMS.contains(&name.as_str()))
+            .map(|(name, value)| {
+                let path = JsonPointer::root().child(name.clone());
+                SharedClaim {
+                    disclosed: path.clone(),
+                    path,
+                    value: value.clone(),
+                    optional: false,
+                }
             })
             .collect()
     } else {
         answer
             .claims
             .iter()
-            .map(|path| SharedClaim {
-                path: path.clone(),
-                value: path.resolve(&root).cloned().unwrap_or(Value::Null),
-                optional: !answer.required(path),
+            .map(|path| {
+                let disclosed = credential
+                    .disclosed_with(path)
+                    .map_or_else(|| path.clone(), |claim| claim.path.clone());
+                SharedClaim {
+                    value: disclosed.resolve(&seen).cloned().unwrap_or(Value::Null),
+                    disclosed,
+                    path: path.clone(),
+                    optional: !answer.required(path),
+                }
             })
             .collect()
     };

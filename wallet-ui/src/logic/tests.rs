@@ -153,6 +153,17 @@ impl Fixture {
         claims: Value,
         decoys: &[usize],
     ) -> (Vec<(String, PublicJwk)>, Vec<String>) {
+        self.issue_disclosable(kind, claims, decoys, Disclosable::Everything)
+    }
+
+    /// As [`Fixture::issue_with_decoys`], with only `disclosable` selectively disclosable.
+    fn issue_disclosable(
+        &self,
+        kind: &str,
+        claims: Value,
+        decoys: &[usize],
+        disclosable: Disclosable,
+    ) -> (Vec<(String, PublicJwk)>, Vec<String>) {
         let copies = decoys.len();
         let keys: Vec<(String, PublicJwk)> = (0..copies)
             .map(|_| block_on(self.keys.generate()).unwrap())
@@ -161,7 +172,7 @@ impl Fixture {
             issuer: ISSUER.into(),
             vct: Some(format!("{ISSUER}/types/{kind}")),
             claims,
-            disclosable: Disclosable::Everything,
+            disclosable,
             decoys: 1,
             iat: Some(NOW - 86_400),
             nbf: None,
@@ -440,6 +451,103 @@ fn an_approved_presentation_verifies_and_uses_up_exactly_one_copy() {
     assert_eq!(reopened.history().len(), 3);
     assert_eq!(reopened.history()[0].verifier, "https://shop.example");
     assert_eq!(reopened.history()[0].shared, ["/age_over_18"]);
+}
+
+/// What consent lists is what the presentation carries: a child claim whose parent
+/// alone is disclosable brings the whole parent, and a request for everything lists every
+/// disclosed claim (a disclosed `sub` too), not just the stored person claims.
+#[test]
+fn consent_lists_what_the_presentation_carries() {
+    let fixture = Fixture::new();
+    let mut wallet = fixture.open();
+    let claims = json!({"address": {"locality": "London", "street_address": "1 Main St"},
+                        "sub": "user-42", "region": "Greater London"});
+    let pointer = |text: &str| credential::JsonPointer::parse(text).unwrap();
+    let (keys, credentials) = fixture.issue_disclosable(
+        "identity",
+        claims,
+        &[0],
+        Disclosable::Paths(vec![
+            pointer("/address"),
+            pointer("/sub"),
+            pointer("/region"),
+        ]),
+    );
+    fixture.receive_issued(&mut wallet, "identity", &keys, &credentials);
+    let locality = AuthorizationRequest::new(
+        ResponseMode::Fragment,
+        "https://shop.example/checkout",
+        "nonce-123456",
+        "state-1",
+        DcqlQuery::sd_jwt_vc(
+            "q",
+            &[],
+            vec![ClaimPath::names(["address", "locality"]).into()],
+        ),
+        None,
+    )
+    .unwrap();
+    let consent = wallet.consider(locality, NOW).unwrap();
+    let shared = &consent.parts[0].shared;
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0].path, pointer("/address/locality"));
+    assert_eq!(shared[0].disclosed, pointer("/address"));
+    assert_eq!(
+        shared[0].value,
+        json!({"locality": "London", "street_address": "1 Main St"})
+    );
+    // And the presentation carries exactly that.
+    let delivery = block_on(wallet.approve(
+        &consent,
+        &all_claims(&consent),
+        Channel::SameDevice,
+        NOW,
+        "h1".into(),
+    ))
+    .unwrap();
+    let presentation = fragment_response(&delivery)
+        .presentation("q")
+        .unwrap()
+        .to_owned();
+    let policy = VerifyPolicy::new(
+        vec![fixture.trusted()],
+        NOW,
+        "redirect_uri:https://shop.example/checkout",
+        "nonce-123456",
+    );
+    let verified = credential::verify(&presentation, &policy).unwrap();
+    assert_eq!(verified.claims()["address"], shared[0].value);
+
+    let everything = AuthorizationRequest::new(
+        ResponseMode::Fragment,
+        "https://shop.example/checkout",
+        "nonce-123456",
+        "state-2",
+        DcqlQuery {
+            credentials: vec![credential::openid4vp::CredentialQuery {
+                claims: None,
+                ..DcqlQuery::sd_jwt_vc("q", &[], vec![]).credentials.remove(0)
+            }],
+        },
+        None,
+    )
+    .unwrap();
+    let mut wallet = fixture.open();
+    let (keys, credentials) = fixture.issue_disclosable(
+        "identity",
+        json!({"sub": "user-42", "region": "Greater London"}),
+        &[0],
+        Disclosable::Everything,
+    );
+    fixture.receive_issued(&mut wallet, "identity2", &keys, &credentials);
+    let consent = wallet.consider(everything, NOW).unwrap();
+    let mut names: Vec<String> = consent.parts[0]
+        .shared
+        .iter()
+        .map(|claim| claim.disclosed.to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["/region", "/sub"]);
 }
 
 /// Which copy is presented must not depend on its length (a shortest-first wallet would

@@ -175,7 +175,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
                 .into_iter()
                 .map(|claim| {
                     let path = claim.path.clone();
-                    let label_path = claim.path.to_string();
+                    let label_path = claim.disclosed.to_string();
                     let value = claim.value.clone();
                     let checked_path = path.clone();
                     view! {
