@@ -158,6 +158,19 @@ async fn credential_endpoint_refusals() {
         "invalid_credential_request",
     );
     let oversized = json!({"credential_configuration_id": "cachet_age", "proofs": {"jwt": ["x".repeat(200_000)]}});
+    // Answered before the body is read: the server closes the connection and says so,
+    // so that a client does not send its next request on it (and fail).
+    let response = harness
+        .http
+        .post(harness.url("/credential"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(oversized.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(response.headers()["connection"], "close");
     expect(
         harness
             .credential_raw(&token, oversized.to_string().into_bytes())

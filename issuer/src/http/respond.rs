@@ -32,6 +32,13 @@ pub fn refusal_response(refusal: &Refusal) -> Response {
         "error_description": refusal.description,
     }));
     *response.status_mut() = status;
+    if refusal.kind == Kind::TooLarge {
+        // The rest of the body was not read: the connection cannot carry another
+        // request, so say so rather than let the client reuse it and fail.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     if refusal.kind == Kind::Unauthorized {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
