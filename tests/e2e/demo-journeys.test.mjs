@@ -138,13 +138,15 @@ test("the shop and the forum each learn only what they asked, from unlinkable pr
     assert.deepEqual(PERSON_CLAIMS.filter((name) => name in forum.claims).sort(), ["age_over_16", "region"]);
 
     // Unlinkable: the two presentations share no signature, key, salt, digest or status
-    // index, and their timestamps are whole days.
+    // index, and their timestamps sit on the weekly grid (iat a Monday 00:00 UTC, exp whole
+    // weeks later) shared by everyone issued that week.
     const a = fingerprint(shop.raw);
     const b = fingerprint(forum.raw);
     assert.deepEqual(a.values.filter((value) => b.values.includes(value)), []);
     for (const { claims } of [a, b]) {
       assert.equal(claims.iat % 86_400, 0, "iat is a whole day");
-      assert.equal(claims.exp % 86_400, 0, "exp is a whole day");
+      assert.equal((claims.iat / 86_400 - 4) % 7, 0, "iat is a Monday (day 4 of Unix time)");
+      assert.equal((claims.exp - claims.iat) % (7 * 86_400), 0, "exp is whole weeks later");
       assert.equal(claims.jti, undefined);
       assert.equal(claims.sub, undefined);
     }
