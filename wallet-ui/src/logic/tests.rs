@@ -280,6 +280,27 @@ fn fragment_response(delivery: &Delivery) -> AuthorizationResponse {
     AuthorizationResponse::parse(fragment).unwrap()
 }
 
+/// Approves `consent` with every claim it lists, same device, and returns the
+/// presentation of query `q` from the redirect.
+fn approve_everything(
+    wallet: &mut TestWallet,
+    consent: &super::consent::Consent,
+    history: &str,
+) -> String {
+    let delivery = block_on(wallet.approve(
+        consent,
+        &all_claims(consent),
+        Channel::SameDevice,
+        NOW,
+        history.to_owned(),
+    ))
+    .unwrap();
+    fragment_response(&delivery)
+        .presentation("q")
+        .unwrap()
+        .to_owned()
+}
+
 #[test]
 fn a_received_batch_is_checked_against_issuer_and_holder_keys() {
     let fixture = Fixture::new();
@@ -497,18 +518,7 @@ fn consent_lists_what_the_presentation_carries() {
         json!({"locality": "London", "street_address": "1 Main St"})
     );
     // And the presentation carries exactly that.
-    let delivery = block_on(wallet.approve(
-        &consent,
-        &all_claims(&consent),
-        Channel::SameDevice,
-        NOW,
-        "h1".into(),
-    ))
-    .unwrap();
-    let presentation = fragment_response(&delivery)
-        .presentation("q")
-        .unwrap()
-        .to_owned();
+    let presentation = approve_everything(&mut wallet, &consent, "h1");
     let policy = VerifyPolicy::new(
         vec![fixture.trusted()],
         NOW,
@@ -560,16 +570,7 @@ fn copies_are_presented_in_the_order_received_whatever_their_length() {
     fixture.receive_issued(&mut wallet, "age", &keys, &credentials);
     for (round, issued) in credentials.iter().enumerate() {
         let consent = wallet.consider(shop_request(), NOW).unwrap();
-        let delivery = block_on(wallet.approve(
-            &consent,
-            &all_claims(&consent),
-            Channel::SameDevice,
-            NOW,
-            format!("h{round}"),
-        ))
-        .unwrap();
-        let response = fragment_response(&delivery);
-        let presentation = response.presentation("q").unwrap();
+        let presentation = approve_everything(&mut wallet, &consent, &format!("h{round}"));
         assert_eq!(
             presentation.split('~').next(),
             issued.split('~').next(),
