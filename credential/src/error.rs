@@ -149,6 +149,12 @@ pub enum VerifyError {
     /// The status list token's payload is malformed or fails to decompress.
     #[error("malformed status list")]
     MalformedStatusList,
+    /// The status list for this credential has passed its `exp`: fetch it again.
+    #[error("the status list has expired; fetch it again")]
+    StatusListExpired,
+    /// The status list was checked longer ago than its `ttl`: fetch it again.
+    #[error("the status list is older than its ttl; fetch it again")]
+    StatusListStale,
 }
 
 impl VerifyError {
@@ -193,6 +199,8 @@ impl VerifyError {
             Self::Suspended => "suspended",
             Self::StatusListMismatch => "status_list_mismatch",
             Self::MalformedStatusList => "malformed_status_list",
+            Self::StatusListExpired => "status_list_expired",
+            Self::StatusListStale => "status_list_stale",
         }
     }
 }

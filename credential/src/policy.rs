@@ -52,7 +52,7 @@ pub struct VerifyPolicy {
     pub(crate) max_kb_age: u64,
     pub(crate) key_binding: KeyBinding,
     pub(crate) profile: Profile,
-    pub(crate) status_list: Option<VerifiedStatusList>,
+    pub(crate) status_lists: Vec<VerifiedStatusList>,
 }
 
 impl VerifyPolicy {
@@ -75,7 +75,7 @@ impl VerifyPolicy {
                 nonce: nonce.into(),
             },
             profile: Profile::SdJwtVc,
-            status_list: None,
+            status_lists: Vec::new(),
         }
     }
 
@@ -107,11 +107,22 @@ impl VerifyPolicy {
         self
     }
 
-    /// Checks the credential's status in this (already verified) status list.
+    /// Checks the status of credentials of the list's issuer that refer to its URI in
+    /// this (already verified) status list; any number of lists can be held, one per
+    /// issuer and URI (a later one replaces an earlier one).
     #[must_use]
     pub fn status_list(mut self, list: VerifiedStatusList) -> Self {
-        self.status_list = Some(list);
+        self.status_lists
+            .retain(|held| !held.covers(list.issuer(), list.uri()));
+        self.status_lists.push(list);
         self
+    }
+
+    /// The held status list for credentials of `issuer` referring to `uri`.
+    pub(crate) fn status_list_for(&self, issuer: &str, uri: &str) -> Option<&VerifiedStatusList> {
+        self.status_lists
+            .iter()
+            .find(|list| list.covers(issuer, uri))
     }
 
     /// The trusted issuer with this identifier.

@@ -219,11 +219,17 @@ pub fn sign_status_list(
     jws::sign(&header, &payload, key.signing_key())
 }
 
-/// A status list whose token was signed by a trusted issuer and has not expired.
+/// A status list whose token was signed by a trusted issuer and had not expired when it
+/// was checked. It counts only for credentials of that issuer, and only while fresh:
+/// before the token's `exp`, and within `ttl` seconds of being checked (a page that stays
+/// open must fetch the list again, or it would trust a revoked credential forever).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedStatusList {
     uri: String,
+    issuer: String,
     list: StatusList,
+    expires_at: Option<i64>,
+    stale_at: Option<i64>,
 }
 
 impl VerifiedStatusList {
@@ -231,6 +237,33 @@ impl VerifiedStatusList {
     #[must_use]
     pub fn uri(&self) -> &str {
         &self.uri
+    }
+
+    /// The issuer that signed it: the only one whose credentials it speaks for.
+    #[must_use]
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Whether this list speaks for credentials of `issuer` that refer to `uri`.
+    #[must_use]
+    pub fn covers(&self, issuer: &str, uri: &str) -> bool {
+        self.issuer == issuer && self.uri == uri
+    }
+
+    /// Whether the list may still be used at `now`.
+    ///
+    /// # Errors
+    /// [`VerifyError::StatusListExpired`] past the token's `exp`,
+    /// [`VerifyError::StatusListStale`] past `ttl` seconds after it was checked.
+    pub fn check_fresh(&self, now: i64) -> Result<(), VerifyError> {
+        if self.expires_at.is_some_and(|exp| now >= exp) {
+            return Err(VerifyError::StatusListExpired);
+        }
+        if self.stale_at.is_some_and(|stale| now >= stale) {
+            return Err(VerifyError::StatusListStale);
+        }
+        Ok(())
     }
 
     /// The status of the credential that `reference` points to.
@@ -279,12 +312,23 @@ pub fn verify_status_list(
         .get("sub")
         .and_then(Value::as_str)
         .ok_or(VerifyError::InvalidClaim("sub"))?;
-    if let Some(exp) = payload.get("exp") {
-        let exp = exp.as_i64().ok_or(VerifyError::InvalidClaim("exp"))?;
-        if now >= exp {
-            return Err(VerifyError::Expired);
+    let expires_at = match payload.get("exp") {
+        None => None,
+        Some(exp) => {
+            let exp = exp.as_i64().ok_or(VerifyError::InvalidClaim("exp"))?;
+            if now >= exp {
+                return Err(VerifyError::Expired);
+            }
+            Some(exp)
         }
-    }
+    };
+    let stale_at = match payload.get("ttl") {
+        None => None,
+        Some(ttl) => {
+            let ttl = ttl.as_u64().ok_or(VerifyError::InvalidClaim("ttl"))?;
+            Some(now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)))
+        }
+    };
     let list = StatusList::from_claim(
         payload
             .get("status_list")
@@ -292,7 +336,10 @@ pub fn verify_status_list(
     )?;
     Ok(VerifiedStatusList {
         uri: uri.to_owned(),
+        issuer: issuer.iss.clone(),
         list,
+        expires_at,
+        stale_at,
     })
 }
 

@@ -345,9 +345,15 @@ fn check_status(
     };
     let reference =
         StatusReference::from_claim(status).ok_or(VerifyError::InvalidClaim("status"))?;
-    let Some(list) = &policy.status_list else {
+    let issuer = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    // Only a list signed by this credential's own issuer speaks for it.
+    let Some(list) = policy.status_list_for(issuer, &reference.uri) else {
         return Ok(StatusCheck::Unchecked);
     };
+    list.check_fresh(policy.now)?;
     match list.status_of(&reference)? {
         Status::Valid => Ok(StatusCheck::Valid),
         Status::Suspended => Err(VerifyError::Suspended),

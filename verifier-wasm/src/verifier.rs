@@ -27,13 +27,15 @@ use crate::webcrypto::WebCrypto;
 const DEFAULT_REQUEST_LIFETIME: u64 = 600;
 /// The credential query id Cachet's requests use.
 const QUERY_ID: &str = "cachet";
+/// Most status lists one verifier holds (one per issuer and URI); the oldest goes first.
+const MAX_STATUS_LISTS: usize = 64;
 
 /// Checks presentations in the page, against the site's trusted issuers.
 #[wasm_bindgen]
 pub struct Verifier {
     config: Result<Config, String>,
     pending: PendingRequests,
-    status_list: Option<VerifiedStatusList>,
+    status_lists: Vec<VerifiedStatusList>,
     backend: Backend,
 }
 
@@ -160,7 +162,7 @@ fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
 
 fn policy_for(
     config: &Config,
-    status_list: Option<&VerifiedStatusList>,
+    status_lists: &[VerifiedStatusList],
     now: i64,
     audience: &str,
     nonce: &str,
@@ -172,7 +174,7 @@ fn policy_for(
     if let Some(max_age) = config.max_age {
         policy = policy.max_key_binding_age(max_age);
     }
-    if let Some(list) = status_list {
+    for list in status_lists {
         policy = policy.status_list(list.clone());
     }
     policy
@@ -207,7 +209,7 @@ impl Verifier {
         Self {
             config,
             pending: PendingRequests::default(),
-            status_list: None,
+            status_lists: Vec::new(),
             backend,
         }
     }
@@ -236,7 +238,7 @@ impl Verifier {
             Ok(request) => request,
             Err(result) => return settled(result.to_js()),
         };
-        let status_list = self.status_list.clone();
+        let status_lists = self.status_lists.clone();
         let backend = self.backend.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             let presentation = match request.ask(QUERY_ID).await {
@@ -245,7 +247,7 @@ impl Verifier {
             };
             let policy = policy_for(
                 &config,
-                status_list.as_ref(),
+                &status_lists,
                 now(),
                 &request.audience,
                 &request.nonce,
@@ -269,7 +271,7 @@ impl Verifier {
             Ok(config) => config,
             Err(message) => return settled(invalid_config(message).to_js()),
         };
-        let policy = policy_for(config, self.status_list.as_ref(), now, audience, nonce);
+        let policy = policy_for(config, &self.status_lists, now, audience, nonce);
         settle(&self.backend, presentation, policy, query)
     }
 
@@ -409,7 +411,10 @@ impl Verifier {
     }
 
     /// Checks a status list token (fetched by the site from anywhere) against the trusted
-    /// issuers; later verifications then check each credential's status bit in it.
+    /// issuers and keeps it beside the others held (one per issuer and URI, a newer one
+    /// replacing an older). Later verifications check each credential's status bit in the
+    /// list of its own issuer for its URI, and refuse a list past its `exp` or older than
+    /// its `ttl` (`status_list_expired`, `status_list_stale`: fetch it again).
     #[wasm_bindgen(js_name = useStatusList, unchecked_return_type = "VerificationResult")]
     pub fn use_status_list(&mut self, token: JsValue) -> JsValue {
         let Some(token) = token.as_string() else {
@@ -424,7 +429,12 @@ impl Verifier {
         for issuer in &issuers {
             match verify_status_list(&token, issuer, now) {
                 Ok(list) => {
-                    self.status_list = Some(list);
+                    self.status_lists
+                        .retain(|held| !held.covers(list.issuer(), list.uri()));
+                    if self.status_lists.len() >= MAX_STATUS_LISTS {
+                        self.status_lists.remove(0);
+                    }
+                    self.status_lists.push(list);
                     return accepted();
                 }
                 Err(err) => last_error = Some(err),

@@ -398,6 +398,47 @@ async fn a_revoked_credential_fails_with_its_own_code() {
     assert_eq!(rust(&verifier.use_status_list(forged))["valid"], false);
 }
 
+/// Another trusted issuer cannot vouch for this issuer's credentials with a list of the
+/// same URI, and a second list (another URI) does not push out the first.
+#[wasm_bindgen_test]
+async fn status_lists_count_only_for_their_issuer_and_many_are_held() {
+    let world = world(Some(StatusReference {
+        idx: 3,
+        uri: LIST_URI.into(),
+    }));
+    let other = PrivateJwk::generate(&mut OsRng);
+    let mut verifier = Verifier::new(js(&json!({
+        "trustedIssuers": [
+            {"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}},
+            {"iss": "https://other.example", "jwks": {"keys": [other.public().to_json()]}},
+        ],
+        "audience": SITE,
+    })));
+    let token = |list: &StatusList, uri: &str, key: &PrivateJwk| {
+        let params = StatusListTokenParams {
+            uri: uri.into(),
+            iat: now(),
+            exp: now() + 600,
+            ttl: 300,
+        };
+        JsValue::from_str(&status_list::sign_status_list(list, &params, key))
+    };
+    let mut revoked = StatusList::with_capacity(64);
+    revoked.set(3, Status::Invalid);
+    let valid = StatusList::with_capacity(64);
+    for list in [
+        token(&revoked, LIST_URI, &world.issuer),
+        token(&valid, LIST_URI, &other),
+        token(&valid, "https://issuer.example/status/other", &world.issuer),
+    ] {
+        assert_eq!(rust(&verifier.use_status_list(list))["valid"], true);
+    }
+    let request = create_request(&mut verifier);
+    let answer = wallet_answer(&world, &request);
+    let result = rust(&settled(verifier.verify_response(JsValue::from_str(&answer))).await);
+    assert_eq!(result["error"]["code"], "revoked", "{result}");
+}
+
 #[wasm_bindgen_test]
 async fn overlapping_calls_do_not_collide() {
     let world = world(None);

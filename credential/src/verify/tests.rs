@@ -594,6 +594,84 @@ fn status_list_revokes_and_suspends() {
     assert_eq!(err, VerifyError::StatusListMismatch);
 }
 
+/// A list speaks only for its own issuer's credentials, only while fresh, and a policy
+/// holds many lists at once (one per issuer and URI).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn status_lists_are_per_issuer_fresh_and_many() {
+    let f = Fixture::new();
+    let uri = "https://issuer.example/status/1";
+    let other_uri = "https://issuer.example/status/2";
+    let mut payload = f.payload();
+    payload["status"] = json!({"status_list": {"idx": 13, "uri": uri}});
+    let presentation = f.present(&f.header(), &payload, &[]);
+    let sign = |list: &StatusList, uri: &str, key: &PrivateJwk, exp: i64| {
+        sign_status_list(
+            list,
+            &StatusListTokenParams {
+                uri: uri.into(),
+                iat: NOW - 10,
+                exp,
+                ttl: 300,
+            },
+            key,
+        )
+    };
+    let mut revoked = StatusList::with_capacity(16);
+    assert!(revoked.set(13, Status::Invalid));
+    let valid = StatusList::with_capacity(16);
+
+    // Another trusted issuer's list for this URI says "valid": it does not count.
+    let other = PrivateJwk::generate(&mut OsRng);
+    let other_issuer = TrustedIssuer {
+        iss: "https://other.example".into(),
+        jwks: Jwks::new(vec![other.public()]),
+    };
+    let foreign =
+        verify_status_list(&sign(&valid, uri, &other, NOW + 600), &other_issuer, NOW).unwrap();
+    let own = verify_status_list(
+        &sign(&revoked, uri, &f.issuer, NOW + 600),
+        &f.trusted(),
+        NOW,
+    )
+    .unwrap();
+    let unrelated = verify_status_list(
+        &sign(&valid, other_uri, &f.issuer, NOW + 600),
+        &f.trusted(),
+        NOW,
+    )
+    .unwrap();
+    let checked = verify(&presentation, &f.policy().status_list(foreign.clone())).unwrap();
+    assert_eq!(checked.status(), StatusCheck::Unchecked);
+    // Many lists: the credential's own is found among them, whatever the order.
+    let policy = f
+        .policy()
+        .status_list(own.clone())
+        .status_list(foreign)
+        .status_list(unrelated);
+    assert_eq!(
+        verify(&presentation, &policy).unwrap_err(),
+        VerifyError::Revoked
+    );
+
+    // Freshness is checked at verification time: past exp, and past ttl after loading.
+    let short_lived =
+        verify_status_list(&sign(&valid, uri, &f.issuer, NOW + 100), &f.trusted(), NOW).unwrap();
+    let later = |seconds: i64| {
+        VerifyPolicy::new(vec![f.trusted()], NOW + seconds, AUD, NONCE)
+            .max_key_binding_age(100_000)
+            .clock_skew(100_000)
+    };
+    assert_eq!(
+        verify(&presentation, &later(150).status_list(short_lived)).unwrap_err(),
+        VerifyError::StatusListExpired
+    );
+    assert_eq!(
+        verify(&presentation, &later(400).status_list(own)).unwrap_err(),
+        VerifyError::StatusListStale
+    );
+}
+
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn every_error_code_is_distinct_snake_case() {
@@ -641,6 +719,8 @@ fn every_error_code_is_distinct_snake_case() {
         VerifyError::Suspended,
         VerifyError::StatusListMismatch,
         VerifyError::MalformedStatusList,
+        VerifyError::StatusListExpired,
+        VerifyError::StatusListStale,
     ];
     let codes: std::collections::HashSet<&str> = samples.iter().map(VerifyError::code).collect();
     assert_eq!(codes.len(), samples.len());
