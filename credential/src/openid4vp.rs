@@ -25,7 +25,7 @@ pub use dcql::{
 };
 pub use error::{RequestError, ResponseError};
 pub use origin::{MAX_URL_BYTES, Origin};
-pub use pending::{PendingRequest, PendingRequests};
+pub use pending::{AnsweredStates, PendingRequest, PendingRequests};
 pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, REDIRECT_URI_PREFIX, ResponseMode};
 pub use response::AuthorizationResponse;
 

@@ -5,6 +5,7 @@
 //! failure comes back as `{ valid: false, error: { code, message } }` with the core's
 //! stable codes.
 
+mod answered;
 mod browser_request;
 mod js;
 mod options;

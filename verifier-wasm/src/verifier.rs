@@ -322,7 +322,9 @@ impl Verifier {
     /// Takes back a request this page made before it navigated to the wallet
     /// (`request.pending`), so that `verifyResponse` accepts its answer once. Only a
     /// request of the site this verifier's `audience` names (same origin) is accepted; an
-    /// expired request is kept and later refused as `expired_request`.
+    /// expired request is kept and later refused as `expired_request`. A request that this
+    /// site's pages already answered (remembered in `localStorage` across reloads) is
+    /// refused as `unknown_state`.
     #[wasm_bindgen(js_name = restorePending, unchecked_return_type = "VerificationResult")]
     pub fn restore_pending(&mut self, saved: JsValue) -> JsValue {
         let Some(saved) = saved.as_string() else {
@@ -336,6 +338,10 @@ impl Verifier {
             Ok((_, pending)) if site_origin(&pending.client_id) != site_origin(&audience) => {
                 VerificationResult::failure("aud_mismatch", "the saved request is for another site")
                     .to_js()
+            }
+            Ok((state, _)) if crate::answered::load().contains(&state) => {
+                let err = credential::openid4vp::ResponseError::UnknownState;
+                VerificationResult::failure(err.code(), "this request was already answered").to_js()
             }
             Ok((state, pending)) => {
                 if self.pending.insert(state, pending, i64::MIN) {
@@ -370,7 +376,11 @@ impl Verifier {
         };
         let now = now();
         let pending = match self.pending.take(&parsed.state, now) {
-            Ok(pending) => pending,
+            Ok(pending) => {
+                // Taken for good, also for this site's later page loads.
+                crate::answered::record(&parsed.state, pending.expires_at, now);
+                pending
+            }
             Err(err) => {
                 return settled(VerificationResult::failure(err.code(), err.to_string()).to_js());
             }

@@ -666,6 +666,19 @@ async fn a_page_back_from_the_wallet_restores_its_request_and_answers_once() {
     let again = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
     assert_eq!(again["error"]["code"], "unknown_state");
 
+    // A reload (a new verifier, as the page makes after navigating) restoring the same
+    // saved request does not reopen it either: the answered state is kept in the page's
+    // storage, so the fragment cannot be accepted twice.
+    drop(after);
+    let mut reloaded = verifier_for(&world.issuer);
+    assert_eq!(
+        rust(&reloaded.restore_pending(saved.clone()))["error"]["code"],
+        "unknown_state"
+    );
+    let replayed = rust(&settled(reloaded.verify_response(JsValue::from_str(&response))).await);
+    assert_eq!(replayed["error"]["code"], "unknown_state");
+    let mut after = reloaded;
+
     // Another site's verifier does not take it; junk never throws.
     let mut elsewhere = Verifier::new(js(&json!({
         "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}}],

@@ -149,3 +149,71 @@ impl PendingRequests {
         self.open.is_empty()
     }
 }
+
+/// The states a site's pages have already answered, as the page keeps them across
+/// reloads (the in-page verifier uses `localStorage`), so that a reload cannot restore a
+/// saved request and accept the same answer again. Entries past their request's expiry
+/// are dropped (such a request is refused anyway), and at most [`MAX_PENDING`] are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnsweredStates(Vec<(String, i64)>);
+
+impl AnsweredStates {
+    /// Where the in-page verifier keeps them.
+    pub const STORAGE_KEY: &'static str = "cachet-verifier:answered";
+
+    /// Reads what [`AnsweredStates::to_text`] wrote; anything else reads as empty.
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        if text.len() > MAX_PENDING * (MAX_SAVED_BYTES / 8) {
+            return Self::default();
+        }
+        let entries = crate::strict_json::parse(text.as_bytes())
+            .and_then(|value| {
+                value
+                    .as_array()?
+                    .iter()
+                    .map(|entry| {
+                        let pair = entry.as_array()?;
+                        match pair.as_slice() {
+                            [Value::String(state), expires_at] => {
+                                Some((state.clone(), expires_at.as_i64()?))
+                            }
+                            _ => None,
+                        }
+                    })
+                    .collect::<Option<Vec<_>>>()
+            })
+            .unwrap_or_default();
+        Self(entries.into_iter().take(MAX_PENDING).collect())
+    }
+
+    /// Whether `state` was answered.
+    #[must_use]
+    pub fn contains(&self, state: &str) -> bool {
+        self.0.iter().any(|(answered, _)| answered == state)
+    }
+
+    /// Records that `state` (of a request open until `expires_at`) was answered.
+    pub fn record(&mut self, state: &str, expires_at: i64, now: i64) {
+        self.0
+            .retain(|(answered, until)| *until > now && answered != state);
+        while self.0.len() >= MAX_PENDING {
+            self.0.remove(0);
+        }
+        self.0.push((state.to_owned(), expires_at));
+    }
+
+    /// The text to keep.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        Value::Array(
+            self.0
+                .iter()
+                .map(|(state, expires_at)| {
+                    Value::Array(vec![Value::String(state.clone()), Value::from(*expires_at)])
+                })
+                .collect(),
+        )
+        .to_string()
+    }
+}

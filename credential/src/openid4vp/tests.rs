@@ -729,3 +729,37 @@ fn claims_queries_read_the_path_and_the_object_form() {
 }
 
 const MAX_VALUES_FOR_TEST: usize = MAX_CLAIM_VALUES;
+
+#[test]
+fn answered_states_survive_as_text_and_forget_expired_requests() {
+    let mut answered = AnsweredStates::default();
+    answered.record("a", 1_000, 0);
+    answered.record("b", 2_000, 0);
+    let kept = AnsweredStates::parse(&answered.to_text());
+    assert_eq!(kept, answered);
+    assert!(kept.contains("a") && kept.contains("b") && !kept.contains("c"));
+    // Past its request's expiry an entry is dropped (the request is refused anyway).
+    let mut later = kept.clone();
+    later.record("c", 3_000, 1_500);
+    assert!(!later.contains("a") && later.contains("b") && later.contains("c"));
+    // Bounded.
+    let mut many = AnsweredStates::default();
+    for i in 0..(pending::MAX_PENDING + 10) {
+        many.record(&format!("s{i}"), 10_000, 0);
+    }
+    assert!(!many.contains("s0") && many.contains(&format!("s{}", pending::MAX_PENDING + 9)));
+    for junk in [
+        "",
+        "{}",
+        "[[1,2]]",
+        "[[\"a\"]]",
+        "[[\"a\",1.5]]",
+        "nonsense",
+    ] {
+        assert_eq!(
+            AnsweredStates::parse(junk),
+            AnsweredStates::default(),
+            "{junk}"
+        );
+    }
+}
