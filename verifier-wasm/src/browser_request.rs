@@ -48,11 +48,17 @@ fn property(object: &JsValue, name: &str) -> Option<JsValue> {
 
 impl BrowserRequest {
     /// Prepares the request, or says why this page cannot make one.
-    pub fn new(options: JsValue, nonce: String, query_id: &str) -> Result<Self, Refusal> {
+    pub fn new(
+        options: JsValue,
+        nonce: String,
+        query_id: &str,
+        trusted_issuers: &[String],
+    ) -> Result<Self, Refusal> {
         let options = from_js(options)
             .and_then(|json| BrowserRequestOptions::from_json(&json))
             .map_err(|message| failure("invalid_argument", message))?;
-        let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, options.claims);
+        let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, options.claims)
+            .trusting(trusted_issuers);
         query
             .validate()
             .map_err(|err| failure(err.code(), err.to_string()))?;

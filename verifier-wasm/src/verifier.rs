@@ -130,6 +130,17 @@ struct Config {
     request_lifetime: u64,
 }
 
+impl Config {
+    /// The trusted issuers' identifiers, which requests name (DCQL `trusted_authorities`)
+    /// so that a wallet offers only credentials this site accepts.
+    fn issuer_ids(&self) -> Vec<String> {
+        self.issuers
+            .iter()
+            .map(|issuer| issuer.iss.clone())
+            .collect()
+    }
+}
+
 fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
     let options = from_js(options).and_then(|json| VerifierOptions::from_json(&json))?;
     let backend = backend(options.signature_backend)?;
@@ -234,10 +245,11 @@ impl Verifier {
             Ok(config) => config.clone(),
             Err(message) => return settled(invalid_config(message).to_js()),
         };
-        let request = match BrowserRequest::new(options, random_token(), QUERY_ID) {
-            Ok(request) => request,
-            Err(result) => return settled(result.to_js()),
-        };
+        let request =
+            match BrowserRequest::new(options, random_token(), QUERY_ID, &config.issuer_ids()) {
+                Ok(request) => request,
+                Err(result) => return settled(result.to_js()),
+            };
         let status_lists = self.status_lists.clone();
         let backend = self.backend.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -282,15 +294,16 @@ impl Verifier {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> JsValue {
-        let lifetime = match self.config() {
-            Ok(config) => config.request_lifetime,
+        let (lifetime, trusted) = match self.config() {
+            Ok(config) => (config.request_lifetime, config.issuer_ids()),
             Err(message) => return invalid_config(message).to_js(),
         };
         let options = match from_js(options).and_then(|json| RequestOptions::from_json(&json)) {
             Ok(options) => options,
             Err(message) => return invalid_argument(message),
         };
-        let query = DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, options.claims);
+        let query =
+            DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, options.claims).trusting(&trusted);
         let Some(expected) = query.credentials.first().cloned() else {
             return invalid_argument("the request has no credential query".into());
         };

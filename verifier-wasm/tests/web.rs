@@ -134,6 +134,11 @@ async fn a_site_requests_and_verifies_an_age_check_once() {
         params["dcql_query"]["credentials"][0]["claims"][0]["path"],
         json!(["age_over_18"])
     );
+    // The request names the issuers this site trusts, so a wallet offers only theirs.
+    assert_eq!(
+        params["dcql_query"]["credentials"][0]["trusted_authorities"],
+        json!([{"type": "cachet_iss", "values": [ISS]}])
+    );
     assert_eq!(
         get(&request, "nonce").as_string().unwrap().len(),
         22,

@@ -198,9 +198,44 @@ pub struct CredentialQuery {
     /// Whether holder binding is required (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_cryptographic_holder_binding: Option<bool>,
+    /// The issuers or trust frameworks the verifier accepts (§6.1.1), so that the wallet
+    /// does not offer a credential the site would refuse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_authorities: Option<Vec<TrustedAuthority>>,
+}
+
+/// The Trusted Authorities Query type by which Cachet names issuers: each value is an
+/// issuer identifier, compared exactly with the credential's `iss`. It is private to
+/// Cachet (OpenID4VP 1.0 registers only X.509 and federation types, none of which fits
+/// an SD-JWT VC issuer known by its `iss`); other wallets ignore a type they do not know.
+pub const TRUSTED_ISSUER_TYPE: &str = "cachet_iss";
+
+/// One entry of `trusted_authorities` (§6.1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedAuthority {
+    /// What kind of authority the values name, e.g. [`TRUSTED_ISSUER_TYPE`] or `aki`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The authorities.
+    pub values: Vec<String>,
 }
 
 impl CredentialQuery {
+    /// Whether the verifier names `issuer` among the issuers it accepts: `None` when it
+    /// names issuers in no way Cachet reads (no preference), otherwise whether `issuer`
+    /// is among those named with [`TRUSTED_ISSUER_TYPE`].
+    #[must_use]
+    pub fn names_issuer(&self, issuer: &str) -> Option<bool> {
+        let named: Vec<&String> = self
+            .trusted_authorities
+            .iter()
+            .flatten()
+            .filter(|authority| authority.kind == TRUSTED_ISSUER_TYPE)
+            .flat_map(|authority| &authority.values)
+            .collect();
+        (!named.is_empty()).then(|| named.iter().any(|value| *value == issuer))
+    }
+
     /// The `vct` values this query accepts, if it names any.
     #[must_use]
     pub fn vct_values(&self) -> Option<&[Value]> {
@@ -297,6 +332,19 @@ impl CredentialQuery {
                 Value::Bool(binding),
             );
         }
+        if let Some(authorities) = &self.trusted_authorities {
+            object.insert(
+                "trusted_authorities".into(),
+                Value::Array(
+                    authorities
+                        .iter()
+                        .map(|authority| {
+                            serde_json::json!({"type": authority.kind, "values": authority.values})
+                        })
+                        .collect(),
+                ),
+            );
+        }
         Value::Object(object)
     }
 
@@ -330,6 +378,26 @@ impl CredentialQuery {
                     .collect::<Option<Vec<_>>>()?,
             ),
         };
+        let trusted_authorities = match object.get("trusted_authorities") {
+            None => None,
+            Some(authorities) => Some(
+                authorities
+                    .as_array()?
+                    .iter()
+                    .map(|authority| {
+                        Some(TrustedAuthority {
+                            kind: authority.get("type")?.as_str()?.to_owned(),
+                            values: authority
+                                .get("values")?
+                                .as_array()?
+                                .iter()
+                                .map(|value| value.as_str().map(str::to_owned))
+                                .collect::<Option<Vec<_>>>()?,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+        };
         let query = Self {
             id: string("id")?,
             format: string("format")?,
@@ -342,6 +410,7 @@ impl CredentialQuery {
                 None => None,
                 Some(binding) => Some(binding.as_bool()?),
             },
+            trusted_authorities,
         };
         DcqlQuery {
             credentials: vec![query.clone()],
@@ -384,8 +453,24 @@ impl DcqlQuery {
                 claims: Some(claims),
                 claim_sets: None,
                 require_cryptographic_holder_binding: None,
+                trusted_authorities: None,
             }],
         }
+    }
+
+    /// The same query, naming `issuers` as the ones the verifier accepts
+    /// ([`TRUSTED_ISSUER_TYPE`]), so the wallet prefers (and only offers) their credentials.
+    #[must_use]
+    pub fn trusting(mut self, issuers: &[String]) -> Self {
+        if !issuers.is_empty() {
+            for query in &mut self.credentials {
+                query.trusted_authorities = Some(vec![TrustedAuthority {
+                    kind: TRUSTED_ISSUER_TYPE.to_owned(),
+                    values: issuers.to_vec(),
+                }]);
+            }
+        }
+        self
     }
 
     /// Checks the rules of §6 that Cachet relies on.
@@ -421,6 +506,21 @@ impl DcqlQuery {
                         "a claims path must not be empty",
                     ));
                 }
+            }
+            if query
+                .trusted_authorities
+                .as_ref()
+                .is_some_and(|authorities| {
+                    authorities.is_empty()
+                        || authorities.len() > MAX_QUERIES
+                        || authorities
+                            .iter()
+                            .any(|a| a.values.is_empty() || a.values.len() > MAX_QUERIES)
+                })
+            {
+                return Err(RequestError::InvalidQuery(
+                    "trusted_authorities must hold 1 to 16 entries of 1 to 16 values",
+                ));
             }
             if let Some(sets) = &query.claim_sets {
                 let known = |id: &String| {

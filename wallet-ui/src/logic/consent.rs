@@ -31,6 +31,9 @@ pub enum Refusal {
         "this credential was restored from a backup and can only be presented on the device that received it"
     )]
     KeysOnAnotherDevice,
+    /// The site names the issuers it accepts, and no usable credential is from one of them.
+    #[error("the site does not accept credentials from the issuers of yours")]
+    UntrustedIssuer,
 }
 
 impl Refusal {
@@ -43,6 +46,7 @@ impl Refusal {
             Self::MissingClaims(_) => "missing_claims",
             Self::NoUnusedCopy => "no_unused_copy",
             Self::KeysOnAnotherDevice => "keys_on_another_device",
+            Self::UntrustedIssuer => "untrusted_issuer",
         }
     }
 }
@@ -56,6 +60,9 @@ pub struct Part {
     pub batch: String,
     /// Its credential type.
     pub vct: String,
+    /// Who issued it (the consent screen names it: a junk credential from an unknown
+    /// issuer must not pass for the real one).
+    pub issuer: String,
     /// The claims that would be shared, with their values, and whether the person may
     /// leave each out.
     pub shared: Vec<SharedClaim>,
@@ -123,7 +130,9 @@ pub fn consider(
         .credentials
         .iter()
         .map(|query| {
-            let mut best: Option<(usize, &Batch, Answer, Credential)> = None;
+            // The best credential that answers: one of an issuer the site names before
+            // any other, then the smallest (fewest claims).
+            let mut best: Option<((bool, usize), &Batch, Answer, Credential)> = None;
             let mut refusal = Refusal::NoSuchCredential;
             for batch in batches {
                 let Some(credential) = batch
@@ -136,15 +145,17 @@ pub fn consider(
                 match matching::answer(query, &credential) {
                     Ok(answer) => {
                         let usable = batch.unused() > 0 && !batch.expired(now);
+                        let named = query.names_issuer(&batch.issuer);
                         if !usable {
                             refusal = Refusal::NoUnusedCopy;
                         } else if batch.restored {
                             refusal = Refusal::KeysOnAnotherDevice;
+                        } else if named == Some(false) {
+                            refusal = Refusal::UntrustedIssuer;
                         } else {
-                            // The smallest credential that answers: fewest claims.
-                            let size = credential.disclosable().len();
-                            if best.as_ref().is_none_or(|(s, ..)| size < *s) {
-                                best = Some((size, batch, answer, credential));
+                            let rank = (named != Some(true), credential.disclosable().len());
+                            if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
+                                best = Some((rank, batch, answer, credential));
                             }
                         }
                     }
@@ -230,6 +241,7 @@ fn part(query_id: &str, batch: &Batch, answer: Answer, credential: &Credential) 
         query_id: query_id.to_owned(),
         batch: batch.id.clone(),
         vct: batch.vct.clone(),
+        issuer: batch.issuer.clone(),
         shared,
         withheld,
         answer,

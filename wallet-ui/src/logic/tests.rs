@@ -878,3 +878,70 @@ fn a_refresh_replaces_the_batches_of_one_grant_and_rotates_their_token() {
             .all(|k| !fixture.keys.0.borrow().contains_key(k))
     );
 }
+
+/// A credential from an issuer the site does not name cannot answer for the real one:
+/// consent names the issuer, a named issuer's credential is preferred over a smaller one,
+/// and when the site names only other issuers the wallet refuses.
+#[test]
+fn consent_names_the_issuer_and_prefers_the_ones_the_site_trusts() {
+    let fixture = Fixture::new();
+    let mut wallet = fixture.open();
+    // The real issuer's identity credential (more claims) ...
+    fixture.receive(&mut wallet, "identity", identity_claims(), 1);
+    // ... and a junk issuer's age credential, smaller: chosen by size alone.
+    let junk_key = PrivateJwk::generate(&mut OsRng);
+    let junk = TrustedIssuer {
+        iss: "https://junk.example".into(),
+        jwks: Jwks::new(vec![junk_key.public()]),
+    };
+    let (key_id, public) = block_on(fixture.keys.generate()).unwrap();
+    let params = IssueParams {
+        issuer: junk.iss.clone(),
+        vct: Some("https://junk.example/types/age".into()),
+        claims: json!({"age_over_18": true}),
+        disclosable: Disclosable::Everything,
+        decoys: 0,
+        iat: Some(NOW - 86_400),
+        nbf: None,
+        exp: Some(NOW + 86_400),
+    };
+    let copy = Copy {
+        holder: Some(public.clone()),
+        status: None,
+    };
+    let issued = credential::issue(&params, &copy, &junk_key, &mut OsRng).unwrap();
+    let batch = batch_from(
+        &Received {
+            issuer: junk,
+            configuration: "age",
+            keys: &[(key_id, public)],
+            credentials: &[issued],
+        },
+        "batch-junk".into(),
+        NOW,
+    )
+    .unwrap();
+    block_on(wallet.add_batch(batch)).unwrap();
+
+    let ask = |issuers: &[&str]| {
+        let query = DcqlQuery::sd_jwt_vc("q", &[], vec![ClaimPath::names(["age_over_18"]).into()])
+            .trusting(&issuers.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>());
+        AuthorizationRequest::new(
+            ResponseMode::Fragment,
+            "https://shop.example/checkout",
+            "nonce-123456",
+            "state-1",
+            query,
+            None,
+        )
+        .unwrap()
+    };
+    let by_size = wallet.consider(ask(&[]), NOW).unwrap();
+    assert_eq!(by_size.parts[0].issuer, "https://junk.example");
+    let trusted = wallet.consider(ask(&[ISSUER]), NOW).unwrap();
+    assert_eq!(trusted.parts[0].issuer, ISSUER);
+    assert_eq!(
+        wallet.consider(ask(&["https://elsewhere.example"]), NOW),
+        Err(Refusal::UntrustedIssuer)
+    );
+}

@@ -6,6 +6,13 @@ use serde_json::Value;
 
 use crate::text::Text;
 
+/// An issuer as the wallet names it: the origin of its identifier (or the identifier
+/// itself where it has none).
+#[must_use]
+pub fn issuer_name(iss: &str) -> String {
+    credential::openid4vp::Origin::of(iss).map_or_else(|| iss.to_owned(), |o| o.to_string())
+}
+
 /// A credential type's name from its `vct` (`…/types/age` → "Age").
 #[must_use]
 pub fn type_name(t: &Text, vct: &str) -> String {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::format::{claim_label, claim_value, date, reading_order, type_name};
+use super::format::{claim_label, claim_value, date, issuer_name, reading_order, type_name};
 use super::state::Ctx;
 use crate::browser::{issuance, new_id, now};
 use crate::logic::model::Batch;
@@ -72,8 +72,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
     let can_refresh = batch.refresh_token.is_some();
     let claims = reading_order(&batch.claims);
     let vct = batch.vct.clone();
-    let issuer = credential::openid4vp::Origin::of(&batch.issuer)
-        .map_or_else(|| batch.issuer.clone(), |o| o.to_string());
+    let issuer = issuer_name(&batch.issuer);
     let (unused, total) = (batch.unused(), batch.copies.len());
     let low = batch.needs_refresh();
     let restored = batch.restored;

@@ -8,7 +8,7 @@ use credential::openid4vp::AuthorizationRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::format::{claim_label, claim_value, type_name};
+use super::format::{claim_label, claim_value, issuer_name, type_name};
 use super::state::Ctx;
 use crate::browser::{new_id, now};
 use crate::logic::consent::{self, Consent, Refusal};
@@ -59,6 +59,7 @@ impl Why {
             }
             Self::Refusal(Refusal::NoUnusedCopy) => t.refuse_no_copy.to_owned(),
             Self::Refusal(Refusal::KeysOnAnotherDevice) => t.refuse_restored.to_owned(),
+            Self::Refusal(Refusal::UntrustedIssuer) => t.refuse_untrusted_issuer.to_owned(),
             Self::Mismatch => t.refuse_mismatch.to_owned(),
             Self::Invalid(detail) => t.refuse_invalid.replace("{}", detail),
         }
@@ -169,6 +170,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
         .zip(ticked.clone())
         .map(|(part, ticks)| {
             let vct = part.vct.clone();
+            let issuer = issuer_name(&part.issuer);
             let withheld = part.withheld.clone();
             let shared = part
                 .shared
@@ -208,6 +210,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
             view! {
                 <div class="part">
                     <h3>{move || t().from_credential.replace("{}", &type_name(t(), &vct))}</h3>
+                    <p class="fine" data-testid="issuer">{move || t().issued_by}": "<span class="origin">{issuer.clone()}</span></p>
                     <p>{move || t().will_share}</p>
                     <ul class="shared" data-testid="shared">{shared}</ul>
                     <Show when=move || has_withheld>
