@@ -6,6 +6,9 @@ use crate::rate_limit::RateLimit;
 /// How long a credential offer can be redeemed by default, in seconds (10 minutes).
 pub const DEFAULT_OFFER_LIFETIME: i64 = 600;
 
+/// How often status lists are published by default, in seconds (an hour).
+pub const DEFAULT_STATUS_PERIOD: i64 = 3_600;
+
 /// The issuer's settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -36,6 +39,9 @@ pub struct Config {
     pub status_ttl: u64,
     /// Lifetime (`exp - iat`) of status list tokens, in seconds.
     pub status_token_lifetime: i64,
+    /// Status lists are published on this schedule, in seconds: a revocation shows in the
+    /// lists at the start of the next period, together with every other one of its period.
+    pub status_period: i64,
     /// Requests per client address on the token endpoint.
     pub token_rate: RateLimit,
     /// Serve the demo's enrollment page at `/admin` (loopback clients only).
@@ -62,6 +68,7 @@ impl Config {
             status_capacity: 1 << 17,
             status_ttl: 300,
             status_token_lifetime: 86_400,
+            status_period: DEFAULT_STATUS_PERIOD,
             token_rate: RateLimit {
                 burst: 200.0,
                 per_second: 20.0,

@@ -43,6 +43,11 @@ enum Command {
         /// Serve the demo enrollment page at /admin (loopback clients only).
         #[arg(long)]
         admin: bool,
+        /// Publish status lists every SECONDS: a revocation shows at the start of the next
+        /// period, in one update with every other revocation of its period.
+        #[arg(long, value_name = "SECONDS", default_value_t = issuer::config::DEFAULT_STATUS_PERIOD,
+              value_parser = clap::value_parser!(i64).range(1..))]
+        status_period: i64,
         /// Do not log requests.
         #[arg(long)]
         quiet: bool,
@@ -85,12 +90,14 @@ fn main() -> ExitCode {
             public_url,
             wallet_origin,
             admin,
+            status_period,
             quiet,
         } => {
             let mut config = Config::new(&public_url);
             config.wallet_origin =
                 wallet_origin.map(|origin| origin.trim_end_matches('/').to_owned());
             config.admin = admin;
+            config.status_period = status_period;
             config.log_requests = !quiet;
             serve(&db, &listen, config)
         }

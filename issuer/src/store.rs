@@ -26,6 +26,7 @@ pub use status::StatusListRow;
 const MIGRATIONS: &[&str] = &[
     include_str!("store/schema.sql"),
     include_str!("store/schema_v2.sql"),
+    include_str!("store/schema_v3.sql"),
 ];
 /// How long a writer waits for another process's transaction (e.g. `revoke`) to end.
 const BUSY_TIMEOUT_MS: u32 = 5_000;

@@ -206,6 +206,9 @@ test("a revoked credential is rejected by the shop through the status list it wa
     const before = await sameDevice(page, "shop");
     assert.equal(before.valid, true, JSON.stringify(before));
     execFileSync(process.env.CACHET_ISSUER_BIN, ["revoke", "--db", process.env.CACHET_ISSUER_DB, "--person", person]);
+    // Lists are published on a schedule: the revocation shows from the next period on.
+    const period = Number(process.env.CACHET_STATUS_PERIOD ?? "2");
+    await new Promise((resolve) => setTimeout(resolve, period * 1000 + 200));
     // The shop's server hands the fresh list to its pages (trust.js); the page checks the
     // copy's status bit itself: the issuer never learns which credential was checked.
     const after = await sameDevice(page, "shop");

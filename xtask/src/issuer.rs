@@ -40,8 +40,14 @@ pub fn free_port() -> Result<u16> {
         .map_err(|err| fail(format!("cannot find a free port: {err}")))
 }
 
+/// How often the demo's and the tests' issuer publishes status lists, in seconds: short,
+/// so that a revocation shows within moments (a real issuer publishes hourly, so that many
+/// revocations share one update).
+pub const STATUS_PERIOD: &str = "2";
+
 /// Starts the issuer on `port` with its database at `db`, the demo enrollment page on,
-/// and CORS for `wallet_origin`; returns once it is listening.
+/// status lists published every [`STATUS_PERIOD`] seconds, and CORS for `wallet_origin`;
+/// returns once it is listening.
 pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<IssuerProcess> {
     if let Some(dir) = db.parent() {
         std::fs::create_dir_all(dir)
@@ -61,6 +67,7 @@ pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<Is
             &url,
         ])
         .args(["--wallet-origin", wallet_origin, "--admin", "--quiet"])
+        .args(["--status-period", STATUS_PERIOD])
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|err| fail(format!("cannot start {}: {err}", bin.display())))?;

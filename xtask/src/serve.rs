@@ -24,9 +24,15 @@ pub struct Site {
     pub mounts: Vec<(&'static str, PathBuf)>,
     /// A `Content-Security-Policy` header for every response.
     pub csp: Option<&'static str>,
+    /// Further headers for every response (name, value).
+    pub headers: &'static [(&'static str, &'static str)],
     /// Serve `/trust.js` (a demo shop's trust configuration) from this source.
     pub trust: Option<crate::trust::TrustSource>,
 }
+
+/// What a host of the wallet sends besides `frame-ancestors 'none'`: no page that opened
+/// the wallet keeps a handle on it (it could swap the request under the person's click).
+pub const WALLET_HEADERS: &[(&str, &str)] = &[("cross-origin-opener-policy", "same-origin")];
 
 /// The strictest policy a verifying page can run under: no request of any kind.
 pub const NO_NETWORK_CSP: &str =
@@ -54,6 +60,7 @@ pub fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -> Vec<S
             // The page's own policy is in its index.html; this adds what only a header
             // can say.
             csp: Some("frame-ancestors 'none'"),
+            headers: WALLET_HEADERS,
             trust: None,
         },
         Site {
@@ -62,6 +69,7 @@ pub fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -> Vec<S
             port: port(7002),
             mounts: vec![("/pkg", root.join("verifier-wasm/pkg"))],
             csp: Some(NO_NETWORK_CSP),
+            headers: &[],
             trust: None,
         },
         shop("shop", port(7004), trust),
@@ -82,6 +90,7 @@ fn shop(name: &'static str, port: u16, trust: &crate::trust::TrustSource) -> Sit
             ("/shared", root.join("www/shared")),
         ],
         csp: Some(NO_NETWORK_CSP),
+        headers: &[],
         trust: Some(trust.clone()),
     }
 }
@@ -97,6 +106,7 @@ pub fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
         port: 0,
         mounts: vec![("/pkg", root.join("verifier-wasm/pkg"))],
         csp: Some(NO_NETWORK_CSP),
+        headers: &[],
         trust: None,
     });
     sites
@@ -157,6 +167,12 @@ pub async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
             app = app.layer(SetResponseHeaderLayer::overriding(
                 HeaderName::from_static("content-security-policy"),
                 HeaderValue::from_static(csp),
+            ));
+        }
+        for (name, value) in site.headers {
+            app = app.layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
             ));
         }
         tokio::spawn(async move {

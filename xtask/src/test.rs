@@ -232,6 +232,10 @@ fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
         "CACHET_ISSUER_BIN".into(),
         issuer_bin.to_string_lossy().into_owned(),
     ));
+    env.push((
+        "CACHET_STATUS_PERIOD".into(),
+        crate::issuer::STATUS_PERIOD.into(),
+    ));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // The servers run on the runtime's worker threads while node drives the browser.
     let result = cmd::run(&root.join("tests"), "node", args, &env);

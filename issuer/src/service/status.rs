@@ -1,6 +1,11 @@
-//! Publishing status lists: each list is signed as a Token Status List JWT and kept
-//! until it changes (a revocation, possibly by another process, bumps the database
-//! revision) or half its lifetime has passed, so serving it is a memory read.
+//! Publishing status lists on a fixed schedule: at the start of every publication period
+//! (`Config::status_period`), each list is signed as a Token Status List JWT showing every
+//! change made before that moment and none after. All revocations of a period therefore
+//! appear in one update: a verifier that recorded `(uri, idx)` of past visits sees the
+//! indices of every person revoked in that period flip together, not one person's alone.
+//! The token's `iat` is the period's start and signing is deterministic (RFC 6979), so every
+//! node serves the same bytes for a period; it is kept until the period ends or the database
+//! revision changes, so serving it is a memory read.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use credential::{StatusList, StatusListTokenParams, sign_status_list};
@@ -19,7 +24,14 @@ pub struct PublishedStatusList {
     /// The token's `exp`.
     pub exp: i64,
     revision: u64,
-    refresh_at: i64,
+    period_start: i64,
+}
+
+/// The start of the publication period that contains `now`.
+#[must_use]
+pub fn publication_start(now: i64, period: i64) -> i64 {
+    let period = period.max(1);
+    now.div_euclid(period).saturating_mul(period)
 }
 
 impl Issuer {
@@ -29,15 +41,16 @@ impl Issuer {
     /// [`Refusal`] on a database failure.
     pub fn status_list(&self, id: i64) -> Result<Option<PublishedStatusList>, Refusal> {
         let now = self.now();
+        let period_start = publication_start(now, self.config.status_period);
         let store = lock(&self.store);
         let revision = store.revision()?;
         if let Some(published) = lock(&self.published).get(&id)
             && published.revision == revision
-            && now < published.refresh_at
+            && published.period_start == period_start
         {
             return Ok(Some(published.clone()));
         }
-        let Some(row) = store.status_list(id)? else {
+        let Some(row) = store.status_list(id, period_start)? else {
             return Ok(None);
         };
         let capacity = usize::try_from(row.capacity).unwrap_or(0);
@@ -53,15 +66,20 @@ impl Issuer {
         let key = store
             .active_key()?
             .ok_or_else(|| Refusal::internal(&"no active signing key"))?;
-        let lifetime = self.config.status_token_lifetime;
-        let exp = now.saturating_add(lifetime);
+        // Valid past the next publication, so a verifier that fetches once a period never
+        // holds an expired list.
+        let lifetime = self
+            .config
+            .status_token_lifetime
+            .max(self.config.status_period.saturating_mul(2));
+        let exp = period_start.saturating_add(lifetime);
         store.record_signature(key.kid(), exp)?;
         drop(store);
         let token = sign_status_list(
             &list,
             &StatusListTokenParams {
                 uri: self.status_list_uri(id),
-                iat: now,
+                iat: period_start,
                 exp,
                 ttl: self.config.status_ttl,
             },
@@ -73,7 +91,7 @@ impl Issuer {
             token,
             exp,
             revision,
-            refresh_at: now.saturating_add(lifetime / 2),
+            period_start,
         };
         lock(&self.published).insert(id, published.clone());
         Ok(Some(published))

@@ -112,9 +112,12 @@ impl Store {
         if updated == 0 {
             return Err(StoreError::UnknownPerson(person_id.to_owned()));
         }
+        // Only entries still valid change (and get the time of this change): a second
+        // revocation does not move an earlier one to a later publication.
         let revoked = tx.execute(
-            "UPDATE status_entries SET status = 1 WHERE person_id = ?1",
-            [person_id],
+            "UPDATE status_entries SET status = 1, changed_at = ?2
+             WHERE person_id = ?1 AND status = 0",
+            params![person_id, now],
         )?;
         Self::bump_revision(&tx)?;
         tx.commit()?;

@@ -14,11 +14,12 @@ pub struct StatusListRow {
 }
 
 impl Store {
-    /// The status list `id`, if it exists.
+    /// The status list `id` as published at `as_of`: with every change made before it and
+    /// none after, if the list exists.
     ///
     /// # Errors
     /// [`StoreError::Sqlite`].
-    pub fn status_list(&self, id: i64) -> Result<Option<StatusListRow>, StoreError> {
+    pub fn status_list(&self, id: i64, as_of: i64) -> Result<Option<StatusListRow>, StoreError> {
         let capacity: Option<u64> = self
             .conn
             .query_row(
@@ -31,10 +32,13 @@ impl Store {
             return Ok(None);
         };
         let mut statement = self.conn.prepare_cached(
-            "SELECT idx, status FROM status_entries WHERE list_id = ?1 AND status != 0",
+            "SELECT idx, status FROM status_entries
+             WHERE list_id = ?1 AND status != 0 AND COALESCE(changed_at, 0) < ?2",
         )?;
         let flagged = statement
-            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .query_map(rusqlite::params![id, as_of], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(Some(StatusListRow { capacity, flagged }))
     }

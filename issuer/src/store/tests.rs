@@ -35,16 +35,24 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         Err(StoreError::Missing(_))
     ));
     let store = Store::open_or_create(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     enrolled(&store, "p1", b"code");
-    // A version 1 database (before refresh tokens) is migrated, keeping its data.
+    // A version 1 database (before refresh tokens and change times) is migrated, keeping
+    // its data; an entry revoked before version 3 counts as published long ago.
     store
         .conn
-        .execute_batch("DROP TABLE refresh_tokens; PRAGMA user_version = 1;")
+        .execute_batch(
+            "DROP TABLE refresh_tokens;
+             ALTER TABLE status_entries DROP COLUMN changed_at;
+             INSERT INTO status_lists (id, capacity) VALUES (9, 16);
+             INSERT INTO status_entries (list_id, idx, person_id, status) VALUES (9, 3, 'p1', 1);
+             PRAGMA user_version = 1;",
+        )
         .unwrap();
     drop(store);
     let store = Store::open_existing(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.status_list(9, 1).unwrap().unwrap().flagged, [(3, 1)]);
     assert!(
         store.person("p1").unwrap().is_some(),
         "reopening keeps data"
@@ -57,7 +65,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     store.conn.pragma_update(None, "user_version", 7).unwrap();
     drop(store);
     match Store::open_existing(&path) {
-        Err(StoreError::NewerSchema { found: 7, known: 2 }) => {}
+        Err(StoreError::NewerSchema { found: 7, known: 3 }) => {}
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     #[cfg(unix)]
@@ -170,7 +178,7 @@ fn status_indices_are_unique_across_lists_and_revocation_flags_them() {
         Err(StoreError::UnknownPerson(_))
     ));
     let flagged: usize = (1..=6)
-        .filter_map(|id| store.status_list(id).unwrap())
+        .filter_map(|id| store.status_list(id, i64::MAX).unwrap())
         .map(|list| list.flagged.len())
         .sum();
     assert_eq!(flagged, 8);

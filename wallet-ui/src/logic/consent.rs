@@ -10,6 +10,11 @@ use serde_json::Value;
 
 use super::model::Batch;
 
+/// How long a request must be on screen, unchanged, before Share works (milliseconds). A
+/// page that opened the wallet could otherwise swap the request (a new URL fragment)
+/// under a click meant for the one the person read.
+pub const SHARE_ARMING_MS: u64 = 1_000;
+
 /// Why the wallet will not answer a request. Nothing is changed or used up by a refusal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

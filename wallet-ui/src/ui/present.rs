@@ -3,6 +3,8 @@
 //! out; then the response by redirect, POST, or as a QR code for the site's camera.
 //! A refusal names its reason, and nothing is used up by a refusal or a decline.
 
+use std::time::Duration;
+
 use credential::JsonPointer;
 use credential::openid4vp::AuthorizationRequest;
 use leptos::prelude::*;
@@ -118,6 +120,15 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
         .map(|part| RwSignal::new(part.shared.iter().map(|c| c.path.clone()).collect()))
         .collect();
     let consent = StoredValue::new(consent);
+    // Share works only once this request has been on screen for a moment; a new request
+    // (a changed fragment) mounts a new screen, and the wait starts again.
+    let armed = RwSignal::new(false);
+    set_timeout(
+        move || {
+            let _ = armed.try_set(true);
+        },
+        Duration::from_millis(consent::SHARE_ARMING_MS),
+    );
     let ticks = StoredValue::new(ticked.clone());
     let chosen = move || ticks.with_value(|all| all.iter().map(|t| t.get()).collect::<Vec<_>>());
     let acceptable = move || {
@@ -241,7 +252,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
                         <p class="error" role="alert">{t().not_enough_claims}</p>
                     </Show>
                     <div class="actions">
-                        <button class="primary" data-testid="approve" disabled=move || !acceptable() on:click=approve>
+                        <button class="primary" data-testid="approve" disabled=move || !acceptable() || !armed.get() on:click=approve>
                             {t().share}
                         </button>
                         <button data-testid="decline" on:click=refuse>{t().decline}</button>
