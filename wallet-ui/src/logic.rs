@@ -7,6 +7,7 @@ pub mod consent;
 pub mod incoming;
 pub mod model;
 pub mod receive;
+pub mod schedule;
 pub mod store;
 pub mod wallet;
 

@@ -89,6 +89,7 @@ impl Store {
         refresh: Option<(&[u8], i64)>,
     ) -> Result<Vec<String>, GrantError> {
         let tx = self.conn.unchecked_transaction()?;
+        forget_expired(&tx, now)?;
         let redeemed: Option<(String, String)> = tx
             .query_row(
                 "UPDATE offers SET redeemed_at = ?2
@@ -145,6 +146,7 @@ impl Store {
         now: i64,
     ) -> Result<Vec<String>, GrantError> {
         let tx = self.conn.unchecked_transaction()?;
+        forget_expired(&tx, now)?;
         let found: Option<(String, String, i64)> = tx
             .query_row(
                 "DELETE FROM refresh_tokens WHERE token_hash = ?1
@@ -195,9 +197,10 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let spent: Option<String> = tx
             .query_row(
-                "UPDATE access_grants SET used_at = ?3
-                 WHERE token_hash = ?1 AND configuration_id = ?2
-                   AND used_at IS NULL AND expires_at > ?3
+                // Spent grants are deleted, not marked: the issuer keeps no record of
+                // when a person fetched copies (a refill timeline).
+                "DELETE FROM access_grants
+                 WHERE token_hash = ?1 AND configuration_id = ?2 AND expires_at > ?3
                  RETURNING person_id",
                 params![batch.token_hash, batch.configuration_id, now],
                 |row| row.get(0),
@@ -284,6 +287,14 @@ impl Store {
         )?;
         Ok(indices)
     }
+}
+
+/// Deletes access grants and refresh tokens that can no longer be used: once a flow is
+/// over, nothing of it stays to tell when a person was served.
+fn forget_expired(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM access_grants WHERE expires_at <= ?1", [now])?;
+    tx.execute("DELETE FROM refresh_tokens WHERE expires_at <= ?1", [now])?;
+    Ok(())
 }
 
 /// Records an access grant of `token_hash` for each configuration.

@@ -242,3 +242,61 @@ fn retired_keys_stay_published_until_what_they_signed_expires() {
         .unwrap();
     assert_eq!(private, None, "a retired key's private part is erased");
 }
+
+/// Nothing of a finished flow stays: a spent grant is deleted (no time of use is kept), a
+/// traded refresh token is replaced, and expired grants and tokens go at the next
+/// redemption, so the database holds no timeline of a person's refills.
+#[test]
+fn spent_and_expired_grants_leave_no_trace() {
+    let store = Store::in_memory().unwrap();
+    store.ensure_key(NOW, &mut OsRng).unwrap();
+    enrolled(&store, "p1", b"code");
+    let count = |table: &str| -> i64 {
+        store
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .unwrap()
+    };
+    store
+        .redeem_offer(b"code", b"token", NOW + 600, NOW, Some((b"r1", NOW + 1000)))
+        .unwrap();
+    assert_eq!(count("access_grants"), 2);
+    for configuration_id in ["cachet_identity", "cachet_age"] {
+        store
+            .begin_issuance(
+                &BatchRequest {
+                    token_hash: b"token",
+                    configuration_id,
+                    copies: 1,
+                },
+                StatusLayout { capacity: 64 },
+                NOW,
+                &mut OsRng,
+                |_| Some(NOW + 99),
+            )
+            .unwrap();
+    }
+    assert_eq!(count("access_grants"), 0, "spent grants are deleted");
+    store
+        .refresh(b"r1", b"token2", NOW + 450, (b"r2", NOW + 400), NOW + 100)
+        .unwrap();
+    assert_eq!(count("refresh_tokens"), 1, "the traded token is gone");
+    assert_eq!(count("access_grants"), 2);
+    // Later: another person's redemption sweeps what expired meanwhile.
+    enrolled(&store, "p2", b"code2");
+    store
+        .redeem_offer(b"code2", b"token3", NOW + 5000, NOW + 500, None)
+        .unwrap();
+    assert_eq!(
+        count("refresh_tokens"),
+        0,
+        "an expired refresh token is forgotten"
+    );
+    assert_eq!(
+        count("access_grants"),
+        2,
+        "only the new grant's rows remain"
+    );
+}

@@ -7,8 +7,6 @@ use serde_json::{Map, Value};
 
 /// Version of the record format, stored in every record.
 pub const RECORD_VERSION: u32 = 1;
-/// When this few unused copies remain, the wallet suggests fetching a new batch.
-pub const REFRESH_BELOW: usize = 3;
 
 /// One issued credential, as a batch of copies that differ only in their randomness.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,10 +58,11 @@ impl Batch {
         self.copies.iter().filter(|copy| !copy.used).count()
     }
 
-    /// Whether the batch runs low and a new one should be fetched.
+    /// Whether every copy is used: only then does the wallet offer a refresh before its
+    /// schedule ([`super::schedule`]), saying that the issuer will see it.
     #[must_use]
     pub fn needs_refresh(&self) -> bool {
-        self.unused() < REFRESH_BELOW
+        self.unused() == 0
     }
 
     /// Whether the copies have expired at `now`.

@@ -945,3 +945,63 @@ fn consent_names_the_issuer_and_prefers_the_ones_the_site_trusts() {
         Err(Refusal::UntrustedIssuer)
     );
 }
+
+/// Refreshes follow a schedule, not usage: a batch is due a week (plus a jitter drawn from
+/// its random local id) after it arrived, whatever number of copies is left, and the
+/// batches of one offer are refreshed together.
+#[test]
+fn refreshes_are_scheduled_whatever_the_usage() {
+    use super::model::{Batch, StoredCopy};
+    use super::schedule::{REFRESH_INTERVAL, REFRESH_JITTER, due, due_batches, refresh_at};
+    let batch = |id: &str, used: usize, token: Option<&str>| Batch {
+        v: 1,
+        id: id.into(),
+        configuration: "cachet_age".into(),
+        issuer: ISSUER.into(),
+        vct: format!("{ISSUER}/types/age"),
+        claims: serde_json::Map::new(),
+        issued_at: None,
+        expires_at: None,
+        received_at: NOW,
+        copies: (0..10)
+            .map(|i| StoredCopy {
+                credential: String::new(),
+                key: format!("k{i}"),
+                used: i < used,
+            })
+            .collect(),
+        restored: false,
+        refresh_token: token.map(str::to_owned),
+    };
+    let mut jitters = Vec::new();
+    for i in 0..200 {
+        let id = format!("batch-{i}");
+        let idle = batch(&id, 0, Some("t"));
+        let busy = batch(&id, 10, Some("t"));
+        let at = refresh_at(&idle);
+        assert!((NOW + REFRESH_INTERVAL..NOW + REFRESH_INTERVAL + REFRESH_JITTER).contains(&at));
+        for now in [at - 1, at, at + 1] {
+            assert_eq!(due(&idle, now), due(&busy, now), "usage must not matter");
+        }
+        assert!(!due(&idle, at - 1) && due(&idle, at));
+        jitters.push(at - NOW - REFRESH_INTERVAL);
+    }
+    let (low, high) = (jitters.iter().min().unwrap(), jitters.iter().max().unwrap());
+    assert!(
+        *low < REFRESH_JITTER / 4 && *high > REFRESH_JITTER * 3 / 4,
+        "{low}..{high}"
+    );
+
+    // One refresh per offer (shared token); no token or keys elsewhere: never due.
+    let later = NOW + REFRESH_INTERVAL + REFRESH_JITTER;
+    let mut restored = batch("r", 0, Some("u"));
+    restored.restored = true;
+    let batches = [
+        batch("a", 0, Some("t")),
+        batch("b", 3, Some("t")),
+        batch("c", 0, None),
+        restored,
+    ];
+    assert_eq!(due_batches(&batches, later), ["a"]);
+    assert!(due_batches(&batches, NOW).is_empty());
+}

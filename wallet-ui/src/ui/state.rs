@@ -3,15 +3,19 @@
 //! route, the language, and start-up (open the database, then the vault).
 
 use std::rc::Rc;
+use std::time::Duration;
 
 use futures::lock::Mutex;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::browser::idb_store::IdbStore;
 use crate::browser::keys::WebCryptoKeys;
 use crate::browser::vault::{self, Opened};
 use crate::browser::{BrowserWallet, cipher::AesGcm};
+use crate::browser::{issuance, new_id, now};
 use crate::logic::model::{Batch, HistoryEntry};
+use crate::logic::schedule;
 use crate::logic::wallet::Wallet;
 use crate::text::Lang;
 
@@ -131,9 +135,33 @@ impl Ctx {
                 self.show(&wallet);
                 *self.shared().lock().await = Some(wallet);
                 self.phase.set(Phase::Ready);
+                self.refresh_on_schedule();
             }
             Err(err) => self.phase.set(Phase::Failed(err.to_string())),
         }
+    }
+
+    /// Replaces every batch whose scheduled refresh is due ([`schedule`]), now and then
+    /// every [`schedule::CHECK_EVERY_MS`] while the wallet is open. A refresh that fails
+    /// (offline, issuer unreachable) is tried again at the next check; one the issuer
+    /// refuses drops the refresh token, so it is not asked again.
+    pub fn refresh_on_schedule(self) {
+        spawn_local(async move {
+            let due = self
+                .batches
+                .with_untracked(|batches| schedule::due_batches(batches, now()));
+            for id in due {
+                let _ = self
+                    .with_wallet(async |wallet| {
+                        issuance::refresh(wallet, &id, now, new_id, |_| {}).await
+                    })
+                    .await;
+            }
+            set_timeout(
+                move || self.refresh_on_schedule(),
+                Duration::from_millis(schedule::CHECK_EVERY_MS),
+            );
+        });
     }
 
     /// Goes to a route (`"/"`, `"/history"`, ...).
