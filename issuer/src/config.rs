@@ -44,6 +44,8 @@ pub struct Config {
     pub status_period: i64,
     /// Requests per client address on the token endpoint.
     pub token_rate: RateLimit,
+    /// Requests per client address on the (unauthenticated) nonce endpoint.
+    pub nonce_rate: RateLimit,
     /// Serve the demo's enrollment page at `/admin` (loopback clients only).
     pub admin: bool,
     /// Print one line per request (method, route, status, time; never personal data).
@@ -70,6 +72,10 @@ impl Config {
             status_token_lifetime: 86_400,
             status_period: DEFAULT_STATUS_PERIOD,
             token_rate: RateLimit {
+                burst: 200.0,
+                per_second: 20.0,
+            },
+            nonce_rate: RateLimit {
                 burst: 200.0,
                 per_second: 20.0,
             },

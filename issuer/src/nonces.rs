@@ -1,46 +1,71 @@
 //! `c_nonce` values handed out by the nonce endpoint: random, single use, short-lived,
 //! kept in memory only (a restart simply makes wallets fetch a new one).
+//!
+//! Every nonce lives equally long, so insertion order is expiry order: a queue beside the
+//! map lets expired and surplus nonces go from the front in amortised constant time, and
+//! a flood of nonce requests costs bounded memory and no scan under the lock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-/// At most this many outstanding nonces; the oldest are dropped beyond it, so a flood of
-/// nonce requests costs bounded memory.
+/// At most this many outstanding nonces; the oldest are dropped beyond it.
 pub const MAX_OUTSTANDING: usize = 100_000;
+
+#[derive(Debug, Default)]
+struct Outstanding {
+    expires: HashMap<String, i64>,
+    /// Nonces in the order they were handed out (taken ones stay until they reach the
+    /// front, where they are skipped).
+    order: VecDeque<(String, i64)>,
+}
 
 /// Outstanding nonces and when each expires.
 #[derive(Debug, Default)]
 pub struct NonceStore {
-    nonces: Mutex<HashMap<String, i64>>,
+    nonces: Mutex<Outstanding>,
 }
 
 impl NonceStore {
-    /// Remembers `nonce` until `expires_at`.
+    /// Remembers `nonce` until `expires_at`, forgetting expired ones and, beyond
+    /// [`MAX_OUTSTANDING`], the oldest.
     pub fn insert(&self, nonce: String, expires_at: i64, now: i64) {
-        let mut nonces = self.lock();
-        if nonces.len() >= MAX_OUTSTANDING {
-            nonces.retain(|_, expires| *expires > now);
-        }
-        if nonces.len() >= MAX_OUTSTANDING {
-            let oldest = nonces
-                .iter()
-                .min_by_key(|(_, expires)| **expires)
-                .map(|(nonce, _)| nonce.clone());
-            if let Some(oldest) = oldest {
-                nonces.remove(&oldest);
+        let mut outstanding = self.lock();
+        while let Some((oldest, until)) = outstanding.order.front() {
+            let live = outstanding.expires.get(oldest) == Some(until);
+            if live && *until > now && outstanding.expires.len() < MAX_OUTSTANDING {
+                break;
+            }
+            if let Some((oldest, until)) = outstanding.order.pop_front()
+                && outstanding.expires.get(&oldest) == Some(&until)
+            {
+                outstanding.expires.remove(&oldest);
             }
         }
-        nonces.insert(nonce, expires_at);
+        outstanding.order.push_back((nonce.clone(), expires_at));
+        outstanding.expires.insert(nonce, expires_at);
     }
 
     /// Consumes `nonce`: true if it was outstanding and has not expired.
     pub fn take(&self, nonce: &str, now: i64) -> bool {
         self.lock()
+            .expires
             .remove(nonce)
             .is_some_and(|expires_at| expires_at > now)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {
+    /// How many nonces are outstanding.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.lock().expires.len()
+    }
+
+    /// Whether no nonce is outstanding.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Outstanding> {
         // A panic while holding the lock cannot leave the map inconsistent.
         self.nonces
             .lock()
@@ -61,5 +86,26 @@ mod tests {
         assert!(!store.take("a", 50));
         assert!(!store.take("b", 100));
         assert!(!store.take("never", 0));
+    }
+
+    #[test]
+    fn the_store_is_bounded_and_forgets_the_oldest_first() {
+        let store = NonceStore::default();
+        for i in 0..(MAX_OUTSTANDING + 50) {
+            store.insert(format!("n{i}"), 1_000, 0);
+        }
+        assert_eq!(store.len(), MAX_OUTSTANDING);
+        assert!(!store.take("n0", 1), "the oldest went first");
+        assert!(store.take(&format!("n{}", MAX_OUTSTANDING + 49), 1));
+        // Expired ones go as soon as another nonce is handed out.
+        store.insert("late".into(), 3_000, 2_000);
+        assert_eq!(store.len(), 1);
+        // A taken nonce's queue entry is skipped, never taken for a live one.
+        let store = NonceStore::default();
+        store.insert("x".into(), 100, 0);
+        assert!(store.take("x", 1));
+        store.insert("x".into(), 200, 50);
+        store.insert("y".into(), 300, 150);
+        assert!(store.take("x", 160), "the second x lives on");
     }
 }

@@ -71,6 +71,7 @@ pub struct Issuer {
     clock: Clock,
     nonces: NonceStore,
     token_limiter: RateLimiter,
+    nonce_limiter: RateLimiter,
     signing_key: Mutex<Option<PrivateJwk>>,
     published: Mutex<HashMap<i64, PublishedStatusList>>,
 }
@@ -99,6 +100,7 @@ impl Issuer {
         store.set_meta(PUBLIC_URL, &config.public_url)?;
         Ok(Self {
             token_limiter: RateLimiter::new(config.token_rate),
+            nonce_limiter: RateLimiter::new(config.nonce_rate),
             config,
             store: Mutex::new(store),
             clock,
@@ -226,6 +228,19 @@ impl Issuer {
         self.token_limiter.allow(client)
     }
 
+    /// Whether `client` may call the nonce endpoint now.
+    #[must_use]
+    pub fn allow_nonce_request(&self, client: std::net::IpAddr) -> bool {
+        self.nonce_limiter.allow(client)
+    }
+
+    /// How many `c_nonce` values are outstanding (bounded by
+    /// [`crate::nonces::MAX_OUTSTANDING`]).
+    #[must_use]
+    pub fn outstanding_nonces(&self) -> usize {
+        self.nonces.len()
+    }
+
     /// The nonce endpoint: a fresh single-use `c_nonce`.
     #[must_use]
     pub fn nonce(&self) -> String {
@@ -248,6 +263,15 @@ impl Issuer {
     pub fn credential(&self, access_token: &str, body: &[u8]) -> Result<Value, Refusal> {
         let request = CredentialRequest::parse(body, self.config.batch_size)?;
         let now = self.now();
+        // The cheap check first: no key proof is verified for a request whose access
+        // token grants nothing (it is spent, with the proofs, in one transaction below).
+        lock(&self.store)
+            .check_grant(
+                &secrets::hash(access_token),
+                request.configuration.id(),
+                now,
+            )
+            .map_err(grant_refusal)?;
         let keys = self.verify_proofs(&request.proofs, now)?;
         let today = CivilDate::from_unix(now);
         let period = Period::containing(now);
@@ -266,20 +290,7 @@ impl Issuer {
                 &mut OsRng,
                 |_| Some(exp),
             )
-            .map_err(|error| match error {
-                GrantError::InvalidToken => {
-                    Refusal::invalid_token("the access token is unknown or expired")
-                }
-                GrantError::NotGranted => Refusal::bad_request(
-                    "credential_request_denied",
-                    "this access token does not (or no longer) grant that credential",
-                ),
-                GrantError::Revoked => Refusal::bad_request(
-                    "credential_request_denied",
-                    "the credentials of this person were revoked",
-                ),
-                other => Refusal::internal(&other),
-            })?;
+            .map_err(grant_refusal)?;
         let claims = issuance
             .person
             .claims
@@ -440,6 +451,24 @@ impl Issuer {
 }
 
 const PUBLIC_URL: &str = "public_url";
+
+/// The credential endpoint's answer to a grant that does not allow the request.
+fn grant_refusal(error: GrantError) -> Refusal {
+    match error {
+        GrantError::InvalidToken => {
+            Refusal::invalid_token("the access token is unknown or expired")
+        }
+        GrantError::NotGranted => Refusal::bad_request(
+            "credential_request_denied",
+            "this access token does not (or no longer) grant that credential",
+        ),
+        GrantError::Revoked => Refusal::bad_request(
+            "credential_request_denied",
+            "the credentials of this person were revoked",
+        ),
+        other => Refusal::internal(&other),
+    }
+}
 
 fn stored_birthdate(claims: &Value) -> Option<CivilDate> {
     claims

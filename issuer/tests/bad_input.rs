@@ -334,3 +334,64 @@ async fn the_token_endpoint_is_rate_limited() {
     expect(harness.token("guess").await, 429, "slow_down");
     harness.stop().await;
 }
+
+/// A flood of nonce requests costs its sender: past its budget one address is told to
+/// slow down, the store stays bounded, and a wallet at another address still gets its
+/// nonce and its batch. A credential request with a dead access token is refused before
+/// any of its key proofs is looked at, so it cannot burn the nonce they carry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nonce_flood_does_not_reach_other_wallets() {
+    let db = support::scratch_dir("nonce-flood").join("issuer.db");
+    let harness = Harness::start_with(db, |config| {
+        // The default burst, refilled slowly enough that the test's own pace does not
+        // matter.
+        config.nonce_rate = issuer::rate_limit::RateLimit {
+            burst: 200.0,
+            per_second: 0.01,
+        };
+    })
+    .await;
+    let (_, offer) = harness.enroll("1990-01-01");
+    let token = harness.access_token(&offer).await;
+    let mut refused = 0;
+    for _ in 0..300 {
+        let response = harness
+            .http
+            .post(harness.url("/nonce"))
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            200 => {}
+            429 => {
+                assert_eq!(response.headers()["retry-after"], "1");
+                refused += 1;
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(refused, 100, "the burst of 200 is served, the rest refused");
+    assert_eq!(harness.issuer.outstanding_nonces(), 200);
+
+    // Another wallet (another loopback address) is not affected.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let response = other.post(harness.url("/nonce")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let (_, body) = support::status_and_json(response).await;
+    let nonce = body["c_nonce"].as_str().unwrap().to_owned();
+    let holder = PrivateJwk::generate(&mut OsRng);
+    let proof = harness.proof(&holder, &nonce);
+    // A dead token with that proof is refused first, and the nonce survives it.
+    let (status, body) = harness
+        .credential("not-a-token", "cachet_age", &vec![proof.clone(); 50])
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_token"))
+    );
+    let (status, body) = harness.credential(&token, "cachet_age", &[proof]).await;
+    assert_eq!(status, 200, "{body}");
+}

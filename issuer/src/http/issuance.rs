@@ -75,15 +75,7 @@ pub async fn token(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     if !issuer.allow_token_request(client.ip()) {
-        let mut response = refusal_response(&Refusal {
-            kind: Kind::TooManyRequests,
-            error: "slow_down",
-            description: "too many token requests; try again shortly".into(),
-        });
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return response;
+        return slow_down("too many token requests; try again shortly");
     }
     let body = match request_body(
         body,
@@ -105,8 +97,28 @@ pub async fn token(
     }))
 }
 
-/// `POST /nonce`: a fresh `c_nonce`.
-pub async fn nonce(State(issuer): State<Arc<Issuer>>) -> Response {
+/// A 429 `slow_down` with `Retry-After: 1`.
+fn slow_down(description: &str) -> Response {
+    let mut response = refusal_response(&Refusal {
+        kind: Kind::TooManyRequests,
+        error: "slow_down",
+        description: description.into(),
+    });
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// `POST /nonce`: a fresh `c_nonce`. Unauthenticated (OpenID4VCI §7), so each client
+/// address has a budget: a flood costs its sender, not the wallets of others.
+pub async fn nonce(
+    State(issuer): State<Arc<Issuer>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+) -> Response {
+    if !issuer.allow_nonce_request(client.ip()) {
+        return slow_down("too many nonce requests; try again shortly");
+    }
     respond(Ok(json!({ "c_nonce": issuer.nonce() })))
 }
 

@@ -180,6 +180,36 @@ impl Store {
         Ok(list)
     }
 
+    /// Whether `token_hash` currently grants `configuration_id` to a person who is not
+    /// revoked, without spending it: the credential endpoint checks this before it
+    /// verifies any key proof.
+    ///
+    /// # Errors
+    /// [`GrantError::InvalidToken`], [`GrantError::NotGranted`], [`GrantError::Revoked`].
+    pub fn check_grant(
+        &self,
+        token_hash: &[u8],
+        configuration_id: &str,
+        now: i64,
+    ) -> Result<(), GrantError> {
+        let person: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT person_id FROM access_grants
+                 WHERE token_hash = ?1 AND configuration_id = ?2 AND expires_at > ?3",
+                params![token_hash, configuration_id, now],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(person) = person else {
+            return Err(why_not_granted(&self.conn, token_hash, now)?);
+        };
+        match self.person(&person)? {
+            Some(row) if row.revoked_at.is_none() => Ok(()),
+            _ => Err(GrantError::Revoked),
+        }
+    }
+
     /// Spends the grant for one configuration on one batch: marks it used, notes the
     /// signing key's new `last_exp` (`exp_of` the person), and allocates one fresh random
     /// status index per copy.
@@ -207,17 +237,7 @@ impl Store {
             )
             .optional()?;
         let Some(person_id) = spent else {
-            let live: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM access_grants
-                                WHERE token_hash = ?1 AND expires_at > ?2)",
-                params![batch.token_hash, now],
-                |row| row.get(0),
-            )?;
-            return Err(if live {
-                GrantError::NotGranted
-            } else {
-                GrantError::InvalidToken
-            });
+            return Err(why_not_granted(&tx, batch.token_hash, now)?);
         };
         let person = self
             .person(&person_id)?
@@ -287,6 +307,25 @@ impl Store {
         )?;
         Ok(indices)
     }
+}
+
+/// Why `token_hash` did not grant a configuration: [`GrantError::NotGranted`] if it
+/// still grants another one, [`GrantError::InvalidToken`] if it grants nothing.
+fn why_not_granted(
+    conn: &rusqlite::Connection,
+    token_hash: &[u8],
+    now: i64,
+) -> Result<GrantError, StoreError> {
+    let live: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM access_grants WHERE token_hash = ?1 AND expires_at > ?2)",
+        params![token_hash, now],
+        |row| row.get(0),
+    )?;
+    Ok(if live {
+        GrantError::NotGranted
+    } else {
+        GrantError::InvalidToken
+    })
 }
 
 /// Deletes access grants and refresh tokens that can no longer be used: once a flow is
