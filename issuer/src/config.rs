@@ -46,8 +46,9 @@ pub struct Config {
     pub token_rate: RateLimit,
     /// Requests per client address on the (unauthenticated) nonce endpoint.
     pub nonce_rate: RateLimit,
-    /// Serve the demo's enrollment page at `/admin` (loopback clients only).
-    pub admin: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (for per-client rate limits);
+    /// from any other peer, the peer address is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Print one line per request (method, route, status, time; never personal data).
     pub log_requests: bool,
 }
@@ -79,7 +80,7 @@ impl Config {
                 burst: 200.0,
                 per_second: 20.0,
             },
-            admin: false,
+            trusted_proxies: Vec::new(),
             log_requests: true,
         }
     }

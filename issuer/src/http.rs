@@ -3,6 +3,7 @@
 //! behaviour is in [`crate::service`].
 
 mod admin;
+mod client;
 mod issuance;
 mod public;
 mod respond;
@@ -23,6 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::service::Issuer;
 
+pub use admin::AdminAccess;
 pub use respond::refusal_response;
 
 /// Largest token request body, in bytes.
@@ -74,18 +76,40 @@ pub fn router(issuer: Arc<Issuer>) -> Router {
         .route("/types/{name}", get(public::type_metadata))
         .route("/status/{id}", get(public::status_list))
         .layer(open_cors);
-    let mut router = Router::new()
+    let logging = issuer.config().log_requests;
+    Router::new()
         .route("/", get(public::home))
         .merge(issuance)
-        .merge(public);
-    if issuer.config().admin {
-        router = router.merge(admin::routes());
-    }
-    let logging = issuer.config().log_requests;
-    router
+        .merge(public)
         .fallback(public::not_found)
         .layer(middleware::from_fn_with_state(logging, log_request))
         .with_state(issuer)
+}
+
+/// The admin page's routes, for a listener of their own (never the public one).
+pub fn admin_router(issuer: Arc<Issuer>, access: AdminAccess) -> Router {
+    let logging = issuer.config().log_requests;
+    admin::router(issuer, access)
+        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
+        .layer(middleware::from_fn_with_state(logging, log_request))
+}
+
+/// Serves the admin page on `listener` until `shutdown` completes.
+///
+/// # Errors
+/// I/O errors of the listener.
+pub async fn serve_admin(
+    listener: TcpListener,
+    issuer: Arc<Issuer>,
+    access: AdminAccess,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        admin_router(issuer, access).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// One line per request: method, route pattern (never the raw path or query, which

@@ -40,9 +40,18 @@ enum Command {
         /// The wallet's origin, allowed by CORS on the issuance endpoints.
         #[arg(long)]
         wallet_origin: Option<String>,
-        /// Serve the demo enrollment page at /admin (loopback clients only).
-        #[arg(long)]
-        admin: bool,
+        /// Serve the demo enrollment page at /admin on this loopback address, a listener
+        /// of its own (e.g. 127.0.0.1:7006); it takes the key in --admin-key-file.
+        #[arg(long, value_name = "ADDR")]
+        admin_listen: Option<String>,
+        /// The admin page's secret key: read from this file, or written to it (mode 0600)
+        /// when it does not exist. Never printed or logged. Default: DB with `.admin-key`.
+        #[arg(long, value_name = "PATH")]
+        admin_key_file: Option<PathBuf>,
+        /// A reverse proxy whose X-Forwarded-For names the client, for per-client rate
+        /// limits (repeat for several); requests from anyone else count by their address.
+        #[arg(long, value_name = "IP")]
+        trusted_proxy: Vec<std::net::IpAddr>,
         /// Publish status lists every SECONDS: a revocation shows at the start of the next
         /// period, in one update with every other revocation of its period.
         #[arg(long, value_name = "SECONDS", default_value_t = issuer::config::DEFAULT_STATUS_PERIOD,
@@ -89,17 +98,23 @@ fn main() -> ExitCode {
             listen,
             public_url,
             wallet_origin,
-            admin,
+            admin_listen,
+            admin_key_file,
+            trusted_proxy,
             status_period,
             quiet,
         } => {
             let mut config = Config::new(&public_url);
             config.wallet_origin =
                 wallet_origin.map(|origin| origin.trim_end_matches('/').to_owned());
-            config.admin = admin;
+            config.trusted_proxies = trusted_proxy;
             config.status_period = status_period;
             config.log_requests = !quiet;
-            serve(&db, &listen, config)
+            let admin = admin_listen.map(|listen| {
+                let key_file = admin_key_file.unwrap_or_else(|| db.with_extension("admin-key"));
+                (listen, key_file)
+            });
+            serve(&db, &listen, admin, config)
         }
         Command::Enroll { db, claims } => enroll(&db, &claims),
         Command::Revoke { db, person } => revoke(&db, &person),
@@ -114,7 +129,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(db: &Path, listen: &str, config: Config) -> Result<(), String> {
+fn serve(
+    db: &Path,
+    listen: &str,
+    admin: Option<(String, PathBuf)>,
+    config: Config,
+) -> Result<(), String> {
     if credential::openid4vp::Origin::of(&config.public_url)
         .is_none_or(|origin| !origin.is_potentially_trustworthy())
     {
@@ -123,25 +143,97 @@ fn serve(db: &Path, listen: &str, config: Config) -> Result<(), String> {
             config.public_url
         ));
     }
+    let admin_key = admin
+        .as_ref()
+        .map(|(_, key_file)| admin_key(key_file))
+        .transpose()?;
     let store = Store::open_or_create(db).map_err(|error| error.to_string())?;
     let issuer = Issuer::new(config, store, system_clock()).map_err(|error| error.to_string())?;
+    let issuer = Arc::new(issuer);
     let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|error| format!("cannot listen on {listen}: {error}"))?;
         let address = listener.local_addr().map_err(|error| error.to_string())?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        if let (Some((admin_listen, key_file)), Some(key)) = (&admin, admin_key) {
+            let admin_listener = tokio::net::TcpListener::bind(admin_listen)
+                .await
+                .map_err(|error| format!("cannot listen on {admin_listen}: {error}"))?;
+            let admin_address = admin_listener
+                .local_addr()
+                .map_err(|error| error.to_string())?;
+            if !admin_address.ip().is_loopback() {
+                return Err(format!(
+                    "--admin-listen {admin_listen} must be a loopback address"
+                ));
+            }
+            println!(
+                "cachet-issuer: admin page on http://{admin_address}/admin (open it with ?key= and the key in {})",
+                key_file.display()
+            );
+            let access = issuer::http::AdminAccess::new(key, admin_address.port());
+            let mut stopped = stopped.clone();
+            let admin_issuer = Arc::clone(&issuer);
+            tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                if let Err(error) =
+                    issuer::http::serve_admin(admin_listener, admin_issuer, access, shutdown).await
+                {
+                    eprintln!("cachet-issuer: admin listener stopped: {error}");
+                }
+            });
+        }
         println!(
             "cachet-issuer: serving {} on http://{address}",
             issuer.config().public_url
         );
-        let shutdown = async {
+        let shutdown = async move {
             let _ = tokio::signal::ctrl_c().await;
+            let _ = stop.send(true);
         };
-        issuer::http::serve(listener, Arc::new(issuer), shutdown)
+        issuer::http::serve(listener, issuer, shutdown)
             .await
             .map_err(|error| error.to_string())
     })
+}
+
+/// The admin key in `path`, or a new random one written there (readable by the owner
+/// only) when the file does not exist.
+fn admin_key(path: &Path) -> Result<String, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let key = text.trim().to_owned();
+            if key.len() < 22
+                || !key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(format!(
+                    "{}: the admin key must be at least 22 base64url characters",
+                    path.display()
+                ));
+            }
+            Ok(key)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let key = issuer::secrets::random_token(&mut OsRng, issuer::secrets::SECRET_BYTES);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            use std::io::Write as _;
+            options
+                .open(path)
+                .and_then(|mut file| file.write_all(key.as_bytes()))
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            Ok(key)
+        }
+        Err(error) => Err(format!("cannot read {}: {error}", path.display())),
+    }
 }
 
 fn now() -> i64 {

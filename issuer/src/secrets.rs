@@ -20,6 +20,13 @@ pub fn hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// Whether a presented secret equals the expected one, compared as SHA-256 digests, so
+/// that the time the comparison takes tells nothing about the secret's bytes.
+#[must_use]
+pub fn equal(presented: &[u8], expected: &[u8]) -> bool {
+    Sha256::digest(presented) == Sha256::digest(expected)
+}
+
 /// 256-bit codes and tokens; 128-bit ids.
 pub const SECRET_BYTES: usize = 32;
 /// Bytes of a person id.

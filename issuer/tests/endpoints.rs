@@ -94,7 +94,16 @@ async fn cors_admits_the_wallet_on_issuance_and_everyone_on_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_enrollment_page_creates_a_redeemable_offer() {
     let harness = Harness::start("admin").await;
-    let page = harness.get("/admin").await;
+    let admin = |path: &str| format!("{}{path}", harness.admin_base);
+    let cookie = format!("cachet_admin={}", harness.admin_key);
+    let page = harness
+        .http
+        .get(admin("/admin"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
     assert!(
         page.headers()["content-security-policy"]
             .to_str()
@@ -102,11 +111,15 @@ async fn the_enrollment_page_creates_a_redeemable_offer() {
             .contains("default-src 'none'")
     );
     assert!(page.text().await.unwrap().contains(r#"name="birthdate""#));
-    let response = harness
-        .http
-        .post(harness.url("/admin"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("given_name=Ada&family_name=Lovelace&birthdate=2001-02-03&region=")
+    let post = |body: &'static str| {
+        harness
+            .http
+            .post(admin("/admin"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &cookie)
+            .body(body)
+    };
+    let response = post("given_name=Ada&family_name=Lovelace&birthdate=2001-02-03&region=")
         .send()
         .await
         .unwrap();
@@ -122,25 +135,98 @@ async fn the_enrollment_page_creates_a_redeemable_offer() {
     let offer = credential::openid4vci::CredentialOffer::parse(&link).unwrap();
     assert_eq!(harness.token(offer.pre_authorized_code()).await.0, 200);
 
-    let refused = harness
-        .http
-        .post(harness.url("/admin"))
-        .header("content-type", "application/x-www-form-urlencoded")
+    let refused = post("given_name=A&family_name=B&birthdate=2001-02-03")
         .header("sec-fetch-site", "cross-site")
-        .body("given_name=A&family_name=B&birthdate=2001-02-03")
         .send()
         .await
         .unwrap();
     assert_eq!(refused.status(), 403, "cross-site form posts are refused");
-    let invalid = harness
-        .http
-        .post(harness.url("/admin"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("given_name=<script>&family_name=B&birthdate=2001-02-30")
+    let foreign = post("given_name=A&family_name=B&birthdate=2001-02-03")
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        foreign.status(),
+        403,
+        "a form from another origin is refused"
+    );
+    let invalid = post("given_name=<script>&family_name=B&birthdate=2001-02-30")
         .send()
         .await
         .unwrap();
     assert_eq!(invalid.status(), 400);
     assert!(!invalid.text().await.unwrap().contains("<script>"));
+    harness.stop().await;
+}
+
+/// The admin page mints offers, so it is on a listener of its own, answers only its own
+/// `Host` (a DNS-rebinding page sends its own name), and wants the admin key: once in the
+/// link, traded for an HttpOnly SameSite=Strict cookie and a redirect without the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_page_wants_its_own_host_and_its_key() {
+    let harness = Harness::start("admin-guard").await;
+    assert_eq!(
+        harness.get_status("/admin").await,
+        404,
+        "not on the public listener"
+    );
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let admin = format!("{}/admin", harness.admin_base);
+    let cookie = format!("cachet_admin={}", harness.admin_key);
+    let status = |response: reqwest::Response| response.status().as_u16();
+    assert_eq!(status(no_redirects.get(&admin).send().await.unwrap()), 401);
+    let wrong = format!("{admin}?key=not-the-key-but-long-enough");
+    assert_eq!(status(no_redirects.get(&wrong).send().await.unwrap()), 401);
+    let wrong_cookie = no_redirects
+        .get(&admin)
+        .header("cookie", "cachet_admin=guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(wrong_cookie), 401);
+
+    let opened = no_redirects
+        .get(format!("{admin}?key={}", harness.admin_key))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 303);
+    assert_eq!(opened.headers()["location"], "/admin");
+    let set_cookie = opened.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set_cookie.starts_with(&cookie), "{set_cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+
+    // DNS rebinding: a page on rebound.example reaches 127.0.0.1 under its own name.
+    let port = harness.admin_base.rsplit(':').next().unwrap();
+    for host in [
+        "rebound.example",
+        &format!("rebound.example:{port}"),
+        "127.0.0.1:1",
+    ] {
+        let rebound = no_redirects
+            .get(&admin)
+            .header("host", host)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(status(rebound), 421, "{host}");
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let own = no_redirects
+            .get(&admin)
+            .header("host", &host)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(status(own), 200, "{host}");
+    }
     harness.stop().await;
 }

@@ -31,7 +31,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await enrollAndReceive(page, issuer, { given: "Bench", family: "Mark", birthdate: "1990-01-01" });
+  await enrollAndReceive(page, { given: "Bench", family: "Mark", birthdate: "1990-01-01" });
 
   const warm = [];
   for (let run = 0; run < 15; run += 1) warm.push(await firstRender(page));

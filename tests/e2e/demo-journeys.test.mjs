@@ -10,9 +10,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, siteUrl, screenshot } from "./browser.mjs";
-import { blankVideo, enrollAndReceive as enrollAt, fakeCamera, videoOf } from "./journey.mjs";
+import { blankVideo, enrollAndReceive, fakeCamera, videoOf } from "./journey.mjs";
 
-const enrollAndReceive = (page, person) => enrollAt(page, issuer(), person);
 
 const issuer = () => siteUrl("issuer").replace(/\/$/, "");
 

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, siteUrl, screenshot } from "./browser.mjs";
+import { adminUrl } from "./journey.mjs";
 
 test("enrolling at the issuer yields a one-time offer for the wallet", async () => {
   const issuer = siteUrl("issuer").replace(/\/$/, "");
@@ -12,7 +13,14 @@ test("enrolling at the issuer yields a one-time offer for the wallet", async () 
     const page = await browser.newPage();
     const errors = [];
     page.on("pageerror", (err) => errors.push(err.message));
-    await page.goto(`${issuer}/admin`);
+    // The admin page is on a listener of its own and wants its key (once, in the link,
+    // traded for a cookie): without it, and on the public listener, there is nothing.
+    const bare = new URL(adminUrl());
+    bare.search = "";
+    assert.equal((await fetch(bare)).status, 401);
+    assert.equal((await fetch(`${issuer}/admin`)).status, 404);
+    await page.goto(adminUrl());
+    assert.equal(new URL(page.url()).search, "", "the key leaves the address bar");
     await page.getByLabel("Given name").fill("Ada");
     await page.getByLabel("Family name").fill("Lovelace");
     await page.getByLabel("Date of birth").fill("2001-02-03");

@@ -2,9 +2,16 @@
 // issuer's demo desk and receiving their offer in the wallet, and turning a QR code on
 // screen into a video for Chromium's fake webcam.
 
-/** Enrolls `person` at the issuer's /admin; returns the wallet link and the person id. */
-export async function enroll(page, issuerUrl, person) {
-  await page.goto(`${issuerUrl.replace(/\/$/, "")}/admin`);
+/** The issuer's admin page with its key (its own listener), from CACHET_ADMIN_URL. */
+export function adminUrl() {
+  const url = process.env.CACHET_ADMIN_URL;
+  if (!url) throw new Error("CACHET_ADMIN_URL is not set (run through cargo xtask test)");
+  return url;
+}
+
+/** Enrolls `person` at the issuer's admin page; returns the wallet link and the person id. */
+export async function enroll(page, person) {
+  await page.goto(adminUrl());
   await page.getByLabel("Given name").fill(person.given);
   await page.getByLabel("Family name").fill(person.family);
   await page.getByLabel("Date of birth").fill(person.birthdate);
@@ -18,8 +25,8 @@ export async function enroll(page, issuerUrl, person) {
 }
 
 /** Enrolls `person` and adds their credentials to the wallet in this page's profile. */
-export async function enrollAndReceive(page, issuerUrl, person) {
-  const { link, personId } = await enroll(page, issuerUrl, person);
+export async function enrollAndReceive(page, person) {
+  const { link, personId } = await enroll(page, person);
   await page.goto(link);
   await page.getByTestId("accept-offer").click();
   await page.getByTestId("offer-done").waitFor({ timeout: 30_000 });

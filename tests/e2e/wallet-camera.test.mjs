@@ -39,7 +39,7 @@ test("a request QR code shown to the wallet's camera is answered with a QR code"
     const errors = [];
     page.on("pageerror", (err) => errors.push(err.message));
 
-    await enrollAndReceive(page, issuer, { given: "Camera", family: "Test", birthdate: "1990-05-06" });
+    await enrollAndReceive(page, { given: "Camera", family: "Test", birthdate: "1990-05-06" });
 
     await page.goto(`${wallet}#/scan`);
     await page.getByRole("button", { name: "Start the camera" }).click();

@@ -35,7 +35,7 @@ test("Share works only after the request has been on screen, and again after a s
   const browser = await launch();
   try {
     const page = await (await browser.newContext()).newPage();
-    await enrollAndReceive(page, issuer, { given: "Ada", family: "King", birthdate: "1990-12-10" });
+    await enrollAndReceive(page, { given: "Ada", family: "King", birthdate: "1990-12-10" });
 
     // How long after the consent screen (for `purpose`) appears the Share button stays
     // disabled, measured in the page: a lower bound that load can only lengthen.

@@ -3,8 +3,10 @@
 use crate::cmd::{Result, fail};
 use crate::{serve, setup, test};
 
-/// The issuer's demo port; the wallet's origin it admits by CORS.
+/// The issuer's demo port, its admin page's (a listener of its own); the wallet's origin
+/// it admits by CORS.
 const ISSUER_PORT: u16 = 7003;
+const ADMIN_PORT: u16 = 7006;
 const WALLET_ORIGIN: &str = "http://localhost:7001";
 
 /// Runs setup, builds, serves the sites and waits for Ctrl-C.
@@ -18,7 +20,7 @@ pub fn run() -> Result {
     let root = crate::cmd::root();
     let issuer_bin = crate::issuer::binary(&root)?;
     let db = crate::cmd::target_dir(&root).join("demo/issuer.db");
-    let issuer = crate::issuer::start(&issuer_bin, &db, ISSUER_PORT, WALLET_ORIGIN)?;
+    let issuer = crate::issuer::start(&issuer_bin, &db, ISSUER_PORT, ADMIN_PORT, WALLET_ORIGIN)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(async {
@@ -32,8 +34,13 @@ pub fn run() -> Result {
         }
         println!("  {:<8} {}/  (database: {})", "issuer", issuer.url, db.display());
         println!(
-            "\nWalkthrough (also on the landing page):\n  1. Enroll: open {issuer}/admin, type a name, date of birth and region.\n  2. Receive: click \"Open in the Cachet wallet\", then \"Add to my wallet\" (ten single-use\n     copies of each credential, bound to keys that never leave this browser).\n  3. Visit the shop, http://localhost:7004/, and click \"Open my wallet on this device\".\n  4. Approve: the wallet shows who asks and that only \"Over 18\" will be shared.\n  5. Verified: back at the shop, its page checked the proof itself, asking no one.\n     Then try the forum, http://localhost:7005/ (region and over 16).\n\nPress Ctrl-C to stop.",
-            issuer = issuer.url
+            "  {:<8} {}  (the enrollment desk; its key is in {})",
+            "admin",
+            issuer.admin_url,
+            db.with_extension("admin-key").display()
+        );
+        println!(
+            "\nWalkthrough (also on the landing page):\n  1. Enroll: open the admin link above, type a name, date of birth and region.\n  2. Receive: click \"Open in the Cachet wallet\", then \"Add to my wallet\" (ten single-use\n     copies of each credential, bound to keys that never leave this browser).\n  3. Visit the shop, http://localhost:7004/, and click \"Open my wallet on this device\".\n  4. Approve: the wallet shows who asks and that only \"Over 18\" will be shared.\n  5. Verified: back at the shop, its page checked the proof itself, asking no one.\n     Then try the forum, http://localhost:7005/ (region and over 16).\n\nPress Ctrl-C to stop.",
         );
         tokio::signal::ctrl_c()
             .await

@@ -12,6 +12,9 @@ pub struct IssuerProcess {
     child: Child,
     /// Its public URL (`http://localhost:PORT`).
     pub url: String,
+    /// The admin page's link with its key (`http://127.0.0.1:PORT/admin?key=…`), on a
+    /// listener of its own.
+    pub admin_url: String,
 }
 
 impl Drop for IssuerProcess {
@@ -45,16 +48,26 @@ pub fn free_port() -> Result<u16> {
 /// revocations share one update).
 pub const STATUS_PERIOD: &str = "2";
 
-/// Starts the issuer on `port` with its database at `db`, the demo enrollment page on,
-/// status lists published every [`STATUS_PERIOD`] seconds, and CORS for `wallet_origin`;
-/// returns once it is listening.
-pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<IssuerProcess> {
+/// Starts the issuer on `port` with its database at `db`, the demo enrollment page on
+/// `admin_port` (its key in the database's `.admin-key` file), status lists published
+/// every [`STATUS_PERIOD`] seconds, and CORS for `wallet_origin`; returns once it is
+/// listening.
+pub fn start(
+    bin: &Path,
+    db: &Path,
+    port: u16,
+    admin_port: u16,
+    wallet_origin: &str,
+) -> Result<IssuerProcess> {
     if let Some(dir) = db.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|err| fail(format!("cannot create {}: {err}", dir.display())))?;
     }
     let url = format!("http://localhost:{port}");
     let listen = format!("127.0.0.1:{port}");
+    let admin_listen = format!("127.0.0.1:{admin_port}");
+    let key_file = db.with_extension("admin-key");
+    let key_path = key_file.to_string_lossy().into_owned();
     let db = db.to_string_lossy();
     let mut child = Command::new(bin)
         .args([
@@ -66,7 +79,13 @@ pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<Is
             "--public-url",
             &url,
         ])
-        .args(["--wallet-origin", wallet_origin, "--admin", "--quiet"])
+        .args(["--wallet-origin", wallet_origin, "--quiet"])
+        .args([
+            "--admin-listen",
+            &admin_listen,
+            "--admin-key-file",
+            &key_path,
+        ])
         .args(["--status-period", STATUS_PERIOD])
         .stdout(Stdio::piped())
         .spawn()
@@ -75,13 +94,24 @@ pub fn start(bin: &Path, db: &Path, port: u16, wallet_origin: &str) -> Result<Is
         .stdout
         .take()
         .ok_or_else(|| fail("the issuer's output is not readable"))?;
-    let mut line = String::new();
-    let read = BufReader::new(stdout).read_line(&mut line);
-    let process = IssuerProcess { child, url };
-    match read {
-        Ok(n) if n > 0 && line.contains("serving") => Ok(process),
-        _ => Err(fail(format!(
-            "cachet-issuer did not start on {listen} (is the port in use?)"
-        ))),
+    // The admin line comes first, then "serving".
+    let mut lines = BufReader::new(stdout).lines();
+    let started = lines
+        .by_ref()
+        .take(3)
+        .map_while(std::io::Result::ok)
+        .any(|line| line.contains("serving"));
+    let key = std::fs::read_to_string(&key_file).unwrap_or_default();
+    let process = IssuerProcess {
+        child,
+        url,
+        admin_url: format!("http://127.0.0.1:{admin_port}/admin?key={}", key.trim()),
+    };
+    if started && !key.trim().is_empty() {
+        Ok(process)
+    } else {
+        Err(fail(format!(
+            "cachet-issuer did not start on {listen} and {admin_listen} (is a port in use?)"
+        )))
     }
 }

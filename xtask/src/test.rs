@@ -209,6 +209,7 @@ fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
         &issuer_bin,
         &scratch.join("issuer.db"),
         crate::issuer::free_port()?,
+        crate::issuer::free_port()?,
         &wallet,
     )?;
     println!("  CACHET_ISSUER_URL={}/", issuer.url);
@@ -224,6 +225,7 @@ fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
         .collect();
     env.push(("CACHET_BIN".into(), cachet_binary(root)?));
     env.push(("CACHET_ISSUER_URL".into(), format!("{}/", issuer.url)));
+    env.push(("CACHET_ADMIN_URL".into(), issuer.admin_url.clone()));
     env.push((
         "CACHET_ISSUER_DB".into(),
         scratch.join("issuer.db").to_string_lossy().into_owned(),

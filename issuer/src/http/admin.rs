@@ -1,7 +1,18 @@
 //! The demo's enrollment page: a form that records a person and shows their one-time
-//! offer as a link to the wallet and as a QR code. Only with `serve --admin`, only to
-//! loopback clients, and only same-origin form posts: real identity proofing would plug
-//! in here.
+//! offer as a link to the wallet and as a QR code. Real identity proofing would plug in
+//! here.
+//!
+//! Whoever reaches this page can mint offers, so it is guarded on four sides:
+//! - it has a listener of its own (`serve --admin-listen`), so no proxy in front of the
+//!   public endpoints can reach it, and it answers loopback peers only;
+//! - the `Host` header must name the admin listener itself (`127.0.0.1:PORT`,
+//!   `localhost:PORT` or `[::1]:PORT`): a page that rebinds its own DNS name to 127.0.0.1
+//!   sends its own name and is refused;
+//! - every request must carry the admin secret: once in the link (`/admin?key=…`), which
+//!   the server trades for an `HttpOnly; SameSite=Strict` cookie and a redirect that takes
+//!   the key out of the address bar;
+//! - a form post must come from the page itself (`Origin` of an allowed host, not
+//!   cross-site by `Sec-Fetch-Site`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,7 +20,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -23,32 +34,137 @@ use crate::service::Issuer;
 const STYLE: &str = include_str!("admin.css");
 const CSP: &str =
     "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The cookie that carries the admin secret after the first visit.
+const COOKIE: &str = "cachet_admin";
 
-/// The admin routes.
-pub fn routes() -> Router<Arc<Issuer>> {
+/// Who may use the admin page: the secret, and the `Host` values of its own listener.
+#[derive(Clone)]
+pub struct AdminAccess {
+    secret: String,
+    hosts: Vec<String>,
+}
+
+impl std::fmt::Debug for AdminAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminAccess")
+            .field("hosts", &self.hosts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdminAccess {
+    /// Access with `secret` for a listener on loopback `port`.
+    #[must_use]
+    pub fn new(secret: String, port: u16) -> Self {
+        Self {
+            secret,
+            hosts: ["127.0.0.1", "localhost", "[::1]"]
+                .iter()
+                .map(|host| format!("{host}:{port}"))
+                .collect(),
+        }
+    }
+
+    fn allowed_host(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .is_some_and(|host| self.hosts.iter().any(|allowed| allowed == host))
+    }
+
+    fn allowed_origin(&self, headers: &HeaderMap) -> bool {
+        let same_site = headers
+            .get("sec-fetch-site")
+            .and_then(|value| value.to_str().ok())
+            .is_none_or(|site| site == "same-origin" || site == "none");
+        let origin_ok = headers
+            .get(header::ORIGIN)
+            .and_then(|origin| origin.to_str().ok())
+            .is_none_or(|origin| {
+                origin
+                    .strip_prefix("http://")
+                    .is_some_and(|host| self.hosts.iter().any(|allowed| allowed == host))
+            });
+        same_site && origin_ok
+    }
+
+    fn matches(&self, presented: &str) -> bool {
+        crate::secrets::equal(presented.as_bytes(), self.secret.as_bytes())
+    }
+
+    fn cookie_matches(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .any(|(name, value)| name == COOKIE && self.matches(value))
+    }
+}
+
+/// The admin page, for its own listener.
+pub fn router(issuer: Arc<Issuer>, access: AdminAccess) -> Router {
     Router::new()
         .route("/admin", get(form).post(enroll))
         .route("/admin/style.css", get(style))
         .layer(DefaultBodyLimit::max(MAX_ADMIN_BODY))
-        .layer(middleware::from_fn(loopback_only))
+        .layer(middleware::from_fn_with_state(access, guard))
+        .with_state(issuer)
 }
 
-async fn loopback_only(
+fn refuse(status: StatusCode, why: &'static str) -> Response {
+    (status, why).into_response()
+}
+
+async fn guard(
+    State(access): State<AdminAccess>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     request: Request,
     next: Next,
 ) -> Response {
-    let cross_site = request
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|site| site != "same-origin" && site != "none");
-    if !client.ip().is_loopback() || (request.method() == "POST" && cross_site) {
-        return (
+    let headers = request.headers();
+    if !client.ip().is_loopback() {
+        return refuse(
             StatusCode::FORBIDDEN,
             "the admin page is for this machine only",
-        )
-            .into_response();
+        );
+    }
+    if !access.allowed_host(headers) {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "unknown host for the admin page",
+        );
+    }
+    if request.method() == Method::POST && !access.allowed_origin(headers) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "the admin page takes forms from itself only",
+        );
+    }
+    if !access.cookie_matches(headers) {
+        let key = request.uri().query().and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == "key")
+                .map(|(_, value)| value.into_owned())
+        });
+        return match key {
+            Some(key) if request.method() == Method::GET && access.matches(&key) => {
+                let cookie = format!("{COOKIE}={key}; HttpOnly; SameSite=Strict; Path=/admin");
+                let mut response = (StatusCode::SEE_OTHER, "").into_response();
+                let headers = response.headers_mut();
+                headers.insert(header::LOCATION, HeaderValue::from_static("/admin"));
+                if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+                    headers.insert(header::SET_COOKIE, cookie);
+                }
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+            }
+            _ => refuse(
+                StatusCode::UNAUTHORIZED,
+                "open the admin link the issuer wrote to its admin key file",
+            ),
+        };
     }
     let mut response = next.run(request).await;
     response.headers_mut().insert(

@@ -74,7 +74,8 @@ pub async fn token(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    if !issuer.allow_token_request(client.ip()) {
+    let client = super::client::address(client.ip(), &headers, &issuer.config().trusted_proxies);
+    if !issuer.allow_token_request(client) {
         return slow_down("too many token requests; try again shortly");
     }
     let body = match request_body(
@@ -115,8 +116,10 @@ fn slow_down(description: &str) -> Response {
 pub async fn nonce(
     State(issuer): State<Arc<Issuer>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
-    if !issuer.allow_nonce_request(client.ip()) {
+    let client = super::client::address(client.ip(), &headers, &issuer.config().trusted_proxies);
+    if !issuer.allow_nonce_request(client) {
         return slow_down("too many nonce requests; try again shortly");
     }
     respond(Ok(json!({ "c_nonce": issuer.nonce() })))

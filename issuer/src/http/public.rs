@@ -89,19 +89,14 @@ pub async fn status_list(
     response
 }
 
-/// `GET /`: what this service is.
-pub async fn home(State(issuer): State<Arc<Issuer>>) -> Html<String> {
-    let admin = if issuer.config().admin {
-        r#"<li><a href="/admin">Enroll a person (demo)</a></li>"#
-    } else {
-        ""
-    };
-    Html(format!(
+/// `GET /`: what this service is (the admin page is on a listener of its own).
+pub async fn home() -> Html<&'static str> {
+    Html(
         r#"<!doctype html><html lang="en"><meta charset="utf-8"><title>Cachet issuer</title>
 <h1>Cachet issuer</h1><p>Issues SD-JWT VCs by OpenID4VCI. It never sees where they are used.</p>
-<ul>{admin}<li><a href="/.well-known/openid-credential-issuer">Issuer metadata</a></li>
-<li><a href="/.well-known/jwt-vc-issuer">Public keys</a></li></ul></html>"#
-    ))
+<ul><li><a href="/.well-known/openid-credential-issuer">Issuer metadata</a></li>
+<li><a href="/.well-known/jwt-vc-issuer">Public keys</a></li></ul></html>"#,
+    )
 }
 
 /// Any other path.

@@ -24,6 +24,9 @@ pub const WALLET: &str = "http://localhost:7001";
 
 pub struct Harness {
     pub base: String,
+    /// The admin page's own listener, and its key.
+    pub admin_base: String,
+    pub admin_key: String,
     pub issuer: Arc<Issuer>,
     pub clock: Arc<AtomicI64>,
     pub db: PathBuf,
@@ -57,7 +60,6 @@ impl Harness {
         let mut config = Config::new(&base);
         config.wallet_origin = Some(WALLET.into());
         config.log_requests = false;
-        config.admin = true;
         configure(&mut config);
         let clock = Arc::new(AtomicI64::new(NOW));
         let reader = Arc::clone(&clock);
@@ -70,17 +72,34 @@ impl Harness {
             )
             .unwrap(),
         );
+        let admin_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let admin_port = admin_listener.local_addr().unwrap().port();
+        let admin_key = issuer::secrets::random_token(&mut OsRng, 32);
+        let access = issuer::http::AdminAccess::new(admin_key.clone(), admin_port);
         let (stop, stopped) = oneshot::channel::<()>();
+        let (admin_stop, admin_stopped) = oneshot::channel::<()>();
         let serving = Arc::clone(&issuer);
+        let admin_serving = Arc::clone(&issuer);
         let task = tokio::spawn(async move {
+            let admin = tokio::spawn(async move {
+                issuer::http::serve_admin(admin_listener, admin_serving, access, async {
+                    let _ = admin_stopped.await;
+                })
+                .await
+                .unwrap();
+            });
             issuer::http::serve(listener, serving, async {
                 let _ = stopped.await;
             })
             .await
             .unwrap();
+            let _ = admin_stop.send(());
+            admin.await.unwrap();
         });
         Self {
             base,
+            admin_base: format!("http://127.0.0.1:{admin_port}"),
+            admin_key,
             issuer,
             clock,
             db,
