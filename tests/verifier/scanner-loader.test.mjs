@@ -70,3 +70,44 @@ test("a failed decoder load is retried after five seconds and reported once", as
     delete globalThis.decoderFails;
   }
 });
+
+test("a decoder that traps on a frame is replaced by a fresh instance", async () => {
+  const pkg = mkdtempSync(join(tmpdir(), "cachet-scanner-trap-"));
+  mkdirSync(join(pkg, "snippets/verifier-wasm-test/js"), { recursive: true });
+  mkdirSync(join(pkg, "scanner"));
+  copyFileSync(join(root, "verifier-wasm/js/scanner.js"), join(pkg, "snippets/verifier-wasm-test/js/scanner.js"));
+  // A stand-in whose every instance counts itself, and which traps (as a panic in the
+  // wasm decoder does) on a frame of width 13; a trapped instance stays broken.
+  writeFileSync(join(pkg, "scanner/qr_scanner.js"), `
+    const me = globalThis.scannerInstances.push(true);
+    let trapped = false;
+    export default async function init() {}
+    export function decode(width) {
+      if (trapped) throw new WebAssembly.RuntimeError("memory access out of bounds");
+      if (width === 13) { trapped = true; throw new WebAssembly.RuntimeError("unreachable"); }
+      return \`instance \${me}\`;
+    }
+  `);
+  globalThis.scannerInstances = [];
+  const warnings = [];
+  const realWarn = console.warn;
+  console.warn = (message) => warnings.push(message);
+  try {
+    const { load_decoder, decode_frame, decoder_instances } = await import(
+      pathToFileURL(join(pkg, "snippets/verifier-wasm-test/js/scanner.js")).href);
+    const frame = new Uint8Array(4);
+    await load_decoder(undefined);
+    assert.equal(decode_frame(1, 1, frame), "instance 1");
+    assert.equal(decode_frame(13, 1, frame), undefined, "the trap does not escape");
+    assert.equal(decode_frame(1, 1, frame), undefined, "a new instance is loading");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(decode_frame(1, 1, frame), "instance 2", "frames go to the fresh instance");
+    assert.equal(decoder_instances(), 2);
+    assert.equal(scannerInstances.length, 2, "a module instance of its own, not the trapped one");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /failed on a frame.*unreachable/);
+  } finally {
+    console.warn = realWarn;
+    delete globalThis.scannerInstances;
+  }
+});

@@ -8,17 +8,25 @@ let decode = null;
 let loading = null;
 let warned = false;
 let failedAt = -Infinity;
+// The options of the last load, and how many instances were started: a trapped instance
+// (a panic in the decoder is a wasm trap, and its memory may be left in any state) is
+// dropped, and the next frame starts a fresh one from a module URL of its own.
+let lastOptions;
+let instances = 0;
 // How long scanQr waits after a failed load before it tries again, in ms.
 const RETRY_AFTER_MS = 5000;
 
 // Loads the decoder; `options` as for the scanner's init (`{ module_or_path }`), or
 // undefined to fetch pkg/scanner/qr_scanner_bg.wasm. A failed load may be retried.
 export function load_decoder(options) {
+  if (options !== undefined) lastOptions = options;
   if (decode) return Promise.resolve();
   if (!loading) {
-    loading = import(SCANNER)
+    instances += 1;
+    const url = instances === 1 ? SCANNER : `${SCANNER}?instance=${instances}`;
+    loading = import(url)
       .then(async (scanner) => {
-        await scanner.default(options);
+        await scanner.default(lastOptions);
         decode = scanner.decode;
       })
       .catch((error) => {
@@ -33,7 +41,21 @@ export function load_decoder(options) {
 // is still loading (it starts loading here if nobody asked before). After a failed load the
 // frames of the next few seconds do not try again, and the console hears about it once.
 export function decode_frame(width, height, rgba) {
-  if (decode) return decode(width, height, rgba);
+  if (decode) {
+    try {
+      return decode(width, height, rgba);
+    } catch (error) {
+      // A trap (or any throw) in the decoder must not reach the verifier, whose borrow of
+      // itself would stay held: drop this instance; the next frame loads a new one.
+      decode = null;
+      loading = null;
+      if (!warned) {
+        warned = true;
+        console.warn(`Cachet verifier: the QR decoder failed on a frame (${error}); starting a new one`);
+      }
+      return undefined;
+    }
+  }
   if (performance.now() - failedAt < RETRY_AFTER_MS) return undefined;
   load_decoder().catch((error) => {
     failedAt = performance.now();
@@ -43,4 +65,9 @@ export function decode_frame(width, height, rgba) {
       "pages that forbid fetch pass its bytes: initScanner({ module_or_path: scannerBytes })");
   });
   return undefined;
+}
+
+// How many decoder instances were started (diagnostics and tests).
+export function decoder_instances() {
+  return instances;
 }

@@ -17,8 +17,15 @@ extern "C" {
     #[wasm_bindgen(catch)]
     async fn load_decoder(options: JsValue) -> Result<JsValue, JsValue>;
 
-    /// The decoder's answer for a frame; `None` while it is still loading.
-    fn decode_frame(width: u32, height: u32, rgba: &js_sys::Uint8Array) -> Option<String>;
+    /// The decoder's answer for a frame; `None` while it is still loading. Caught, so
+    /// that nothing thrown in JavaScript unwinds through this module's frames (it would
+    /// leave the verifier's borrow of itself held, and every later call would throw).
+    #[wasm_bindgen(catch)]
+    fn decode_frame(
+        width: u32,
+        height: u32,
+        rgba: &js_sys::Uint8Array,
+    ) -> Result<Option<String>, JsValue>;
 }
 
 /// Loads the QR decoder that `Verifier.scanQr` uses, so that the first frames are
@@ -74,5 +81,5 @@ pub fn scan(frame: &JsValue) -> Option<String> {
     if usize::try_from(data.length()).ok()? != pixels.checked_mul(4)? {
         return None;
     }
-    decode_frame(width, height, &data)
+    decode_frame(width, height, &data).ok().flatten()
 }
