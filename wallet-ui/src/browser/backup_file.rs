@@ -16,7 +16,7 @@ pub struct ExportError(String);
 /// [`ExportError`] if WebCrypto fails.
 pub async fn export(contents: &Contents, passphrase: &str) -> Result<String, ExportError> {
     let failed = |err: subtle::CryptoError| ExportError(err.0);
-    let plain = serde_json::to_vec(contents).map_err(|err| ExportError(err.to_string()))?;
+    let plain = backup::plain_of(contents);
     let salt = subtle::random_bytes(16).map_err(failed)?;
     let key = subtle::passphrase_key(passphrase, &salt, ITERATIONS)
         .await

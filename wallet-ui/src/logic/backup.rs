@@ -123,6 +123,19 @@ impl Backup {
     }
 }
 
+/// What a backup of `contents` holds, before sealing: everything but what could obtain
+/// credentials. Refresh tokens stay out: whoever cracked a stolen backup's passphrase
+/// offline could otherwise mint fresh, presentable copies (and holder keys never leave
+/// the browser anyway, so restored copies can be viewed, not presented).
+#[must_use]
+pub fn plain_of(contents: &Contents) -> Vec<u8> {
+    let mut kept = contents.clone();
+    for batch in &mut kept.batches {
+        batch.refresh_token = None;
+    }
+    serde_json::to_vec(&kept).unwrap_or_default()
+}
+
 /// Reads decrypted backup contents.
 ///
 /// # Errors

@@ -723,9 +723,23 @@ fn a_restored_backup_shows_credentials_but_cannot_present_them_here() {
     let fixture = Fixture::new();
     let mut wallet = fixture.open();
     fixture.receive(&mut wallet, "age", age_claims(), 2);
-    let contents = wallet.contents().clone();
-    let plain = serde_json::to_vec(&contents).unwrap();
+    // The batch came with a refresh token: a backup must not carry it (it would buy new,
+    // presentable copies for whoever cracks the backup's passphrase).
+    let token = "rt-0123456789abcdef-secret";
+    let mut contents = wallet.contents().clone();
+    contents.batches[0].refresh_token = Some(token.into());
+    let plain = super::backup::plain_of(&contents);
+    assert!(
+        !String::from_utf8_lossy(&plain).contains(token),
+        "no refresh token in a backup"
+    );
     let restored_contents = super::backup::contents_from(&plain).unwrap();
+    assert!(
+        restored_contents
+            .batches
+            .iter()
+            .all(|b| b.refresh_token.is_none())
+    );
 
     let other_device = Fixture::new();
     let mut other = other_device.open();
