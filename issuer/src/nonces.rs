@@ -45,6 +45,21 @@ impl NonceStore {
         outstanding.expires.insert(nonce, expires_at);
     }
 
+    /// Remembers `value` until `expires_at` unless it is already remembered (and not
+    /// expired): true if it was new. For identifiers that must be seen once (DPoP `jti`).
+    pub fn insert_new(&self, value: String, expires_at: i64, now: i64) -> bool {
+        let known = self
+            .lock()
+            .expires
+            .get(&value)
+            .is_some_and(|until| *until > now);
+        if known {
+            return false;
+        }
+        self.insert(value, expires_at, now);
+        true
+    }
+
     /// Consumes `nonce`: true if it was outstanding and has not expired.
     pub fn take(&self, nonce: &str, now: i64) -> bool {
         self.lock()

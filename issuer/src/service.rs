@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use credential::age::CivilDate;
 use credential::crypto::RingP256;
-use credential::openid4vci::{CredentialOffer, KeyProof, ProofPolicy};
+use credential::openid4vci::{CredentialOffer, DpopPolicy, DpopProof, KeyProof, ProofPolicy};
 use credential::{Copy, Disclosable, IssueParams, PrivateJwk, PublicJwk, StatusReference};
 use rand_core::OsRng;
 use serde_json::{Map, Value, json};
@@ -20,7 +20,9 @@ use crate::person::PersonClaims;
 use crate::rate_limit::RateLimiter;
 use crate::refusal::Refusal;
 use crate::secrets::{self, ID_BYTES, SECRET_BYTES};
-use crate::store::{BatchRequest, GrantError, NewOffer, StatusLayout, Store, StoreError};
+use crate::store::{
+    BatchRequest, GrantError, NewOffer, RefreshGrant, StatusLayout, Store, StoreError,
+};
 
 mod status;
 
@@ -57,8 +59,9 @@ pub struct AccessToken {
     pub token: String,
     /// Seconds until it expires.
     pub expires_in: i64,
-    /// The refresh token, traded once for a new access token and a new refresh token.
-    pub refresh_token: String,
+    /// The refresh token (only for a request with a DPoP proof, and bound to its key),
+    /// traded once for a new access token and a new refresh token.
+    pub refresh_token: Option<String>,
 }
 
 /// The OAuth refresh token grant type.
@@ -70,6 +73,7 @@ pub struct Issuer {
     store: Mutex<Store>,
     clock: Clock,
     nonces: NonceStore,
+    dpop_ids: NonceStore,
     token_limiter: RateLimiter,
     nonce_limiter: RateLimiter,
     signing_key: Mutex<Option<PrivateJwk>>,
@@ -105,6 +109,7 @@ impl Issuer {
             store: Mutex::new(store),
             clock,
             nonces: NonceStore::default(),
+            dpop_ids: NonceStore::default(),
             signing_key: Mutex::new(Some(key)),
             published: Mutex::new(HashMap::new()),
         })
@@ -136,11 +141,18 @@ impl Issuer {
         )
     }
 
-    /// The token endpoint: exchanges a pre-authorized code (form fields already parsed).
+    /// The token endpoint: exchanges a pre-authorized code or a refresh token (form fields
+    /// already parsed). `dpop` is the request's `DPoP` header: with a valid proof, a
+    /// redemption also yields a refresh token bound to that key; a refresh needs a proof by
+    /// the key its token is bound to.
     ///
     /// # Errors
-    /// `unsupported_grant_type`, `invalid_request`, `invalid_grant`.
-    pub fn token(&self, form: &[(String, String)]) -> Result<AccessToken, Refusal> {
+    /// `unsupported_grant_type`, `invalid_request`, `invalid_grant`, `invalid_dpop_proof`.
+    pub fn token(
+        &self,
+        form: &[(String, String)],
+        dpop: Option<&str>,
+    ) -> Result<AccessToken, Refusal> {
         let field = |name: &str| -> Result<Option<&str>, Refusal> {
             let mut values = form.iter().filter(|(key, _)| key == name);
             let first = values.next().map(|(_, value)| value.as_str());
@@ -160,13 +172,11 @@ impl Issuer {
             ));
         }
         let now = self.now();
+        let proven = dpop.map(|proof| self.verify_dpop(proof, now)).transpose()?;
         let token = secrets::random_token(&mut OsRng, SECRET_BYTES);
         let expires_at = now.saturating_add(self.config.token_lifetime);
         let refresh_token = secrets::random_token(&mut OsRng, SECRET_BYTES);
-        let refresh = (
-            secrets::hash(&refresh_token),
-            now.saturating_add(self.config.refresh_lifetime),
-        );
+        let refresh_hash = secrets::hash(&refresh_token);
         let secret = |name: &'static str| {
             field(name)?
                 .filter(|value| !value.is_empty() && value.len() <= 512)
@@ -182,16 +192,27 @@ impl Issuer {
                     &secrets::hash(&token),
                     expires_at,
                     now,
-                    Some((&refresh.0, refresh.1)),
+                    proven.as_ref().map(|proof| RefreshGrant {
+                        hash: &refresh_hash,
+                        expires_at: now.saturating_add(self.config.refresh_lifetime),
+                        jkt: &proof.jkt,
+                    }),
                 )
             }
             Some(REFRESH_GRANT) => {
                 let presented = secret("refresh_token")?;
+                let proof = proven.as_ref().ok_or_else(|| {
+                    Refusal::bad_request(
+                        "invalid_dpop_proof",
+                        "a refresh needs a DPoP proof by the key the token is bound to",
+                    )
+                })?;
                 lock(&self.store).refresh(
                     &secrets::hash(presented),
                     &secrets::hash(&token),
                     expires_at,
-                    (&refresh.0, refresh.1),
+                    &refresh_hash,
+                    &proof.jkt,
                     now,
                 )
             }
@@ -212,14 +233,46 @@ impl Issuer {
             Ok(_) => Ok(AccessToken {
                 token,
                 expires_in: self.config.token_lifetime,
-                refresh_token,
+                refresh_token: proven.map(|_| refresh_token),
             }),
-            Err(GrantError::InvalidGrant | GrantError::Revoked) => Err(Refusal::bad_request(
+            Err(
+                GrantError::InvalidGrant
+                | GrantError::Revoked
+                | GrantError::ReusedRefreshToken
+                | GrantError::WrongKey,
+            ) => Err(Refusal::bad_request(
                 "invalid_grant",
-                "the code or refresh token is unknown, expired or already used",
+                "the code or refresh token is unknown, expired, already used or bound to another key",
             )),
             Err(other) => Err(Refusal::internal(&other)),
         }
+    }
+
+    /// Verifies a DPoP proof for this token endpoint, and that its `jti` is new.
+    fn verify_dpop(&self, proof: &str, now: i64) -> Result<DpopProof, Refusal> {
+        let refuse = |description: String| Refusal::bad_request("invalid_dpop_proof", description);
+        let url = self.config.url("/token");
+        let verified = credential::openid4vci::verify_dpop(
+            proof,
+            &DpopPolicy {
+                method: "POST",
+                url: &url,
+                now,
+                max_age: self.config.proof_max_age,
+                clock_skew: self.config.clock_skew,
+            },
+            &RingP256,
+        )
+        .map_err(|error| refuse(error.to_string()))?;
+        // Remembered for as long as a proof of that age is accepted.
+        let until = verified
+            .issued_at
+            .saturating_add(self.config.proof_max_age)
+            .saturating_add(self.config.clock_skew);
+        if !self.dpop_ids.insert_new(verified.jti.clone(), until, now) {
+            return Err(refuse("this DPoP proof was already used".into()));
+        }
+        Ok(verified)
     }
 
     /// Whether `client` may call the token endpoint now.
@@ -425,6 +478,7 @@ impl Issuer {
             "token_endpoint": self.config.url("/token"),
             "grant_types_supported": [credential::openid4vci::PRE_AUTHORIZED_GRANT, REFRESH_GRANT],
             "pre-authorized_grant_anonymous_access_supported": true,
+            "dpop_signing_alg_values_supported": ["ES256"],
         })
     }
 

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub use grants::{BatchRequest, GrantError, Issuance, StatusLayout};
+pub use grants::{BatchRequest, GrantError, Issuance, RefreshGrant, StatusLayout};
 pub use persons::{NewOffer, PersonRow};
 pub use status::StatusListRow;
 
@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/schema.sql"),
     include_str!("store/schema_v2.sql"),
     include_str!("store/schema_v3.sql"),
+    include_str!("store/schema_v4.sql"),
 ];
 /// How long a writer waits for another process's transaction (e.g. `revoke`) to end.
 const BUSY_TIMEOUT_MS: u32 = 5_000;

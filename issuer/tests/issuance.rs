@@ -354,10 +354,6 @@ async fn rotation_keeps_old_keys_published_until_their_credentials_expire() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_token_buys_one_new_batch_and_stops_at_revocation() {
     let harness = Harness::start("refresh").await;
-    let (person, offer) = harness.enroll("1990-01-01");
-    let (status, first) = harness.token(offer.pre_authorized_code()).await;
-    assert_eq!(status, 200, "{first}");
-    let refresh = first["refresh_token"].as_str().unwrap().to_owned();
     let metadata = harness
         .get_json("/.well-known/oauth-authorization-server")
         .await;
@@ -367,15 +363,54 @@ async fn a_refresh_token_buys_one_new_batch_and_stops_at_revocation() {
             .unwrap()
             .contains(&"refresh_token".into())
     );
+    assert_eq!(
+        metadata["dpop_signing_alg_values_supported"],
+        serde_json::json!(["ES256"])
+    );
 
-    let trade = |token: String| {
-        let body = form_urlencoded::Serializer::new(String::new())
+    // Without a DPoP proof there is no refresh token: it would be a bare bearer grant.
+    let (_, bare) = harness.enroll("1990-01-01");
+    let (status, first) = harness.token(bare.pre_authorized_code()).await;
+    assert_eq!(status, 200, "{first}");
+    assert!(first.get("refresh_token").is_none(), "{first}");
+
+    let wallet_key = credential::PrivateJwk::generate(&mut rand_core::OsRng);
+    let (_, offer) = harness.enroll("1990-01-01");
+    let redeem = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", credential::openid4vci::PRE_AUTHORIZED_GRANT)
+        .append_pair("pre-authorized_code", offer.pre_authorized_code())
+        .finish();
+    let (status, first) = harness
+        .post_token_with_dpop(redeem, &harness.dpop(&wallet_key))
+        .await;
+    assert_eq!(status, 200, "{first}");
+    let refresh = first["refresh_token"].as_str().unwrap().to_owned();
+
+    let form = |token: &str| {
+        form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "refresh_token")
-            .append_pair("refresh_token", &token)
-            .finish();
-        harness.post_form("/token", body)
+            .append_pair("refresh_token", token)
+            .finish()
     };
-    let (status, second) = trade(refresh.clone()).await;
+    let error = |answer: &(u16, Value)| (answer.0, answer.1["error"].as_str().map(str::to_owned));
+    let refused = |code: &str| (400, Some(code.to_owned()));
+    // The token alone (as a thief who copied it has it) is not enough.
+    assert_eq!(
+        error(&harness.post_form("/token", form(&refresh)).await),
+        refused("invalid_dpop_proof")
+    );
+    let thief = credential::PrivateJwk::generate(&mut rand_core::OsRng);
+    assert_eq!(
+        error(
+            &harness
+                .post_token_with_dpop(form(&refresh), &harness.dpop(&thief))
+                .await
+        ),
+        refused("invalid_grant")
+    );
+    // The wallet's own key trades it (the thief's try spent nothing).
+    let proof = harness.dpop(&wallet_key);
+    let (status, second) = harness.post_token_with_dpop(form(&refresh), &proof).await;
     assert_eq!(status, 200, "{second}");
     let access = second["access_token"].as_str().unwrap().to_owned();
     let next = second["refresh_token"].as_str().unwrap().to_owned();
@@ -383,19 +418,48 @@ async fn a_refresh_token_buys_one_new_batch_and_stops_at_revocation() {
     // The new access token grants a batch of each offered configuration.
     assert_eq!(harness.batch(&access, "cachet_age", 2).await.len(), 2);
     assert_eq!(harness.batch(&access, "cachet_identity", 2).await.len(), 2);
-    // A refresh token works once.
-    let (status, reused) = trade(refresh).await;
+    // A DPoP proof works once.
     assert_eq!(
-        (status, reused["error"].as_str()),
-        (400, Some("invalid_grant"))
+        error(&harness.post_token_with_dpop(form(&next), &proof).await),
+        refused("invalid_dpop_proof")
+    );
+    // A refresh token used twice ends its whole family: the old one, then even the new.
+    assert_eq!(
+        error(
+            &harness
+                .post_token_with_dpop(form(&refresh), &harness.dpop(&wallet_key))
+                .await
+        ),
+        refused("invalid_grant")
+    );
+    assert_eq!(
+        error(
+            &harness
+                .post_token_with_dpop(form(&next), &harness.dpop(&wallet_key))
+                .await
+        ),
+        refused("invalid_grant"),
+        "the family ended"
     );
 
-    // After revocation the current refresh token is refused (and spent).
-    harness.revoke(&person);
-    let (status, revoked) = trade(next).await;
+    // After revocation a person's refresh token is refused.
+    let (revoked_person, offer) = harness.enroll("1991-01-01");
+    let redeem = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", credential::openid4vci::PRE_AUTHORIZED_GRANT)
+        .append_pair("pre-authorized_code", offer.pre_authorized_code())
+        .finish();
+    let (_, granted) = harness
+        .post_token_with_dpop(redeem, &harness.dpop(&wallet_key))
+        .await;
+    let token = granted["refresh_token"].as_str().unwrap().to_owned();
+    harness.revoke(&revoked_person);
     assert_eq!(
-        (status, revoked["error"].as_str()),
-        (400, Some("invalid_grant"))
+        error(
+            &harness
+                .post_token_with_dpop(form(&token), &harness.dpop(&wallet_key))
+                .await
+        ),
+        refused("invalid_grant")
     );
     let (status, missing) = harness
         .post_form("/token", "grant_type=refresh_token".into())

@@ -23,6 +23,58 @@ pub struct KeyProof {
     key: PublicJwk,
 }
 
+/// Decodes a JWT that proves possession of the key in its own header (a key proof, a
+/// DPoP proof) and checks the header: ES256, `typ`, a P-256 public `jwk` and no other key
+/// reference, no `crit`. Returns the JWS and the key, neither yet verified.
+///
+/// # Errors
+/// [`ProofError`] for the first rule broken.
+pub(super) fn parse_key_bound(jwt: &str, typ: &str) -> Result<(Jws, PublicJwk), ProofError> {
+    if jwt.len() > MAX_PROOF_BYTES {
+        return Err(ProofError::Malformed);
+    }
+    let jws = Jws::decode(jwt).map_err(|_| ProofError::Malformed)?;
+    if jws.header_str("alg") != Some(jws::ES256) {
+        return Err(ProofError::UnsupportedAlgorithm);
+    }
+    if jws.header_str("typ") != Some(typ) {
+        return Err(ProofError::WrongType);
+    }
+    if jws.header().contains_key("crit") {
+        return Err(ProofError::UnknownCritical);
+    }
+    if jws.header().contains_key("kid") || jws.header().contains_key("x5c") {
+        return Err(ProofError::InvalidKey);
+    }
+    let key = jws
+        .header()
+        .get("jwk")
+        .ok_or(ProofError::InvalidKey)
+        .and_then(|jwk| PublicJwk::from_json(jwk).map_err(|_| ProofError::InvalidKey))?;
+    Ok((jws, key))
+}
+
+/// Checks a proof's `iat`: present, not later than `now + clock_skew`, not older than
+/// `max_age`.
+///
+/// # Errors
+/// [`ProofError::MissingIssuedAt`], [`ProofError::StaleIssuedAt`].
+pub(super) fn check_issued_at(
+    payload: &serde_json::Map<String, Value>,
+    now: i64,
+    max_age: i64,
+    clock_skew: i64,
+) -> Result<i64, ProofError> {
+    let issued_at = payload
+        .get("iat")
+        .and_then(Value::as_i64)
+        .ok_or(ProofError::MissingIssuedAt)?;
+    if issued_at > now.saturating_add(clock_skew) || issued_at < now.saturating_sub(max_age) {
+        return Err(ProofError::StaleIssuedAt);
+    }
+    Ok(issued_at)
+}
+
 /// What a key proof must match.
 #[derive(Debug, Clone, Copy)]
 pub struct ProofPolicy<'a> {
@@ -56,27 +108,7 @@ impl KeyProof {
     /// # Errors
     /// [`ProofError`] for the first rule broken.
     pub fn parse(jwt: &str) -> Result<Self, ProofError> {
-        if jwt.len() > MAX_PROOF_BYTES {
-            return Err(ProofError::Malformed);
-        }
-        let jws = Jws::decode(jwt).map_err(|_| ProofError::Malformed)?;
-        if jws.header_str("alg") != Some(jws::ES256) {
-            return Err(ProofError::UnsupportedAlgorithm);
-        }
-        if jws.header_str("typ") != Some(TYP_KEY_PROOF) {
-            return Err(ProofError::WrongType);
-        }
-        if jws.header().contains_key("crit") {
-            return Err(ProofError::UnknownCritical);
-        }
-        if jws.header().contains_key("kid") || jws.header().contains_key("x5c") {
-            return Err(ProofError::InvalidKey);
-        }
-        let key = jws
-            .header()
-            .get("jwk")
-            .ok_or(ProofError::InvalidKey)
-            .and_then(|jwk| PublicJwk::from_json(jwk).map_err(|_| ProofError::InvalidKey))?;
+        let (jws, key) = parse_key_bound(jwt, TYP_KEY_PROOF)?;
         Ok(Self { jws, key })
     }
 
@@ -103,15 +135,7 @@ impl KeyProof {
         if payload.get("aud").and_then(Value::as_str) != Some(policy.audience) {
             return Err(ProofError::WrongAudience);
         }
-        let issued_at = payload
-            .get("iat")
-            .and_then(Value::as_i64)
-            .ok_or(ProofError::MissingIssuedAt)?;
-        if issued_at > policy.now.saturating_add(policy.clock_skew)
-            || issued_at < policy.now.saturating_sub(policy.max_age)
-        {
-            return Err(ProofError::StaleIssuedAt);
-        }
+        check_issued_at(payload, policy.now, policy.max_age, policy.clock_skew)?;
         if payload.contains_key("iss") {
             return Err(ProofError::UnexpectedIssuer);
         }

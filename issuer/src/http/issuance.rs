@@ -88,14 +88,41 @@ pub async fn token(
         Err(refusal) => return refusal_response(&refusal),
     };
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    respond(blocking(move || issuer.token(&form)).await.map(|token| {
-        json!({
-            "access_token": token.token,
-            "token_type": "Bearer",
-            "refresh_token": token.refresh_token,
-            "expires_in": token.expires_in,
-        })
-    }))
+    let mut proofs = headers.get_all("dpop").iter();
+    let dpop = match (proofs.next(), proofs.next()) {
+        (None, _) => None,
+        (Some(proof), None) => match proof.to_str() {
+            Ok(proof) => Some(proof.to_owned()),
+            Err(_) => {
+                return refusal_response(&Refusal::bad_request(
+                    "invalid_dpop_proof",
+                    "the DPoP header is not text",
+                ));
+            }
+        },
+        (Some(_), Some(_)) => {
+            return refusal_response(&Refusal::bad_request(
+                "invalid_dpop_proof",
+                "one DPoP header, please",
+            ));
+        }
+    };
+    respond(
+        blocking(move || issuer.token(&form, dpop.as_deref()))
+            .await
+            .map(|token| {
+                // The access token is a short-lived bearer token; the refresh token, only
+                // for a request with a DPoP proof, is bound to that proof's key.
+                let mut answer = serde_json::Map::new();
+                answer.insert("access_token".into(), json!(token.token));
+                answer.insert("token_type".into(), json!("Bearer"));
+                answer.insert("expires_in".into(), json!(token.expires_in));
+                if let Some(refresh) = token.refresh_token {
+                    answer.insert("refresh_token".into(), json!(refresh));
+                }
+                serde_json::Value::Object(answer)
+            }),
+    )
 }
 
 /// A 429 `slow_down` with `Retry-After: 1`.

@@ -23,6 +23,13 @@ pub enum GrantError {
     /// The person's credentials were revoked.
     #[error("the credentials of this person were revoked")]
     Revoked,
+    /// A refresh token was presented that had already been traded: the token was copied,
+    /// so its whole family (every token of that grant) has ended.
+    #[error("the refresh token was already used; its grant has ended")]
+    ReusedRefreshToken,
+    /// The refresh was not proven with the key the token is bound to.
+    #[error("the refresh token is bound to another key")]
+    WrongKey,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -62,6 +69,18 @@ impl StatusLayout {
     }
 }
 
+/// A refresh token to record: its hash, when its family ends, and the thumbprint of the
+/// DPoP key it is bound to.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshGrant<'a> {
+    /// SHA-256 of the token.
+    pub hash: &'a [u8],
+    /// When the token (and every later one of its family) expires.
+    pub expires_at: i64,
+    /// The JWK thumbprint of the wallet's DPoP key.
+    pub jkt: &'a str,
+}
+
 /// One batch to issue.
 #[derive(Debug, Clone, Copy)]
 pub struct BatchRequest<'a> {
@@ -86,7 +105,7 @@ impl Store {
         token_hash: &[u8],
         token_expires_at: i64,
         now: i64,
-        refresh: Option<(&[u8], i64)>,
+        refresh: Option<RefreshGrant<'_>>,
     ) -> Result<Vec<String>, GrantError> {
         let tx = self.conn.unchecked_transaction()?;
         forget_expired(&tx, now)?;
@@ -114,15 +133,18 @@ impl Store {
             &person_id,
             token_expires_at,
         )?;
-        if let Some((refresh_hash, refresh_expires_at)) = refresh {
+        if let Some(refresh) = refresh {
+            // The first token's hash names the family.
             tx.execute(
-                "INSERT INTO refresh_tokens (token_hash, person_id, configuration_ids, expires_at)
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO refresh_tokens
+                     (token_hash, person_id, configuration_ids, expires_at, family, jkt)
+                 VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
                 params![
-                    refresh_hash,
+                    refresh.hash,
                     person_id,
                     configurations.join(" "),
-                    refresh_expires_at
+                    refresh.expires_at,
+                    refresh.jkt
                 ],
             )?;
         }
@@ -130,38 +152,63 @@ impl Store {
         Ok(configurations)
     }
 
-    /// Trades a refresh token for an access grant (same configurations) and a new refresh
-    /// token; the old one is spent in the same transaction, so it works once.
+    /// Trades a refresh token, proven with the DPoP key of thumbprint `jkt`, for an
+    /// access grant (same configurations) and the next refresh token of its family, which
+    /// expires with the family. The traded token is kept as spent (and the one spent
+    /// before it forgotten), so that presenting it again ends the whole family.
     ///
     /// # Errors
-    /// [`GrantError::InvalidGrant`] for an unknown, spent or expired token (also to every
-    /// concurrent loser), [`GrantError::Revoked`] for a revoked person (the token is then
-    /// spent too).
+    /// [`GrantError::InvalidGrant`] for an unknown or expired token (also to every
+    /// concurrent loser), [`GrantError::ReusedRefreshToken`] for a spent one (the family is
+    /// deleted), [`GrantError::WrongKey`] for another key (nothing changes),
+    /// [`GrantError::Revoked`] for a revoked person (the family is deleted).
     pub fn refresh(
         &self,
         refresh_hash: &[u8],
         token_hash: &[u8],
         token_expires_at: i64,
-        next: (&[u8], i64),
+        next: &[u8],
+        jkt: &str,
         now: i64,
     ) -> Result<Vec<String>, GrantError> {
         let tx = self.conn.unchecked_transaction()?;
         forget_expired(&tx, now)?;
-        let found: Option<(String, String, i64)> = tx
+        let found: Option<(String, String, i64, Vec<u8>, String, bool)> = tx
             .query_row(
-                "DELETE FROM refresh_tokens WHERE token_hash = ?1
-                 RETURNING person_id, configuration_ids, expires_at",
+                "SELECT person_id, configuration_ids, expires_at, family, jkt, spent
+                 FROM refresh_tokens WHERE token_hash = ?1",
                 params![refresh_hash],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ))
+                },
             )
             .optional()?;
-        let Some((person_id, configurations, expires_at)) = found else {
+        let Some((person_id, configurations, expires_at, family, bound_to, spent)) = found else {
             return Err(GrantError::InvalidGrant);
         };
+        let end_family = |tx: &rusqlite::Transaction<'_>| {
+            tx.execute("DELETE FROM refresh_tokens WHERE family = ?1", [&family])
+        };
+        if spent {
+            end_family(&tx)?;
+            tx.commit()?;
+            return Err(GrantError::ReusedRefreshToken);
+        }
+        if bound_to != jkt {
+            return Err(GrantError::WrongKey);
+        }
         let revoked = self
             .person(&person_id)?
             .is_none_or(|person| person.revoked_at.is_some());
         if expires_at <= now || revoked {
+            end_family(&tx)?;
             tx.commit()?;
             return Err(if revoked {
                 GrantError::Revoked
@@ -169,12 +216,25 @@ impl Store {
                 GrantError::InvalidGrant
             });
         }
+        // Spend it (concurrent traders: only one sees it unspent).
+        let spent_now = tx.execute(
+            "UPDATE refresh_tokens SET spent = 1 WHERE token_hash = ?1 AND spent = 0",
+            params![refresh_hash],
+        )?;
+        if spent_now != 1 {
+            return Err(GrantError::InvalidGrant);
+        }
+        tx.execute(
+            "DELETE FROM refresh_tokens WHERE family = ?1 AND spent = 1 AND token_hash != ?2",
+            params![family, refresh_hash],
+        )?;
         let list: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
         grant_access(&tx, token_hash, &list, &person_id, token_expires_at)?;
         tx.execute(
-            "INSERT INTO refresh_tokens (token_hash, person_id, configuration_ids, expires_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![next.0, person_id, configurations, next.1],
+            "INSERT INTO refresh_tokens
+                 (token_hash, person_id, configuration_ids, expires_at, family, jkt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![next, person_id, configurations, expires_at, family, jkt],
         )?;
         tx.commit()?;
         Ok(list)

@@ -2,6 +2,7 @@ use rand_core::OsRng;
 use serde_json::json;
 
 use super::*;
+use crate::store::RefreshGrant;
 
 const NOW: i64 = 1_795_305_600;
 
@@ -35,7 +36,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         Err(StoreError::Missing(_))
     ));
     let store = Store::open_or_create(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     enrolled(&store, "p1", b"code");
     // A version 1 database (before refresh tokens and change times) is migrated, keeping
     // its data; an entry revoked before version 3 counts as published long ago.
@@ -51,7 +52,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         .unwrap();
     drop(store);
     let store = Store::open_existing(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     assert_eq!(store.status_list(9, 1).unwrap().unwrap().flagged, [(3, 1)]);
     assert!(
         store.person("p1").unwrap().is_some(),
@@ -65,7 +66,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     store.conn.pragma_update(None, "user_version", 7).unwrap();
     drop(store);
     match Store::open_existing(&path) {
-        Err(StoreError::NewerSchema { found: 7, known: 3 }) => {}
+        Err(StoreError::NewerSchema { found: 7, known: 4 }) => {}
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     #[cfg(unix)]
@@ -260,7 +261,17 @@ fn spent_and_expired_grants_leave_no_trace() {
             .unwrap()
     };
     store
-        .redeem_offer(b"code", b"token", NOW + 600, NOW, Some((b"r1", NOW + 1000)))
+        .redeem_offer(
+            b"code",
+            b"token",
+            NOW + 600,
+            NOW,
+            Some(RefreshGrant {
+                hash: b"r1",
+                expires_at: NOW + 400,
+                jkt: "key",
+            }),
+        )
         .unwrap();
     assert_eq!(count("access_grants"), 2);
     for configuration_id in ["cachet_identity", "cachet_age"] {
@@ -280,9 +291,25 @@ fn spent_and_expired_grants_leave_no_trace() {
     }
     assert_eq!(count("access_grants"), 0, "spent grants are deleted");
     store
-        .refresh(b"r1", b"token2", NOW + 450, (b"r2", NOW + 400), NOW + 100)
+        .refresh(b"r1", b"token2", NOW + 450, b"r2", "key", NOW + 100)
         .unwrap();
-    assert_eq!(count("refresh_tokens"), 1, "the traded token is gone");
+    assert_eq!(
+        count("refresh_tokens"),
+        2,
+        "the new token, and the traded one as spent (for reuse detection)"
+    );
+    let expiries: i64 = store
+        .conn
+        .query_row(
+            "SELECT COUNT(DISTINCT expires_at) FROM refresh_tokens",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        expiries, 1,
+        "a family's tokens share its expiry: no refresh times"
+    );
     assert_eq!(count("access_grants"), 2);
     // Later: another person's redemption sweeps what expired meanwhile.
     enrolled(&store, "p2", b"code2");
@@ -298,5 +325,50 @@ fn spent_and_expired_grants_leave_no_trace() {
         count("access_grants"),
         2,
         "only the new grant's rows remain"
+    );
+}
+
+/// Refresh tokens rotate with reuse detection: a token presented twice (a copy was taken)
+/// ends its whole family, and a token is only traded with the key it is bound to.
+#[test]
+fn a_reused_refresh_token_ends_its_family() {
+    let store = Store::in_memory().unwrap();
+    store.ensure_key(NOW, &mut OsRng).unwrap();
+    enrolled(&store, "p1", b"code");
+    store
+        .redeem_offer(
+            b"code",
+            b"t0",
+            NOW + 600,
+            NOW,
+            Some(RefreshGrant {
+                hash: b"r1",
+                expires_at: NOW + 10_000,
+                jkt: "wallet-key",
+            }),
+        )
+        .unwrap();
+    let trade = |old: &[u8], next: &[u8], jkt: &str| {
+        store.refresh(old, next, NOW + 600, &[next, b"-next"].concat(), jkt, NOW)
+    };
+    assert!(matches!(
+        trade(b"r1", b"t1", "thief-key"),
+        Err(GrantError::WrongKey)
+    ));
+    assert!(
+        trade(b"r1", b"t1", "wallet-key").is_ok(),
+        "the wrong key spent nothing"
+    );
+    // r1 was traded for t1-next; presenting r1 again means someone holds a copy.
+    assert!(matches!(
+        trade(b"r1", b"t2", "wallet-key"),
+        Err(GrantError::ReusedRefreshToken)
+    ));
+    assert!(
+        matches!(
+            trade(b"t1-next", b"t3", "wallet-key"),
+            Err(GrantError::InvalidGrant)
+        ),
+        "the whole family ended"
     );
 }

@@ -158,6 +158,36 @@ impl Harness {
         status_and_json(response).await
     }
 
+    /// A DPoP proof by `key` for `POST /token`, with a fresh `jti`.
+    pub fn dpop(&self, key: &PrivateJwk) -> String {
+        let jti = issuer::secrets::random_token(&mut OsRng, 16);
+        let url = self.url("/token");
+        let input = credential::openid4vci::dpop_signing_input(
+            &key.public(),
+            &credential::openid4vci::DpopParams {
+                method: "POST",
+                url: &url,
+                jti: &jti,
+                issued_at: self.now(),
+            },
+        );
+        jws::attach_signature(&input, &sign_es256(key.signing_key(), input.as_bytes()))
+    }
+
+    /// `POST /token` with a form body and a DPoP proof.
+    pub async fn post_token_with_dpop(&self, body: String, proof: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .post(self.url("/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("dpop", proof)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        status_and_json(response).await
+    }
+
     pub async fn token(&self, code: &str) -> (u16, Value) {
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", credential::openid4vci::PRE_AUTHORIZED_GRANT)

@@ -10,6 +10,7 @@ use credential::{Jwks, PublicJwk, TrustedIssuer};
 use serde_json::{Value, json};
 
 use super::http::{self, HttpError};
+use crate::logic::model::DpopKey;
 use crate::logic::receive::{ReceiveError, Received, batch_from};
 use crate::logic::store::{Cipher, HolderKeys, KeyError, Store};
 use crate::logic::wallet::{Wallet, WalletError};
@@ -140,21 +141,57 @@ async fn discover(credential_issuer: &str) -> Result<Issuer, IssuanceError> {
     })
 }
 
-/// An access token and the refresh token that came with it.
+/// An access token and the refresh token that came with it, bound to `dpop_key`.
 struct Tokens {
     access: String,
     refresh: Option<String>,
+    dpop_key: DpopKey,
 }
 
-async fn token(issuer: &Issuer, form: &[(&str, &str)]) -> Result<Tokens, IssuanceError> {
+/// A DPoP proof for `POST token_endpoint`, signed with `key` in the key store.
+async fn dpop_proof<S: Store, C: Cipher, K: HolderKeys>(
+    wallet: &Wallet<S, C, K>,
+    issuer: &Issuer,
+    key: &DpopKey,
+    now: i64,
+    jti: &str,
+) -> Result<String, IssuanceError> {
+    let public = PublicJwk::from_json(&key.jwk).map_err(|_| IssuanceError::Metadata("dpop key"))?;
+    let input = credential::openid4vci::dpop_signing_input(
+        &public,
+        &credential::openid4vci::DpopParams {
+            method: "POST",
+            url: &issuer.token_endpoint,
+            jti,
+            issued_at: now,
+        },
+    );
+    let signature = wallet.keys().sign(&key.id, input.as_bytes()).await?;
+    Ok(jws::attach_signature(&input, &signature))
+}
+
+/// The token request with `form`, proven with the DPoP key `dpop_key` (so the refresh
+/// token that comes back is bound to it).
+async fn token<S: Store, C: Cipher, K: HolderKeys>(
+    wallet: &Wallet<S, C, K>,
+    issuer: &Issuer,
+    form: &[(&str, &str)],
+    dpop_key: DpopKey,
+    now: i64,
+    jti: &str,
+) -> Result<Tokens, IssuanceError> {
     let mut body = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form {
         body.append_pair(name, value);
     }
+    let proof = dpop_proof(wallet, issuer, &dpop_key, now, jti).await?;
     let answer = http::json(
         "POST",
         &issuer.token_endpoint,
-        &[("content-type", "application/x-www-form-urlencoded")],
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("dpop", &proof),
+        ],
         Some(&body.finish()),
     )
     .await?;
@@ -164,6 +201,7 @@ async fn token(issuer: &Issuer, form: &[(&str, &str)]) -> Result<Tokens, Issuanc
             .get("refresh_token")
             .and_then(Value::as_str)
             .map(str::to_owned),
+        dpop_key,
     })
 }
 
@@ -181,12 +219,22 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
     progress(Step::Contacting);
     let issuer = discover(offer.credential_issuer()).await?;
     progress(Step::Authorizing);
+    // A key of this offer's own, which the refresh token will be bound to.
+    let (key_id, public) = wallet.keys().generate().await?;
+    let dpop_key = DpopKey {
+        id: key_id,
+        jwk: public.bare_json(),
+    };
     let tokens = token(
+        wallet,
         &issuer,
         &[
             ("grant_type", PRE_AUTHORIZED_GRANT),
             ("pre-authorized_code", offer.pre_authorized_code()),
         ],
+        dpop_key,
+        now(),
+        &new_id(),
     )
     .await?;
     let mut kept = 0;
@@ -220,11 +268,17 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     new_id: impl Fn() -> String,
     progress: impl Fn(Step),
 ) -> Result<usize, IssuanceError> {
-    let (issuer_url, old_token) = wallet
+    let (issuer_url, old_token, dpop_key) = wallet
         .batches()
         .iter()
         .find(|batch| batch.id == batch_id)
-        .and_then(|batch| Some((batch.issuer.clone(), batch.refresh_token.clone()?)))
+        .and_then(|batch| {
+            Some((
+                batch.issuer.clone(),
+                batch.refresh_token.clone()?,
+                batch.dpop_key.clone()?,
+            ))
+        })
         .ok_or(IssuanceError::Metadata("refresh_token"))?;
     let siblings: Vec<(String, String)> = wallet
         .batches()
@@ -236,11 +290,15 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     let issuer = discover(&issuer_url).await?;
     progress(Step::Authorizing);
     let traded = token(
+        wallet,
         &issuer,
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", &old_token),
         ],
+        dpop_key,
+        now(),
+        &new_id(),
     )
     .await;
     let tokens = match traded {
@@ -313,6 +371,7 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
                 Ok(answer) => checked(&answer, &issuer.trusted, configuration, &keys, id, now())
                     .map(|mut batch| {
                         batch.refresh_token.clone_from(&tokens.refresh);
+                        batch.dpop_key = Some(tokens.dpop_key.clone());
                         batch
                     }),
                 Err(err) => Err(err.into()),

@@ -35,9 +35,23 @@ pub struct Batch {
     #[serde(default)]
     pub restored: bool,
     /// The issuer's refresh token for a new batch (shared by the batches of one offer;
-    /// each use replaces it).
+    /// each use replaces it). Never written into a backup.
     #[serde(default)]
     pub refresh_token: Option<String>,
+    /// The key the refresh token is bound to (DPoP, RFC 9449): a non-extractable key in
+    /// this browser's key store, so a copied refresh token is useless elsewhere.
+    #[serde(default)]
+    pub dpop_key: Option<DpopKey>,
+}
+
+/// A DPoP key: its id in the wallet's key store and its public JWK (for the proofs'
+/// header); the private key never leaves the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DpopKey {
+    /// The key's id in the key store.
+    pub id: String,
+    /// Its public JWK.
+    pub jwk: Value,
 }
 
 /// One copy of a credential and the holder key it is bound to.

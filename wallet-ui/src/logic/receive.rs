@@ -131,5 +131,6 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
         copies,
         restored: false,
         refresh_token: None,
+        dpop_key: None,
     })
 }

@@ -986,6 +986,7 @@ fn refreshes_are_scheduled_whatever_the_usage() {
             .collect(),
         restored: false,
         refresh_token: token.map(str::to_owned),
+        dpop_key: None,
     };
     let mut jitters = Vec::new();
     for i in 0..200 {
