@@ -45,7 +45,11 @@ pub fn router(issuer: Arc<Issuer>) -> Router {
                 CorsLayer::new()
                     .allow_origin(AllowOrigin::list(HeaderValue::from_str(origin).ok()))
                     .allow_methods([Method::GET, Method::POST])
-                    .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                    .allow_headers([
+                        header::AUTHORIZATION,
+                        header::CONTENT_TYPE,
+                        axum::http::HeaderName::from_static("dpop"),
+                    ])
                     .max_age(std::time::Duration::from_secs(600))
             });
     let issuance = Router::new()

@@ -64,6 +64,21 @@ async fn cors_admits_the_wallet_on_issuance_and_everyone_on_status() {
     };
     let allowed = preflight(WALLET).await.unwrap();
     assert_eq!(allowed.headers()["access-control-allow-origin"], WALLET);
+    // The token request carries the wallet's DPoP proof.
+    let token = harness
+        .http
+        .request(reqwest::Method::OPTIONS, harness.url("/token"))
+        .header("origin", WALLET)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type, dpop")
+        .send()
+        .await
+        .unwrap();
+    let allowed_headers = token.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(allowed_headers.contains("dpop"), "{allowed_headers}");
     let refused = preflight("https://evil.example").await.unwrap();
     assert!(
         refused
