@@ -269,14 +269,8 @@ impl CredentialQuery {
         }
     }
 
-    /// The JSON form of this query, as a request carries it (serde's, which the request
-    /// serialization uses anyway).
-    #[must_use]
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-
-    /// Reads what [`CredentialQuery::to_json`] wrote (a verifier's own saved query), by
+    /// Reads a query as its `Serialize` implementation writes it (a verifier's own saved
+    /// query, [`super::PendingRequest::save`]), by
     /// hand for the in-page verifier's size: what [`CredentialQuery::check_answer`] needs
     /// (`trusted_authorities` is left out); `None` for anything else.
     #[must_use]

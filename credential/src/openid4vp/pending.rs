@@ -45,11 +45,25 @@ impl PendingRequest {
     /// while the person is away at the wallet, for [`PendingRequest::restore`].
     #[must_use]
     pub fn save(&self, state: &str) -> String {
-        serde_json::json!({
-            "v": SAVED_VERSION, "state": state, "nonce": self.nonce, "client_id": self.client_id,
-            "query": self.query.to_json(), "expires_at": self.expires_at,
+        /// The saved form, written by the serializer the request itself is written with.
+        #[derive(serde::Serialize)]
+        struct Saved<'a> {
+            v: u64,
+            state: &'a str,
+            nonce: &'a str,
+            client_id: &'a str,
+            query: &'a CredentialQuery,
+            expires_at: i64,
+        }
+        serde_json::to_string(&Saved {
+            v: SAVED_VERSION,
+            state,
+            nonce: &self.nonce,
+            client_id: &self.client_id,
+            query: &self.query,
+            expires_at: self.expires_at,
         })
-        .to_string()
+        .unwrap_or_default()
     }
 
     /// Reads what [`PendingRequest::save`] wrote: the `state` and the request.
