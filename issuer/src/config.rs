@@ -68,7 +68,9 @@ impl Config {
             nonce_lifetime: 300,
             proof_max_age: 300,
             clock_skew: 60,
-            status_capacity: 1 << 17,
+            // Indices 100,000 to 999,999 (six digits each), half of them handed out per
+            // list: 450,000 copies share one list.
+            status_capacity: 1_000_000,
             status_ttl: 300,
             status_token_lifetime: 86_400,
             status_period: DEFAULT_STATUS_PERIOD,

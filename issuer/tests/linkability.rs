@@ -246,6 +246,16 @@ async fn colluding_sites_do_no_better_than_chance() {
         assert_eq!((other_iat, other_exp), (iat, exp), "born {birthdate}");
     }
 
+    // Every copy of a type is as long as any other (fixed digest count, fixed-width status
+    // index): lengths say nothing, not even by chance.
+    for set in [&shop_first, &forum] {
+        let lengths: std::collections::HashSet<usize> = set
+            .iter()
+            .map(|p| p.split('~').next().unwrap().len())
+            .collect();
+        assert_eq!(lengths.len(), 1, "{lengths:?}");
+    }
+
     let chance = 1.0 / PEOPLE as f64;
     let first: Vec<_> = shop_first.iter().map(|p| fields(p)).collect();
     let again: Vec<_> = shop_second.iter().map(|p| fields(p)).collect();

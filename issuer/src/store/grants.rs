@@ -62,10 +62,27 @@ pub struct StatusLayout {
 }
 
 impl StatusLayout {
-    /// A new list is started once a list is half allocated, so a random index is found
-    /// in two tries on average.
+    /// The first index handed out: every index handed out has as many digits as the
+    /// largest, so a copy's `status` claim (and the whole copy) is as long as any other's
+    /// and its length says nothing, not even by chance.
+    const fn first_index(self) -> u64 {
+        let largest = self.capacity.saturating_sub(1);
+        let mut first = 1u64;
+        while first.saturating_mul(10) <= largest {
+            first = first.saturating_mul(10);
+        }
+        if first == 1 { 0 } else { first }
+    }
+
+    /// How many indices can be handed out.
+    const fn usable(self) -> u64 {
+        self.capacity.saturating_sub(self.first_index())
+    }
+
+    /// A new list is started once a list's usable range is half allocated, so a random
+    /// index is found in two tries on average.
     const fn fill_limit(self) -> u64 {
-        self.capacity / 2
+        self.usable() / 2
     }
 }
 
@@ -354,9 +371,14 @@ impl Store {
         let mut insert = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO status_entries (list_id, idx, person_id) VALUES (?1, ?2, ?3)",
         )?;
+        if copies_u64 > layout.fill_limit() {
+            return Err(StoreError::Corrupt(
+                "a batch larger than a status list can take",
+            ));
+        }
         let mut indices = Vec::with_capacity(copies);
         while indices.len() < copies {
-            let idx = rng.next_u64() % layout.capacity.max(1);
+            let idx = layout.first_index() + rng.next_u64() % layout.usable().max(1);
             if insert.execute(params![list_id, idx, person_id])? == 1 {
                 indices.push((list_id, idx));
             }
