@@ -183,7 +183,9 @@ impl Configuration {
         names
     }
 
-    fn claims_metadata(self) -> Vec<Value> {
+    /// The claims' descriptions with their display text under `text_member`: SD-JWT VC
+    /// type metadata calls it `label`, OpenID4VCI 1.0 (Appendix B.2) calls it `name`.
+    fn claims_metadata(self, text_member: &str) -> Vec<Value> {
         self.claim_names()
             .into_iter()
             .map(|name| {
@@ -191,7 +193,10 @@ impl Configuration {
                 json!({
                     "path": [name],
                     "sd": "always",
-                    "display": [{"locale": "en", "label": en}, {"locale": "zh-Hans", "label": zh}]
+                    "display": [
+                        {"locale": "en", text_member: en},
+                        {"locale": "zh-Hans", text_member: zh}
+                    ]
                 })
             })
             .collect()
@@ -204,7 +209,7 @@ impl Configuration {
             "vct": self.vct(issuer),
             "name": self.english_name(),
             "display": self.display(),
-            "claims": self.claims_metadata(),
+            "claims": self.claims_metadata("label"),
         })
     }
 
@@ -220,7 +225,7 @@ impl Configuration {
             "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}},
             "credential_metadata": {
                 "display": self.display(),
-                "claims": self.claims_metadata(),
+                "claims": self.claims_metadata("name"),
             }
         })
     }
@@ -324,5 +329,12 @@ mod tests {
             );
         }
         assert_eq!(Configuration::from_id("other"), None);
+        // Claim display text: `name` in OpenID4VCI metadata, `label` in type metadata.
+        let issuer = Configuration::Age.issuer_metadata("https://i.example");
+        let display = &issuer["credential_metadata"]["claims"][0]["display"][0];
+        assert_eq!(display["name"], "Over 13");
+        assert!(display.get("label").is_none());
+        let types = Configuration::Age.type_metadata("https://i.example");
+        assert_eq!(types["claims"][0]["display"][0]["label"], "Over 13");
     }
 }

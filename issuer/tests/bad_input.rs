@@ -395,3 +395,42 @@ async fn a_nonce_flood_does_not_reach_other_wallets() {
     let (status, body) = harness.credential(&token, "cachet_age", &[proof]).await;
     assert_eq!(status, 200, "{body}");
 }
+
+/// The flake this guards against: a request refused with 413 before its body was read,
+/// then the next request on the same connection. With `Connection: close` the client does
+/// not reuse it; this runs the pair ten times while two threads keep both cores busy (the
+/// load under which the flake showed), bounded: the hogs stop when the test ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_oversized_body_does_not_break_the_next_request_under_load() {
+    let harness = Harness::start("under-load").await;
+    let (_, offer) = harness.enroll("1990-01-01");
+    let token = harness.access_token(&offer).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hogs: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut x: u64 = 1;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    x = std::hint::black_box(
+                        x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1),
+                    );
+                }
+            })
+        })
+        .collect();
+    let oversized = json!({"credential_configuration_id": "cachet_age", "proofs": {"jwt": ["x".repeat(200_000)]}});
+    for round in 0..10 {
+        let (status, _) = harness
+            .credential_raw(&token, oversized.to_string().into_bytes())
+            .await;
+        assert_eq!(status, 413, "round {round}");
+        let next = harness.http.post(harness.url("/nonce")).send().await;
+        assert_eq!(next.unwrap().status(), 200, "round {round}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for hog in hogs {
+        hog.join().unwrap();
+    }
+    harness.stop().await;
+}

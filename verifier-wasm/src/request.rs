@@ -16,11 +16,6 @@ impl PresentationRequest {
     }
 }
 
-/// The wallet URL without any fragment, so the request can be appended as `#/present?...`.
-fn wallet_base(wallet_url: &str) -> &str {
-    wallet_url.split('#').next().unwrap_or(wallet_url)
-}
-
 #[wasm_bindgen]
 impl PresentationRequest {
     /// The single-use nonce the presentation must carry.
@@ -66,14 +61,12 @@ impl PresentationRequest {
         crate::js::to_js(&params)
     }
 
-    /// A link that opens the wallet at `walletUrl` with this request.
+    /// A link that opens the wallet at `walletUrl` with this request: in the fragment
+    /// for Cachet's web wallet (`https://…#/present?…`, never sent to a server), in the
+    /// query for any other scheme (`openid4vp://?…`, OpenID4VP 1.0 §5).
     #[wasm_bindgen(js_name = deepLink)]
     pub fn deep_link(&self, wallet_url: &str) -> String {
-        format!(
-            "{}#/present?{}",
-            wallet_base(wallet_url),
-            self.request.to_query()
-        )
+        self.request.deep_link(wallet_url)
     }
 
     /// The deep link as an SVG QR code, for a phone to scan (empty if too long).

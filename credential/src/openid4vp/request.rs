@@ -138,6 +138,23 @@ impl AuthorizationRequest {
         params
     }
 
+    /// The link that opens the wallet at `wallet_url` with this request. Cachet's web
+    /// wallet (an `http` or `https` URL) routes in the fragment (`…#/present?…`), which the
+    /// browser never sends to any server, so the request stays on the device; any other
+    /// scheme (`openid4vp://`, a native wallet's own) gets the request in the query, where
+    /// OpenID4VP 1.0 §5 and RFC 6749 §4.1.1 put it.
+    #[must_use]
+    pub fn deep_link(&self, wallet_url: &str) -> String {
+        let base = wallet_url.split('#').next().unwrap_or(wallet_url);
+        let scheme = base.split(':').next().unwrap_or_default();
+        if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
+            format!("{base}#/present?{}", self.to_query())
+        } else {
+            let separator = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{separator}{}", self.to_query())
+        }
+    }
+
     /// The request as URL query parameters (without the leading `?`).
     #[must_use]
     pub fn to_query(&self) -> String {

@@ -763,3 +763,32 @@ fn answered_states_survive_as_text_and_forget_expired_requests() {
         );
     }
 }
+
+/// Cachet's web wallet takes the request in the fragment (never sent to a server); a
+/// native wallet's scheme, `openid4vp://` included, in the query (OpenID4VP 1.0 §5).
+#[test]
+fn deep_links_put_the_request_where_each_wallet_reads_it() {
+    let request = request();
+    let web = request.deep_link("https://wallet.example/#/home");
+    assert!(
+        web.starts_with("https://wallet.example/#/present?response_type=vp_token"),
+        "{web}"
+    );
+    let native = request.deep_link("openid4vp://");
+    assert!(
+        native.starts_with("openid4vp://?response_type=vp_token"),
+        "{native}"
+    );
+    let (_, query) = native.split_once('?').unwrap();
+    assert_eq!(AuthorizationRequest::from_query(query).unwrap(), request);
+    assert!(
+        request
+            .deep_link("HTTP://localhost:7001/")
+            .starts_with("HTTP://localhost:7001/#/present?")
+    );
+    assert!(
+        request
+            .deep_link("mywallet://open?x=1")
+            .starts_with("mywallet://open?x=1&response_type=")
+    );
+}
