@@ -2,7 +2,7 @@
 //! nonce), the clock, and how strictly to apply the SD-JWT VC rules.
 
 use crate::jwk::Jwks;
-use crate::status_list::VerifiedStatusList;
+use crate::status_list::{StatusLists, VerifiedStatusList};
 
 /// Default tolerance for clock differences, in seconds.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 60;
@@ -52,7 +52,7 @@ pub struct VerifyPolicy {
     pub(crate) max_kb_age: u64,
     pub(crate) key_binding: KeyBinding,
     pub(crate) profile: Profile,
-    pub(crate) status_lists: Vec<VerifiedStatusList>,
+    pub(crate) status_lists: StatusLists,
 }
 
 impl VerifyPolicy {
@@ -75,7 +75,7 @@ impl VerifyPolicy {
                 nonce: nonce.into(),
             },
             profile: Profile::SdJwtVc,
-            status_lists: Vec::new(),
+            status_lists: StatusLists::default(),
         }
     }
 
@@ -109,20 +109,19 @@ impl VerifyPolicy {
 
     /// Checks the status of credentials of the list's issuer that refer to its URI in
     /// this (already verified) status list; any number of lists can be held, one per
-    /// issuer and URI (a later one replaces an earlier one).
+    /// issuer and URI (a later one replaces an earlier one), up to
+    /// [`crate::status_list::MAX_STATUS_LISTS`].
     #[must_use]
     pub fn status_list(mut self, list: VerifiedStatusList) -> Self {
-        self.status_lists
-            .retain(|held| !held.covers(list.issuer(), list.uri()));
-        self.status_lists.push(list);
+        self.status_lists.insert(list);
         self
     }
 
-    /// The held status list for credentials of `issuer` referring to `uri`.
-    pub(crate) fn status_list_for(&self, issuer: &str, uri: &str) -> Option<&VerifiedStatusList> {
-        self.status_lists
-            .iter()
-            .find(|list| list.covers(issuer, uri))
+    /// Checks statuses in these lists (shared with their holder, not copied).
+    #[must_use]
+    pub fn status_lists(mut self, lists: StatusLists) -> Self {
+        self.status_lists = lists;
+        self
     }
 
     /// The trusted issuer with this identifier.

@@ -282,6 +282,51 @@ impl VerifiedStatusList {
     }
 }
 
+/// Most status lists held at once ([`StatusLists`]); the oldest goes first beyond it.
+pub const MAX_STATUS_LISTS: usize = 64;
+
+/// The status lists a verifier holds: one per issuer and URI (a newer one replaces an
+/// older), at most [`MAX_STATUS_LISTS`]. The lists are shared, not copied, between the
+/// holder and each verification's policy (a list of a million entries is 125 KB).
+#[derive(Debug, Clone, Default)]
+pub struct StatusLists {
+    lists: Vec<std::sync::Arc<VerifiedStatusList>>,
+}
+
+impl StatusLists {
+    /// Holds `list`, replacing one of the same issuer and URI, and dropping the oldest
+    /// beyond [`MAX_STATUS_LISTS`].
+    pub fn insert(&mut self, list: VerifiedStatusList) {
+        self.lists
+            .retain(|held| !held.covers(list.issuer(), list.uri()));
+        if self.lists.len() >= MAX_STATUS_LISTS {
+            self.lists.remove(0);
+        }
+        self.lists.push(std::sync::Arc::new(list));
+    }
+
+    /// The held list for credentials of `issuer` referring to `uri`.
+    #[must_use]
+    pub fn get(&self, issuer: &str, uri: &str) -> Option<&VerifiedStatusList> {
+        self.lists
+            .iter()
+            .find(|list| list.covers(issuer, uri))
+            .map(|list| &**list)
+    }
+
+    /// How many lists are held.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.lists.len()
+    }
+
+    /// Whether no list is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
+    }
+}
+
 /// Verifies a status list token signed by `issuer`, valid at `now`.
 ///
 /// # Errors

@@ -350,7 +350,7 @@ fn check_status(
         .and_then(Value::as_str)
         .unwrap_or_default();
     // Only a list signed by this credential's own issuer speaks for it.
-    let Some(list) = policy.status_list_for(issuer, &reference.uri) else {
+    let Some(list) = policy.status_lists.get(issuer, &reference.uri) else {
         return Ok(StatusCheck::Unchecked);
     };
     list.check_fresh(policy.now)?;

@@ -3,7 +3,9 @@
 //!
 //! Every nonce lives equally long, so insertion order is expiry order: a queue beside the
 //! map lets expired and surplus nonces go from the front in amortised constant time, and
-//! a flood of nonce requests costs bounded memory and no scan under the lock.
+//! a flood of nonce requests costs bounded memory and no scan under the lock. The same
+//! store remembers DPoP `jti` values, whose expiries differ by seconds: an entry behind a
+//! later-expiring one is swept a little late, and every lookup checks the expiry itself.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

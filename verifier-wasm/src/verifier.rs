@@ -10,8 +10,8 @@ use std::rc::Rc;
 use credential::crypto::RustCryptoP256;
 use credential::crypto::deferred::DeferredVerification;
 use credential::{
-    Jwks, StatusCheck, TrustedIssuer, Verified, VerifiedStatusList, VerifyError, VerifyPolicy,
-    base64url, verify, verify_status_list,
+    Jwks, StatusCheck, StatusLists, TrustedIssuer, Verified, VerifyError, VerifyPolicy, base64url,
+    verify, verify_status_list,
 };
 use rand_core::{OsRng, RngCore};
 use wasm_bindgen::prelude::*;
@@ -27,15 +27,13 @@ use crate::webcrypto::WebCrypto;
 const DEFAULT_REQUEST_LIFETIME: u64 = 600;
 /// The credential query id Cachet's requests use.
 const QUERY_ID: &str = "cachet";
-/// Most status lists one verifier holds (one per issuer and URI); the oldest goes first.
-const MAX_STATUS_LISTS: usize = 64;
 
 /// Checks presentations in the page, against the site's trusted issuers.
 #[wasm_bindgen]
 pub struct Verifier {
     config: Result<Config, String>,
     pending: PendingRequests,
-    status_lists: Vec<VerifiedStatusList>,
+    status_lists: StatusLists,
     backend: Backend,
 }
 
@@ -173,7 +171,7 @@ fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
 
 fn policy_for(
     config: &Config,
-    status_lists: &[VerifiedStatusList],
+    status_lists: &StatusLists,
     now: i64,
     audience: &str,
     nonce: &str,
@@ -185,10 +183,7 @@ fn policy_for(
     if let Some(max_age) = config.max_age {
         policy = policy.max_key_binding_age(max_age);
     }
-    for list in status_lists {
-        policy = policy.status_list(list.clone());
-    }
-    policy
+    policy.status_lists(status_lists.clone())
 }
 
 /// 128 random bits from `crypto.getRandomValues`, base64url.
@@ -220,7 +215,7 @@ impl Verifier {
         Self {
             config,
             pending: PendingRequests::default(),
-            status_lists: Vec::new(),
+            status_lists: StatusLists::default(),
             backend,
         }
     }
@@ -452,12 +447,7 @@ impl Verifier {
         for issuer in &issuers {
             match verify_status_list(&token, issuer, now) {
                 Ok(list) => {
-                    self.status_lists
-                        .retain(|held| !held.covers(list.issuer(), list.uri()));
-                    if self.status_lists.len() >= MAX_STATUS_LISTS {
-                        self.status_lists.remove(0);
-                    }
-                    self.status_lists.push(list);
+                    self.status_lists.insert(list);
                     return accepted();
                 }
                 Err(err) => last_error = Some(err),

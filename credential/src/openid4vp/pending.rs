@@ -1,11 +1,11 @@
 //! A verifier's open requests: each `state` maps to its nonce, client identifier, query
 //! and expiry, and can be used once. A response with an unknown, reused or expired state
 //! is refused before its presentation is even looked at, and a verified presentation is
-//! still checked against the query it answers ([`PendingRequest::check_answer`]).
+//! still checked against the query it answers ([`CredentialQuery::check_answer`]).
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{CredentialQuery, ResponseError};
 
@@ -33,14 +33,6 @@ pub const MAX_SAVED_BYTES: usize = 8192;
 const SAVED_VERSION: u64 = 2;
 
 impl PendingRequest {
-    /// Whether a verified presentation's claims answer this request's query.
-    ///
-    /// # Errors
-    /// [`ResponseError::QueryNotSatisfied`].
-    pub fn check_answer(&self, claims: &Map<String, Value>) -> Result<(), ResponseError> {
-        self.query.check_answer(claims)
-    }
-
     /// The request with its `state`, as text a page keeps (e.g. in `sessionStorage`)
     /// while the person is away at the wallet, for [`PendingRequest::restore`].
     #[must_use]

@@ -694,6 +694,7 @@ fn an_answer_is_checked_against_the_question() {
     assert_eq!(restored.query, query);
     assert!(
         restored
+            .query
             .check_answer(&claims(
                 json!({"vct": "urn:cachet:age", "age_over_18": false})
             ))
