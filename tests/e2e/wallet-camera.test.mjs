@@ -3,22 +3,15 @@
 // in a Web Worker, answered cross-device with a response QR code that the site verifies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import init, { Verifier } from "../../verifier-wasm/pkg/verifier_wasm.js";
-import { launch, siteUrl, screenshot } from "./browser.mjs";
+import { join } from "node:path";
+import { launch, screenshot } from "./browser.mjs";
 import { enrollAndReceive, fakeCamera, videoOf } from "./journey.mjs";
+import { shopVerifier } from "./site-verifier.mjs";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../verifier-wasm/pkg");
 test("a request QR code shown to the wallet's camera is answered with a QR code", async () => {
-  const issuer = siteUrl("issuer").replace(/\/$/, "");
-  const wallet = siteUrl("wallet");
-  const site = `${siteUrl("www")}shop`;
-  await init({ module_or_path: readFileSync(join(pkg, "verifier_wasm_bg.wasm")) });
-  const keys = await (await fetch(`${issuer}/.well-known/jwt-vc-issuer`)).json();
-  const verifier = new Verifier({ trustedIssuers: [{ iss: issuer, jwks: keys.jwks }], audience: `redirect_uri:${site}` });
+  const { wallet, site, verifier } = await shopVerifier();
   const request = verifier.createRequest({
     claims: [["age_over_18"]], purpose: "Age check", responseMode: "fragment", redirectUri: site,
   });

@@ -9,28 +9,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import init, { Verifier } from "../../verifier-wasm/pkg/verifier_wasm.js";
-import { launch, siteUrl, screenshot } from "./browser.mjs";
+import { launch, screenshot } from "./browser.mjs";
 import { enroll } from "./journey.mjs";
+import { shopVerifier } from "./site-verifier.mjs";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../verifier-wasm/pkg");
 
 async function copiesLeft(page) {
   return page.getByTestId("copies").allTextContents();
 }
 
 test("receive from the issuer, present to a site, and the site verifies it", async () => {
-  const issuer = siteUrl("issuer").replace(/\/$/, "");
-  const wallet = siteUrl("wallet");
-  const site = `${siteUrl("www")}shop`;
-  await init({ module_or_path: readFileSync(join(pkg, "verifier_wasm_bg.wasm")) });
-  const keys = await (await fetch(`${issuer}/.well-known/jwt-vc-issuer`)).json();
-  const verifier = new Verifier({
-    trustedIssuers: [{ iss: issuer, jwks: keys.jwks }],
-    audience: `redirect_uri:${site}`,
-  });
+  const { issuer, wallet, site, verifier } = await shopVerifier();
 
   const browser = await launch();
   try {

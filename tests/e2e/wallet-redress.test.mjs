@@ -4,14 +4,10 @@
 // screen, unchanged, for a moment; a swapped request (a new fragment) starts the wait again.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import init, { Verifier } from "../../verifier-wasm/pkg/verifier_wasm.js";
 import { launch, siteUrl } from "./browser.mjs";
 import { enrollAndReceive } from "./journey.mjs";
+import { shopVerifier } from "./site-verifier.mjs";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../verifier-wasm/pkg");
 /** The wallet's wait (wallet-ui/src/logic/consent.rs, SHARE_ARMING_MS), less timer slack. */
 const ARMING_MS = 900;
 
@@ -22,12 +18,7 @@ test("the wallet cannot be framed or kept by its opener", async () => {
 });
 
 test("Share works only after the request has been on screen, and again after a swap", async () => {
-  const issuer = siteUrl("issuer").replace(/\/$/, "");
-  const wallet = siteUrl("wallet");
-  const site = `${siteUrl("www")}shop`;
-  await init({ module_or_path: readFileSync(join(pkg, "verifier_wasm_bg.wasm")) });
-  const keys = await (await fetch(`${issuer}/.well-known/jwt-vc-issuer`)).json();
-  const verifier = new Verifier({ trustedIssuers: [{ iss: issuer, jwks: keys.jwks }], audience: `redirect_uri:${site}` });
+  const { wallet, site, verifier } = await shopVerifier();
   const ask = (purpose) => verifier.createRequest({
     claims: [["age_over_18"]], purpose, responseMode: "fragment", redirectUri: site,
   });
