@@ -1,14 +1,12 @@
 //! Compact JWS (RFC 7515) as SD-JWT uses it: decoding with the original encoded parts kept
-//! (signatures and digests are over them), header checks, and ES256 signing.
-//!
-//! The algorithm is pinned: a token whose header says anything but `ES256` is rejected
-//! before any key is touched, and there is no fallback when `alg` is missing.
+//! (signatures and digests are over them), and ES256 signing. The header rules (ES256
+//! pinned, `typ`, no `crit`) are [`crate::jwt`]'s.
 
 use serde_json::{Map, Value};
 
 use crate::base64url;
 use crate::crypto::{ES256_SIGNATURE_LEN, SignatureVerifier, sign_es256};
-use crate::error::{Token, VerifyError};
+use crate::error::VerifyError;
 use crate::jwk::PublicJwk;
 use p256::ecdsa::SigningKey;
 
@@ -95,27 +93,6 @@ impl Jws {
     #[must_use]
     pub fn header_str(&self, name: &str) -> Option<&str> {
         self.header.get(name).and_then(Value::as_str)
-    }
-
-    /// Checks `alg` is ES256 and that no `crit` extension is demanded (Cachet understands
-    /// none, so any is unknown).
-    ///
-    /// # Errors
-    /// [`VerifyError::UnsupportedAlgorithm`] or [`VerifyError::UnknownCritical`].
-    pub fn check_header(&self, token: Token) -> Result<(), VerifyError> {
-        match self.header.get("alg") {
-            Some(Value::String(alg)) if alg == ES256 => {}
-            other => {
-                return Err(VerifyError::UnsupportedAlgorithm {
-                    token,
-                    found: other.map(value_text),
-                });
-            }
-        }
-        if self.header.contains_key("crit") {
-            return Err(VerifyError::UnknownCritical(token));
-        }
-        Ok(())
     }
 
     /// Whether the signature is 64 bytes and verifies with `key`.

@@ -21,6 +21,7 @@ pub mod error;
 pub mod issue;
 pub mod jwk;
 pub mod jws;
+pub(crate) mod jwt;
 pub mod limits;
 pub mod openid4vci;
 pub mod openid4vp;
@@ -33,6 +34,7 @@ pub mod reveal;
 pub mod serialization;
 pub mod status_list;
 pub mod strict_json;
+pub mod time;
 pub mod verify;
 
 pub use error::{Token, VerifyError};

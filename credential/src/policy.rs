@@ -3,6 +3,7 @@
 
 use crate::jwk::Jwks;
 use crate::status_list::{StatusLists, VerifiedStatusList};
+use crate::time::{UnixTime, Window};
 
 /// Default tolerance for clock differences, in seconds.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 60;
@@ -47,7 +48,7 @@ pub enum Profile {
 #[derive(Debug, Clone)]
 pub struct VerifyPolicy {
     pub(crate) issuers: Vec<TrustedIssuer>,
-    pub(crate) now: i64,
+    pub(crate) now: UnixTime,
     pub(crate) clock_skew: u64,
     pub(crate) max_kb_age: u64,
     pub(crate) key_binding: KeyBinding,
@@ -67,7 +68,7 @@ impl VerifyPolicy {
     ) -> Self {
         Self {
             issuers,
-            now,
+            now: UnixTime::from_secs(now),
             clock_skew: DEFAULT_CLOCK_SKEW_SECONDS,
             max_kb_age: DEFAULT_MAX_KB_AGE_SECONDS,
             key_binding: KeyBinding::Required {
@@ -122,6 +123,11 @@ impl VerifyPolicy {
     pub fn status_lists(mut self, lists: StatusLists) -> Self {
         self.status_lists = lists;
         self
+    }
+
+    /// The moment of verification, with the tolerated clock difference.
+    pub(crate) fn window(&self) -> Window {
+        Window::new(self.now, self.clock_skew)
     }
 
     /// The trusted issuer with this identifier.

@@ -8,11 +8,14 @@
 use serde_json::{Map, Value, json};
 
 use crate::base64url;
+use crate::crypto::SignatureVerifier;
 use crate::error::{Token, VerifyError};
 use crate::jwk::PrivateJwk;
 use crate::jws::{self, Jws};
+use crate::jwt::{self, JwtError, Typ};
 use crate::limits::{Limit, MAX_STATUS_LIST_BYTES};
 use crate::policy::TrustedIssuer;
+use crate::time::{UnixTime, Window};
 
 /// `typ` of a status list token.
 pub const TYP_STATUS_LIST_JWT: &str = "statuslist+jwt";
@@ -228,8 +231,8 @@ pub struct VerifiedStatusList {
     uri: String,
     issuer: String,
     list: StatusList,
-    expires_at: Option<i64>,
-    stale_at: Option<i64>,
+    expires_at: Option<UnixTime>,
+    stale_at: Option<UnixTime>,
 }
 
 impl VerifiedStatusList {
@@ -256,8 +259,11 @@ impl VerifiedStatusList {
     /// # Errors
     /// [`VerifyError::StatusListExpired`] past the token's `exp`,
     /// [`VerifyError::StatusListStale`] past `ttl` seconds after it was checked.
-    pub fn check_fresh(&self, now: i64) -> Result<(), VerifyError> {
-        if self.expires_at.is_some_and(|exp| now >= exp) {
+    pub fn check_fresh(&self, now: UnixTime) -> Result<(), VerifyError> {
+        if Window::exact(now)
+            .check_validity(None, self.expires_at)
+            .is_err()
+        {
             return Err(VerifyError::StatusListExpired);
         }
         if self.stale_at.is_some_and(|stale| now >= stale) {
@@ -327,29 +333,24 @@ impl StatusLists {
     }
 }
 
-/// Verifies a status list token signed by `issuer`, valid at `now`.
+/// Verifies a status list token signed by `issuer`, valid at `now`, with `provider`.
 ///
 /// # Errors
 /// Header, signature, expiry and format errors as [`VerifyError`].
 pub fn verify_status_list(
     token: &str,
     issuer: &TrustedIssuer,
-    now: i64,
+    now: UnixTime,
+    provider: &dyn SignatureVerifier,
 ) -> Result<VerifiedStatusList, VerifyError> {
     let which = Token::StatusList;
     let jws = Jws::decode(token)?;
-    jws.check_header(which)?;
-    if jws.header_str("typ") != Some(TYP_STATUS_LIST_JWT) {
-        return Err(VerifyError::WrongType {
-            token: which,
-            found: jws.header_str("typ").map(str::to_owned),
-        });
-    }
+    jwt::check_header(&jws, Typ::OneOf(&[TYP_STATUS_LIST_JWT])).map_err(|e| e.for_token(which))?;
     let mut candidates = issuer.jwks.candidates(jws.header_str("kid")).peekable();
     if candidates.peek().is_none() {
         return Err(VerifyError::UnknownKey(which));
     }
-    if !candidates.any(|key| jws.verify_with(key, &crate::crypto::RustCryptoP256)) {
+    if !candidates.any(|key| jws.verify_with(key, provider)) {
         return Err(VerifyError::InvalidSignature(which));
     }
     let payload: &Map<String, Value> = jws.payload();
@@ -357,21 +358,16 @@ pub fn verify_status_list(
         .get("sub")
         .and_then(Value::as_str)
         .ok_or(VerifyError::InvalidClaim("sub"))?;
-    let expires_at = match payload.get("exp") {
-        None => None,
-        Some(exp) => {
-            let exp = exp.as_i64().ok_or(VerifyError::InvalidClaim("exp"))?;
-            if now >= exp {
-                return Err(VerifyError::Expired);
-            }
-            Some(exp)
-        }
-    };
+    // The list's own validity, exactly: a verifier keeps no list past its exp.
+    let expires_at = jwt::numeric_date(payload, "exp").map_err(|e| e.for_token(which))?;
+    Window::exact(now)
+        .check_validity(None, expires_at)
+        .map_err(|e| JwtError::Time(e).for_token(which))?;
     let stale_at = match payload.get("ttl") {
         None => None,
         Some(ttl) => {
             let ttl = ttl.as_u64().ok_or(VerifyError::InvalidClaim("ttl"))?;
-            Some(now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)))
+            Some(now.plus(ttl))
         }
     };
     let list = StatusList::from_claim(

@@ -12,10 +12,12 @@ use crate::disclosure::{Disclosure, sha256_b64};
 use crate::error::{Token, VerifyError};
 use crate::jwk::PublicJwk;
 use crate::jws::Jws;
+use crate::jwt::{self, Dates, Typ};
 use crate::policy::{KeyBinding, Profile, VerifyPolicy};
 use crate::reveal::{SD_ALG, reveal};
 use crate::serialization::Parts;
 use crate::status_list::{Status, StatusReference};
+use crate::time::UnixTime;
 
 /// `typ` of an SD-JWT VC.
 pub const TYP_DC_SD_JWT: &str = "dc+sd-jwt";
@@ -144,7 +146,11 @@ pub fn verify_with(
             return Err(VerifyError::InvalidClaim("vct"));
         }
     }
-    let expires_at = check_validity(&claims, policy)?;
+    let dates = Dates::read(&claims).map_err(|e| e.for_token(Token::IssuerJwt))?;
+    dates
+        .check_validity(policy.window())
+        .map_err(|e| e.for_token(Token::IssuerJwt))?;
+    let expires_at = dates.expires_at.map(UnixTime::as_secs);
     let holder_key = holder_key(&claims)?;
     let key_bound = match &policy.key_binding {
         KeyBinding::Required { audience, nonce } => {
@@ -185,8 +191,7 @@ fn verify_issuer_signature<'p>(
     let mut decoded = Vec::with_capacity(parts.signatures.len());
     for signature in &parts.signatures {
         let jws = Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)?;
-        jws.check_header(token)?;
-        check_issuer_typ(jws.header().get("typ"), policy.profile)?;
+        jwt::check_header(&jws, issuer_typ(policy.profile)).map_err(|e| e.for_token(token))?;
         decoded.push((jws, signature.unprotected_kid.as_deref()));
     }
     let iss = payload
@@ -211,63 +216,13 @@ fn verify_issuer_signature<'p>(
     }
 }
 
-fn check_issuer_typ(raw: Option<&Value>, profile: Profile) -> Result<(), VerifyError> {
-    let typ = raw.and_then(Value::as_str);
-    let wrong = || VerifyError::WrongType {
-        token: Token::IssuerJwt,
-        found: raw.map(crate::jws::value_text),
-    };
+/// The `typ` an Issuer-signed JWT must have under `profile`.
+fn issuer_typ(profile: Profile) -> Typ {
     match profile {
-        Profile::SdJwtVc if matches!(typ, Some(TYP_DC_SD_JWT | TYP_VC_SD_JWT)) => Ok(()),
-        Profile::SdJwtVc => Err(wrong()),
+        Profile::SdJwtVc => Typ::OneOf(&[TYP_DC_SD_JWT, TYP_VC_SD_JWT]),
         // Plain SD-JWT: any typ, but a string, and never a KB-JWT passed off as one.
-        Profile::SdJwt if raw.is_some() && typ.is_none() => Err(wrong()),
-        Profile::SdJwt if typ == Some(TYP_KB_JWT) => Err(wrong()),
-        Profile::SdJwt => Ok(()),
+        Profile::SdJwt => Typ::AnyBut(TYP_KB_JWT),
     }
-}
-
-/// A JWT NumericDate claim (RFC 7519 §2), truncated to whole seconds.
-fn numeric_date(
-    claims: &Map<String, Value>,
-    name: &'static str,
-) -> Result<Option<i64>, VerifyError> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::Number(number)) => number
-            .as_i64()
-            .or_else(|| {
-                number
-                    .as_f64()
-                    .filter(|f| f.is_finite() && f.abs() < 1e15)
-                    .map(|f| f.trunc() as i64)
-            })
-            .map(Some)
-            .ok_or(VerifyError::InvalidClaim(name)),
-        Some(_) => Err(VerifyError::InvalidClaim(name)),
-    }
-}
-
-fn skew(policy: &VerifyPolicy) -> i64 {
-    i64::try_from(policy.clock_skew).unwrap_or(i64::MAX)
-}
-
-fn check_validity(
-    claims: &Map<String, Value>,
-    policy: &VerifyPolicy,
-) -> Result<Option<i64>, VerifyError> {
-    let exp = numeric_date(claims, "exp")?;
-    let nbf = numeric_date(claims, "nbf")?;
-    let iat = numeric_date(claims, "iat")?;
-    let skew = skew(policy);
-    if exp.is_some_and(|exp| policy.now.saturating_sub(skew) >= exp) {
-        return Err(VerifyError::Expired);
-    }
-    let not_before = nbf.into_iter().chain(iat).max();
-    if not_before.is_some_and(|start| policy.now.saturating_add(skew) < start) {
-        return Err(VerifyError::NotYetValid);
-    }
-    Ok(exp)
 }
 
 /// The holder's key from `cnf.jwk`, if the credential has one.
@@ -299,26 +254,13 @@ fn verify_key_binding(
 ) -> Result<(), VerifyError> {
     let token = Token::KeyBindingJwt;
     let jws = Jws::decode(kb_jwt)?;
-    jws.check_header(token)?;
-    if jws.header_str("typ") != Some(TYP_KB_JWT) {
-        return Err(VerifyError::WrongType {
-            token,
-            found: jws.header_str("typ").map(str::to_owned),
-        });
-    }
+    jwt::check_header(&jws, Typ::OneOf(&[TYP_KB_JWT])).map_err(|e| e.for_token(token))?;
     if !jws.verify_with(holder_key, provider) {
         return Err(VerifyError::InvalidSignature(token));
     }
     let claims = jws.payload();
-    let iat = numeric_date(claims, "iat")?.ok_or(VerifyError::InvalidClaim("iat"))?;
-    let skew = skew(policy);
-    if iat > policy.now.saturating_add(skew) {
-        return Err(VerifyError::KeyBindingFromFuture);
-    }
-    let max_age = i64::try_from(policy.max_kb_age).unwrap_or(i64::MAX);
-    if policy.now.saturating_sub(iat) > max_age.saturating_add(skew) {
-        return Err(VerifyError::KeyBindingTooOld);
-    }
+    jwt::check_issued_at(claims, policy.window(), policy.max_kb_age)
+        .map_err(|e| e.for_token(token))?;
     match claims.get("nonce") {
         Some(Value::String(nonce)) if nonce == expected.nonce => {}
         Some(Value::String(_)) => return Err(VerifyError::NonceMismatch),
@@ -353,7 +295,7 @@ fn check_status(
     let Some(list) = policy.status_lists.get(issuer, &reference.uri) else {
         return Ok(StatusCheck::Unchecked);
     };
-    list.check_fresh(policy.now)?;
+    list.check_fresh(policy.window().now())?;
     match list.status_of(&reference)? {
         Status::Valid => Ok(StatusCheck::Valid),
         Status::Suspended => Err(VerifyError::Suspended),

@@ -30,9 +30,9 @@ pub struct Config {
     /// How long a `c_nonce` can be used, in seconds.
     pub nonce_lifetime: i64,
     /// Oldest accepted key proof `iat`, in seconds.
-    pub proof_max_age: i64,
+    pub proof_max_age: u64,
     /// Tolerated clock difference with wallets, in seconds.
-    pub clock_skew: i64,
+    pub clock_skew: u64,
     /// Entries per status list (1 bit each).
     pub status_capacity: u64,
     /// `ttl` of status list tokens: how long verifiers may cache them, in seconds.

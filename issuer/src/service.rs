@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use credential::age::CivilDate;
 use credential::crypto::RingP256;
 use credential::openid4vci::{CredentialOffer, DpopPolicy, DpopProof, KeyProof, ProofPolicy};
+use credential::time::{UnixTime, Window};
 use credential::{Copy, Disclosable, IssueParams, PrivateJwk, PublicJwk, StatusReference};
 use rand_core::OsRng;
 use serde_json::{Map, Value, json};
@@ -257,18 +258,17 @@ impl Issuer {
             &DpopPolicy {
                 method: "POST",
                 url: &url,
-                now,
+                window: Window::new(UnixTime::from_secs(now), self.config.clock_skew),
                 max_age: self.config.proof_max_age,
-                clock_skew: self.config.clock_skew,
             },
             &RingP256,
         )
         .map_err(|error| refuse(error.to_string()))?;
-        // Remembered for as long as a proof of that age is accepted.
+        // Remembered for as long as a proof of that age is accepted (the age is not
+        // stretched by the skew: `credential::time::Window::check_issued_at`).
         let until = verified
             .issued_at
-            .saturating_add(self.config.proof_max_age)
-            .saturating_add(self.config.clock_skew);
+            .saturating_add_unsigned(self.config.proof_max_age);
         if !self.dpop_ids.insert_new(verified.jti.clone(), until, now) {
             return Err(refuse("this DPoP proof was already used".into()));
         }
@@ -406,9 +406,8 @@ impl Issuer {
         let policy = ProofPolicy {
             audience: &self.config.public_url,
             nonce: &nonce,
-            now,
+            window: Window::new(UnixTime::from_secs(now), self.config.clock_skew),
             max_age: self.config.proof_max_age,
-            clock_skew: self.config.clock_skew,
         };
         let mut seen = HashSet::new();
         let mut keys = Vec::with_capacity(parsed.len());

@@ -11,7 +11,9 @@ mod support;
 
 use std::collections::HashSet;
 
+use credential::crypto::RustCryptoP256;
 use credential::openid4vp::AuthorizationResponse;
+use credential::time::UnixTime;
 use credential::{
     Credential, KeyBindingParams, StatusCheck, StatusReference, VerifyPolicy, verify,
     verify_status_list,
@@ -163,7 +165,13 @@ async fn a_batch_verifies_and_its_copies_share_nothing_linkable() {
     );
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
     let token_text = response.text().await.unwrap();
-    let list = verify_status_list(&token_text, &trusted, NOW).unwrap();
+    let list = verify_status_list(
+        &token_text,
+        &trusted,
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
+    )
+    .unwrap();
     for (holder, issued) in &copies {
         let policy = policy_with(&trusted, &list);
         let verified = verify(&present(holder, issued, NOW), &policy).unwrap();
@@ -278,7 +286,13 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
         200,
         "the revocation shows at the next publication"
     );
-    let list = verify_status_list(&changed.text().await.unwrap(), &trusted, NOW).unwrap();
+    let list = verify_status_list(
+        &changed.text().await.unwrap(),
+        &trusted,
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
+    )
+    .unwrap();
     for (holder, issued) in &copies {
         let policy = policy_with(&trusted, &list);
         let error = verify(&present(holder, issued, NOW), &policy).unwrap_err();
@@ -294,7 +308,13 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
         "the signing key survives a restart"
     );
     let list_after = restarted.get(&list_path).await;
-    let list_after = verify_status_list(&list_after.text().await.unwrap(), &trusted, NOW).unwrap();
+    let list_after = verify_status_list(
+        &list_after.text().await.unwrap(),
+        &trusted,
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
+    )
+    .unwrap();
     assert_eq!(
         list_after
             .status_of(&StatusReference {
@@ -533,6 +553,12 @@ async fn published(
     trusted: &credential::TrustedIssuer,
 ) -> (String, credential::VerifiedStatusList) {
     let token = harness.get(path).await.text().await.unwrap();
-    let list = verify_status_list(&token, trusted, harness.now()).unwrap();
+    let list = verify_status_list(
+        &token,
+        trusted,
+        UnixTime::from_secs(harness.now()),
+        &RustCryptoP256,
+    )
+    .unwrap();
     (token, list)
 }

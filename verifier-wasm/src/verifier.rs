@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use credential::crypto::RustCryptoP256;
 use credential::crypto::deferred::DeferredVerification;
+use credential::time::UnixTime;
 use credential::{
     Jwks, StatusCheck, StatusLists, TrustedIssuer, Verified, VerifyError, VerifyPolicy, base64url,
     verify, verify_status_list,
@@ -445,7 +446,7 @@ impl Verifier {
         let now = now();
         let mut last_error = None;
         for issuer in &issuers {
-            match verify_status_list(&token, issuer, now) {
+            match verify_status_list(&token, issuer, UnixTime::from_secs(now), &RustCryptoP256) {
                 Ok(list) => {
                     self.status_lists.insert(list);
                     return accepted();

@@ -14,6 +14,8 @@ use super::proof::{check_issued_at, parse_key_bound};
 use crate::crypto::SignatureVerifier;
 use crate::jwk::PublicJwk;
 use crate::jws;
+use crate::jwt::Typ;
+use crate::time::Window;
 
 /// `typ` of a DPoP proof JWT.
 pub const TYP_DPOP: &str = "dpop+jwt";
@@ -27,12 +29,10 @@ pub struct DpopPolicy<'a> {
     pub method: &'a str,
     /// The request's URL without query and fragment (`htu`).
     pub url: &'a str,
-    /// The current time, Unix seconds.
-    pub now: i64,
-    /// Oldest accepted `iat`, in seconds before `now`.
-    pub max_age: i64,
-    /// Tolerated clock difference for an `iat` in the future, in seconds.
-    pub clock_skew: i64,
+    /// Now, and the tolerated clock difference for an `iat` in the future.
+    pub window: Window,
+    /// Oldest accepted `iat`, in seconds before now.
+    pub max_age: u64,
 }
 
 /// A verified DPoP proof: whose key it is, and its `jti` (which the verifier must not
@@ -57,7 +57,7 @@ pub fn verify_dpop(
     policy: &DpopPolicy<'_>,
     provider: &dyn SignatureVerifier,
 ) -> Result<DpopProof, ProofError> {
-    let (jws, key) = parse_key_bound(jwt, TYP_DPOP)?;
+    let (jws, key) = parse_key_bound(jwt, Typ::OneOf(&[TYP_DPOP]))?;
     if !jws.verify_with(&key, provider) {
         return Err(ProofError::BadSignature);
     }
@@ -67,7 +67,7 @@ pub fn verify_dpop(
     {
         return Err(ProofError::WrongAudience);
     }
-    let issued_at = check_issued_at(payload, policy.now, policy.max_age, policy.clock_skew)?;
+    let issued_at = check_issued_at(payload, policy.window, policy.max_age)?.as_secs();
     let jti = payload
         .get("jti")
         .and_then(Value::as_str)
@@ -125,9 +125,8 @@ mod tests {
         DpopPolicy {
             method: "POST",
             url: URL,
-            now: NOW,
+            window: Window::new(crate::time::UnixTime::from_secs(NOW), 60),
             max_age: 300,
-            clock_skew: 60,
         }
     }
 

@@ -117,3 +117,16 @@ impl OfferError {
         }
     }
 }
+
+impl From<crate::jwt::JwtError> for ProofError {
+    fn from(error: crate::jwt::JwtError) -> Self {
+        use crate::jwt::JwtError;
+        match error {
+            JwtError::UnsupportedAlgorithm(_) => Self::UnsupportedAlgorithm,
+            JwtError::WrongType(_) => Self::WrongType,
+            JwtError::UnknownCritical => Self::UnknownCritical,
+            JwtError::InvalidClaim(_) => Self::MissingIssuedAt,
+            JwtError::Time(_) => Self::StaleIssuedAt,
+        }
+    }
+}

@@ -10,6 +10,8 @@ use super::ProofError;
 use crate::crypto::SignatureVerifier;
 use crate::jwk::PublicJwk;
 use crate::jws::{self, Jws};
+use crate::jwt::{self, Typ};
+use crate::time::{UnixTime, Window};
 
 /// `typ` of a key proof JWT.
 pub const TYP_KEY_PROOF: &str = "openid4vci-proof+jwt";
@@ -29,20 +31,12 @@ pub struct KeyProof {
 ///
 /// # Errors
 /// [`ProofError`] for the first rule broken.
-pub(super) fn parse_key_bound(jwt: &str, typ: &str) -> Result<(Jws, PublicJwk), ProofError> {
+pub(super) fn parse_key_bound(jwt: &str, typ: Typ) -> Result<(Jws, PublicJwk), ProofError> {
     if jwt.len() > MAX_PROOF_BYTES {
         return Err(ProofError::Malformed);
     }
     let jws = Jws::decode(jwt).map_err(|_| ProofError::Malformed)?;
-    if jws.header_str("alg") != Some(jws::ES256) {
-        return Err(ProofError::UnsupportedAlgorithm);
-    }
-    if jws.header_str("typ") != Some(typ) {
-        return Err(ProofError::WrongType);
-    }
-    if jws.header().contains_key("crit") {
-        return Err(ProofError::UnknownCritical);
-    }
+    jwt::check_header(&jws, typ)?;
     if jws.header().contains_key("kid") || jws.header().contains_key("x5c") {
         return Err(ProofError::InvalidKey);
     }
@@ -54,25 +48,17 @@ pub(super) fn parse_key_bound(jwt: &str, typ: &str) -> Result<(Jws, PublicJwk), 
     Ok((jws, key))
 }
 
-/// Checks a proof's `iat`: present, not later than `now + clock_skew`, not older than
-/// `max_age`.
+/// Checks a proof's `iat`: present, not later than the window's skew allows, not older
+/// than `max_age`. Returns it.
 ///
 /// # Errors
 /// [`ProofError::MissingIssuedAt`], [`ProofError::StaleIssuedAt`].
 pub(super) fn check_issued_at(
     payload: &serde_json::Map<String, Value>,
-    now: i64,
-    max_age: i64,
-    clock_skew: i64,
-) -> Result<i64, ProofError> {
-    let issued_at = payload
-        .get("iat")
-        .and_then(Value::as_i64)
-        .ok_or(ProofError::MissingIssuedAt)?;
-    if issued_at > now.saturating_add(clock_skew) || issued_at < now.saturating_sub(max_age) {
-        return Err(ProofError::StaleIssuedAt);
-    }
-    Ok(issued_at)
+    window: Window,
+    max_age: u64,
+) -> Result<UnixTime, ProofError> {
+    Ok(jwt::check_issued_at(payload, window, max_age)?)
 }
 
 /// What a key proof must match.
@@ -82,12 +68,10 @@ pub struct ProofPolicy<'a> {
     pub audience: &'a str,
     /// The `c_nonce` the issuer handed out and the proofs must carry.
     pub nonce: &'a str,
-    /// The current time, Unix seconds.
-    pub now: i64,
-    /// Oldest accepted `iat`, in seconds before `now`.
-    pub max_age: i64,
-    /// Tolerated clock difference for an `iat` in the future, in seconds.
-    pub clock_skew: i64,
+    /// Now, and the tolerated clock difference for an `iat` in the future.
+    pub window: Window,
+    /// Oldest accepted `iat`, in seconds before now.
+    pub max_age: u64,
 }
 
 /// What the wallet signs into a key proof.
@@ -108,7 +92,7 @@ impl KeyProof {
     /// # Errors
     /// [`ProofError`] for the first rule broken.
     pub fn parse(jwt: &str) -> Result<Self, ProofError> {
-        let (jws, key) = parse_key_bound(jwt, TYP_KEY_PROOF)?;
+        let (jws, key) = parse_key_bound(jwt, Typ::OneOf(&[TYP_KEY_PROOF]))?;
         Ok(Self { jws, key })
     }
 
@@ -135,7 +119,7 @@ impl KeyProof {
         if payload.get("aud").and_then(Value::as_str) != Some(policy.audience) {
             return Err(ProofError::WrongAudience);
         }
-        check_issued_at(payload, policy.now, policy.max_age, policy.clock_skew)?;
+        check_issued_at(payload, policy.window, policy.max_age)?;
         if payload.contains_key("iss") {
             return Err(ProofError::UnexpectedIssuer);
         }

@@ -117,9 +117,8 @@ fn policy() -> ProofPolicy<'static> {
     ProofPolicy {
         audience: ISSUER,
         nonce: "n-1",
-        now: NOW,
+        window: crate::time::Window::new(crate::time::UnixTime::from_secs(NOW), 60),
         max_age: 300,
-        clock_skew: 60,
     }
 }
 

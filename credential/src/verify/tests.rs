@@ -9,6 +9,7 @@ use crate::jwk::{Jwks, PrivateJwk};
 use crate::limits::{Limit, MAX_DISCLOSURES, MAX_PRESENTATION_BYTES};
 use crate::policy::TrustedIssuer;
 use crate::status_list::{StatusList, StatusListTokenParams, sign_status_list, verify_status_list};
+use crate::time::UnixTime;
 use crate::{base64url, jws};
 use rand_core::OsRng;
 use serde_json::json;
@@ -573,7 +574,13 @@ fn status_list_revokes_and_suspends() {
             ttl: 300,
         };
         let token = sign_status_list(list, &params, &f.issuer);
-        verify_status_list(&token, &f.trusted(), NOW).unwrap()
+        verify_status_list(
+            &token,
+            &f.trusted(),
+            UnixTime::from_secs(NOW),
+            &RustCryptoP256,
+        )
+        .unwrap()
     };
     let mut list = StatusList::with_capacity(16);
     let unchecked = verify(&presentation, &f.policy()).unwrap();
@@ -627,18 +634,25 @@ fn status_lists_are_per_issuer_fresh_and_many() {
         iss: "https://other.example".into(),
         jwks: Jwks::new(vec![other.public()]),
     };
-    let foreign =
-        verify_status_list(&sign(&valid, uri, &other, NOW + 600), &other_issuer, NOW).unwrap();
+    let foreign = verify_status_list(
+        &sign(&valid, uri, &other, NOW + 600),
+        &other_issuer,
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
+    )
+    .unwrap();
     let own = verify_status_list(
         &sign(&revoked, uri, &f.issuer, NOW + 600),
         &f.trusted(),
-        NOW,
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
     )
     .unwrap();
     let unrelated = verify_status_list(
         &sign(&valid, other_uri, &f.issuer, NOW + 600),
         &f.trusted(),
-        NOW,
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
     )
     .unwrap();
     let checked = verify(&presentation, &f.policy().status_list(foreign.clone())).unwrap();
@@ -655,8 +669,13 @@ fn status_lists_are_per_issuer_fresh_and_many() {
     );
 
     // Freshness is checked at verification time: past exp, and past ttl after loading.
-    let short_lived =
-        verify_status_list(&sign(&valid, uri, &f.issuer, NOW + 100), &f.trusted(), NOW).unwrap();
+    let short_lived = verify_status_list(
+        &sign(&valid, uri, &f.issuer, NOW + 100),
+        &f.trusted(),
+        UnixTime::from_secs(NOW),
+        &RustCryptoP256,
+    )
+    .unwrap();
     let later = |seconds: i64| {
         VerifyPolicy::new(vec![f.trusted()], NOW + seconds, AUD, NONCE)
             .max_key_binding_age(100_000)
