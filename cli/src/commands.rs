@@ -3,9 +3,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use credential::disclosure::{Disclosure, Revealed};
+use credential::decoded::Decoded;
+use credential::disclosure::{Content, Disclosure};
 use credential::jws::Jws;
-use credential::serialization::Parts;
 use credential::{
     Copy, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk,
     TrustedIssuer, VerifyPolicy,
@@ -96,7 +96,7 @@ fn issue(args: &IssueArgs) -> Result<String, Failure> {
 }
 
 fn present(args: &PresentArgs) -> Result<String, Failure> {
-    let text = input::text(Some(&args.credential))?;
+    let text = input::sd_jwt(Some(&args.credential))?;
     let credential = Credential::parse(&text).map_err(|err| Failure::Usage(err.to_string()))?;
     let selection = if args.disclose_all {
         credential.select_all()
@@ -122,17 +122,11 @@ fn present(args: &PresentArgs) -> Result<String, Failure> {
 
 fn verify(args: &VerifyArgs) -> Result<String, Failure> {
     let jwks = input::key_set(&args.issuer_key)?;
-    let presentation = input::text(args.presentation.as_deref())?;
+    let presentation = input::sd_jwt(args.presentation.as_deref())?;
     // The key file is the trust anchor; it is trusted for the issuer the token names.
-    let iss = Parts::parse(&presentation)
+    let iss = Decoded::parse(&presentation)
         .ok()
-        .and_then(|parts| credential::jws::decode_object(&parts.payload, "payload").ok())
-        .and_then(|payload| {
-            payload
-                .get("iss")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
+        .and_then(|decoded| decoded.claimed_issuer().map(str::to_owned))
         .unwrap_or_default();
     let now = args.now.unwrap_or_else(now);
     let issuers = vec![TrustedIssuer { iss, jwks }];
@@ -157,40 +151,25 @@ fn verify(args: &VerifyArgs) -> Result<String, Failure> {
 }
 
 fn decode(args: &DecodeArgs) -> Result<String, Failure> {
-    let text = input::text(args.file.as_deref())?;
+    let text = input::sd_jwt(args.file.as_deref())?;
     let malformed = |err: credential::VerifyError| Failure::Usage(err.to_string());
-    let parts = Parts::parse(&text).map_err(malformed)?;
+    let decoded = Decoded::parse(&text).map_err(malformed)?;
     let mut out = Map::new();
-    let signatures = parts
-        .signatures
-        .iter()
-        .map(|signature| {
-            Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)
-                .map(|jws| Value::Object(jws.header().clone()))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(malformed)?;
+    let headers: Vec<Value> = decoded
+        .headers()
+        .map(|header| Value::Object(header.clone()))
+        .collect();
     out.insert(
         "header".into(),
-        match signatures.as_slice() {
+        match headers.as_slice() {
             [one] => one.clone(),
             many => Value::Array(many.to_vec()),
         },
     );
-    out.insert(
-        "payload".into(),
-        Value::Object(
-            credential::jws::decode_object(&parts.payload, "payload").map_err(malformed)?,
-        ),
-    );
-    let disclosures = parts
-        .disclosures
-        .iter()
-        .map(|encoded| Disclosure::decode(encoded).map(|d| describe(&d)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(malformed)?;
+    out.insert("payload".into(), Value::Object(decoded.payload().clone()));
+    let disclosures = decoded.disclosures().iter().map(describe).collect();
     out.insert("disclosures".into(), Value::Array(disclosures));
-    if let Some(kb) = &parts.kb_jwt {
+    if let Some(kb) = decoded.key_binding_jwt() {
         let jws = Jws::decode(kb).map_err(malformed)?;
         out.insert(
             "key_binding_jwt".into(),
@@ -202,11 +181,11 @@ fn decode(args: &DecodeArgs) -> Result<String, Failure> {
 }
 
 fn describe(disclosure: &Disclosure) -> Value {
-    match disclosure.revealed() {
-        Revealed::Property { name, value } => json!({
+    match disclosure.content() {
+        Content::Property { name, value } => json!({
             "digest": disclosure.digest(), "salt": disclosure.salt(), "name": name, "value": value,
         }),
-        Revealed::Element { value } => json!({
+        Content::Element { value } => json!({
             "digest": disclosure.digest(), "salt": disclosure.salt(), "value": value,
         }),
     }

@@ -34,6 +34,23 @@ pub fn text(path: Option<&Path>) -> Result<String, Failure> {
     Ok(text.trim().to_owned())
 }
 
+/// Reads an SD-JWT, SD-JWT+KB or presentation in any serialization the core reads
+/// (compact, flattened or general JWS JSON). A JSON string literal holding one (as the
+/// reference vectors store their JSON serializations) is unwrapped first.
+pub fn sd_jwt(path: Option<&Path>) -> Result<String, Failure> {
+    let text = text(path)?;
+    if !text.starts_with('"') {
+        return Ok(text);
+    }
+    serde_json::from_str::<String>(&text)
+        .map(|inner| inner.trim().to_owned())
+        .map_err(|err| {
+            Failure::Usage(format!(
+                "not an SD-JWT nor a JSON string holding one: {err}"
+            ))
+        })
+}
+
 /// Reads a JSON file.
 pub fn json(path: &Path) -> Result<Value, Failure> {
     let text = text(Some(path))?;

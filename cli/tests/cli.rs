@@ -140,42 +140,54 @@ fn keygen_issue_present_verify_round_trip() {
 }
 
 #[test]
-fn verifies_a_conformance_vector_from_a_jwk_file() {
+fn verifies_conformance_vectors_in_every_serialization_from_a_jwk_file() {
     let dir = scratch("vector");
     let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../credential/tests/vectors");
     let keys: Value =
         serde_json::from_str(&std::fs::read_to_string(vectors.join("keys.json")).unwrap()).unwrap();
     std::fs::write(dir.join("issuer.jwk"), keys["issuer_key"].to_string()).unwrap();
-    let presentation = vectors.join("sd-jwt-python/key_binding/sd_jwt_presentation.txt");
-    let output = cachet(
-        &[
-            "verify",
-            "--issuer-key",
-            "issuer.jwk",
-            "--nonce",
-            "1234567890",
-            "--aud",
-            "https://example.com/verifier",
-            "--now",
-            "1795347026",
-            "--presentation",
-            presentation.to_str().unwrap(),
-        ],
-        &dir,
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let claims: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(vectors.join("sd-jwt-python/key_binding/verified_contents.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(claims, expected);
+    // Compact, and the flattened and general JWS JSON serializations (RFC 9901 §8), as the
+    // reference vectors store them (the JSON ones as a JSON string).
+    for (case, file) in [
+        ("key_binding", "sd_jwt_presentation.txt"),
+        ("json_serialization_flattened", "sd_jwt_presentation.json"),
+        ("json_serialization_general", "sd_jwt_presentation.json"),
+    ] {
+        let case_dir = vectors.join("sd-jwt-python").join(case);
+        let read_json = |name: &str| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(case_dir.join(name)).unwrap()).unwrap()
+        };
+        let kb = read_json("kb_jwt_payload.json");
+        let presentation = case_dir.join(file);
+        let output = cachet(
+            &[
+                "verify",
+                "--issuer-key",
+                "issuer.jwk",
+                "--nonce",
+                kb["nonce"].as_str().unwrap(),
+                "--aud",
+                kb["aud"].as_str().unwrap(),
+                "--now",
+                &kb["iat"].to_string(),
+                "--presentation",
+                presentation.to_str().unwrap(),
+            ],
+            &dir,
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{case}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let claims: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(claims, read_json("verified_contents.json"), "{case}");
+        let decoded = cachet(&["decode", presentation.to_str().unwrap()], &dir);
+        assert_eq!(decoded.status.code(), Some(0), "{case}");
+        let decoded: Value = serde_json::from_slice(&decoded.stdout).unwrap();
+        assert_eq!(decoded["key_binding_jwt"]["payload"], kb, "{case}");
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::error::VerifyError;
 
 /// What a Disclosure reveals.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Revealed {
+pub enum Content {
     /// An object property: `[salt, name, value]`.
     Property {
         /// The claim name.
@@ -32,7 +32,7 @@ pub struct Disclosure {
     encoded: String,
     digest: String,
     salt: String,
-    revealed: Revealed,
+    content: Content,
 }
 
 /// `base64url(SHA-256(ASCII(text)))`, the digest of a Disclosure and the `sd_hash`.
@@ -54,12 +54,12 @@ impl Disclosure {
             return Err(VerifyError::MalformedDisclosure);
         };
         let mut items = items.into_iter();
-        let (salt, revealed) = match (items.next(), items.next(), items.next(), items.next()) {
+        let (salt, content) = match (items.next(), items.next(), items.next(), items.next()) {
             (Some(Value::String(salt)), Some(Value::String(name)), Some(value), None) => {
-                (salt, Revealed::Property { name, value })
+                (salt, Content::Property { name, value })
             }
             (Some(Value::String(salt)), Some(value), None, None) => {
-                (salt, Revealed::Element { value })
+                (salt, Content::Element { value })
             }
             _ => return Err(VerifyError::MalformedDisclosure),
         };
@@ -67,7 +67,7 @@ impl Disclosure {
             digest: sha256_b64(encoded),
             encoded: encoded.to_owned(),
             salt,
-            revealed,
+            content,
         })
     }
 
@@ -79,7 +79,7 @@ impl Disclosure {
             digest: sha256_b64(&encoded),
             encoded,
             salt: salt.to_owned(),
-            revealed: Revealed::Property {
+            content: Content::Property {
                 name: name.to_owned(),
                 value,
             },
@@ -94,7 +94,7 @@ impl Disclosure {
             digest: sha256_b64(&encoded),
             encoded,
             salt: salt.to_owned(),
-            revealed: Revealed::Element { value },
+            content: Content::Element { value },
         }
     }
 
@@ -118,8 +118,8 @@ impl Disclosure {
 
     /// What it reveals.
     #[must_use]
-    pub fn revealed(&self) -> &Revealed {
-        &self.revealed
+    pub fn content(&self) -> &Content {
+        &self.content
     }
 }
 

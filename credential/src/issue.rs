@@ -211,23 +211,11 @@ fn check_paths(root: &Value, paths: &[JsonPointer]) -> Result<BTreeSet<JsonPoint
         if REGISTERED_CLAIMS.contains(&first.as_str()) {
             return Err(IssueError::RegisteredClaim(path.to_string()));
         }
-        if resolve(root, path).is_none() {
+        if path.resolve(root).is_none() {
             return Err(IssueError::NoSuchClaim(path.to_string()));
         }
     }
     Ok(paths.iter().cloned().collect())
-}
-
-/// The value a pointer names, if any.
-pub(crate) fn resolve<'v>(value: &'v Value, pointer: &JsonPointer) -> Option<&'v Value> {
-    pointer
-        .tokens()
-        .iter()
-        .try_fold(value, |current, token| match current {
-            Value::Object(object) => object.get(token),
-            Value::Array(items) => items.get(token.parse::<usize>().ok()?),
-            _ => None,
-        })
 }
 
 struct Concealer<'a, R> {

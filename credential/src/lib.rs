@@ -16,6 +16,7 @@
 pub mod age;
 pub mod base64url;
 pub mod crypto;
+pub mod decoded;
 pub mod disclosure;
 pub mod error;
 pub mod issue;

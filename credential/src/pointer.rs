@@ -48,6 +48,12 @@ impl JsonPointer {
         Ok(Self { tokens })
     }
 
+    /// The pointer made of these (unescaped) tokens.
+    #[must_use]
+    pub(crate) fn from_tokens(tokens: Vec<String>) -> Self {
+        Self { tokens }
+    }
+
     /// This pointer extended by one token.
     #[must_use]
     pub fn child(&self, token: impl Into<String>) -> Self {
@@ -65,7 +71,13 @@ impl JsonPointer {
     /// The value this pointer names inside `value`, if any.
     #[must_use]
     pub fn resolve<'v>(&self, value: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
-        crate::issue::resolve(value, self)
+        self.tokens
+            .iter()
+            .try_fold(value, |current, token| match current {
+                serde_json::Value::Object(object) => object.get(token),
+                serde_json::Value::Array(items) => items.get(token.parse::<usize>().ok()?),
+                _ => None,
+            })
     }
 
     /// Whether `self` is `other` or one of its ancestors.

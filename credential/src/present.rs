@@ -6,20 +6,18 @@
 //! [`signing_input`](UnsignedPresentation::signing_input) is signed elsewhere, and
 //! [`finish`](UnsignedPresentation::finish) takes the 64-byte `r || s` signature back.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use p256::ecdsa::SigningKey;
 use serde_json::{Map, Value, json};
 
 use crate::crypto::{ES256_SIGNATURE_LEN, sign_es256};
-use crate::disclosure::{Disclosure, Revealed, sha256_b64};
-
+use crate::decoded::Decoded;
+use crate::disclosure::{Disclosure, sha256_b64};
 use crate::error::VerifyError;
-use crate::issue::resolve;
-use crate::jws::{self, Jws};
+use crate::jws;
 use crate::pointer::JsonPointer;
-use crate::reveal::{SD, element_digest, reveal};
-use crate::serialization::Parts;
+use crate::reveal::{Revealed, reveal};
 use crate::verify::TYP_KB_JWT;
 
 /// Why a credential could not be read or presented.
@@ -50,10 +48,8 @@ pub struct DisclosableClaim {
 /// An issued credential as the holder keeps it.
 #[derive(Debug, Clone)]
 pub struct Credential {
-    issuer_jwt: String,
-    payload: Map<String, Value>,
+    decoded: Decoded,
     claims: Map<String, Value>,
-    disclosures: Vec<Disclosure>,
     disclosable: Vec<DisclosableClaim>,
 }
 
@@ -112,37 +108,30 @@ impl Credential {
     /// [`PresentError::Malformed`] for anything that is not a well-formed SD-JWT, or
     /// [`PresentError::UnexpectedKeyBinding`].
     pub fn parse(text: &str) -> Result<Self, PresentError> {
-        let parts = Parts::parse(text)?;
-        if parts.kb_jwt.is_some() {
+        let decoded = Decoded::parse(text)?;
+        if decoded.key_binding_jwt().is_some() {
             return Err(PresentError::UnexpectedKeyBinding);
         }
-        let signature = parts
-            .signatures
-            .first()
-            .ok_or(VerifyError::MalformedSerialization("no signature"))?;
-        let jws = Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)?;
-        let payload = jws.into_payload();
-        let disclosures = parts
-            .disclosures
+        let revealed = decoded.reveal_placed()?;
+        let root = Value::Object(revealed.claims().clone());
+        let disclosable = revealed
+            .placements()
             .iter()
-            .map(|encoded| Disclosure::decode(encoded))
-            .collect::<Result<Vec<_>, _>>()?;
-        let claims = reveal(payload.clone(), &disclosures)?.claims;
-        let issuer_jwt = parts
-            .sd_hash_input
-            .split('~')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let mut credential = Self {
-            issuer_jwt,
-            payload,
-            claims,
-            disclosures,
-            disclosable: Vec::new(),
-        };
-        credential.disclosable = credential.find_disclosable();
-        Ok(credential)
+            .map(|placement| DisclosableClaim {
+                value: placement
+                    .path
+                    .resolve(&root)
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                path: placement.path.clone(),
+                disclosure: placement.disclosure,
+            })
+            .collect();
+        Ok(Self {
+            claims: revealed.into_claims(),
+            decoded,
+            disclosable,
+        })
     }
 
     /// All claims, as a verifier would see them if everything were disclosed.
@@ -154,7 +143,7 @@ impl Credential {
     /// The Issuer-signed JWT's payload, digests and all.
     #[must_use]
     pub fn issuer_payload(&self) -> &Map<String, Value> {
-        &self.payload
+        self.decoded.payload()
     }
 
     /// The selectively disclosable claims, in document order.
@@ -172,7 +161,7 @@ impl Credential {
         let root = Value::Object(self.claims.clone());
         let mut disclosures = BTreeSet::new();
         for path in paths {
-            if resolve(&root, path).is_none() {
+            if path.resolve(&root).is_none() {
                 return Err(PresentError::NoSuchClaim(path.to_string()));
             }
             for claim in &self.disclosable {
@@ -193,11 +182,12 @@ impl Credential {
         let chosen: Vec<Disclosure> = selection
             .disclosures
             .iter()
-            .filter_map(|index| self.disclosures.get(*index).cloned())
+            .filter_map(|index| self.decoded.disclosures().get(*index).cloned())
             .collect();
         // The Disclosures come from this credential, which parsed: revealing a subset of
         // them cannot fail.
-        reveal(self.payload.clone(), &chosen).map_or_else(|_| Map::new(), |done| done.claims)
+        reveal(self.decoded.payload().clone(), &chosen)
+            .map_or_else(|_| Map::new(), Revealed::into_claims)
     }
 
     /// The disclosable claim whose Disclosure carries `path` (the claim itself, or the
@@ -214,19 +204,19 @@ impl Credential {
     #[must_use]
     pub fn select_all(&self) -> Selection {
         Selection {
-            disclosures: (0..self.disclosures.len()).collect(),
+            disclosures: (0..self.decoded.disclosures().len()).collect(),
         }
     }
 
     /// The SD-JWT with the selected Disclosures, without key binding.
     #[must_use]
     pub fn present(&self, selection: &Selection) -> String {
-        let mut out = self.issuer_jwt.clone();
+        let mut out = self.decoded.issuer_jwt();
         out.push('~');
         for disclosure in selection
             .disclosures
             .iter()
-            .filter_map(|index| self.disclosures.get(*index))
+            .filter_map(|index| self.decoded.disclosures().get(*index))
         {
             out.push_str(disclosure.encoded());
             out.push('~');
@@ -252,99 +242,6 @@ impl Credential {
         UnsignedPresentation {
             signing_input: jws::signing_input(&header, &payload),
             sd_jwt,
-        }
-    }
-
-    fn find_disclosable(&self) -> Vec<DisclosableClaim> {
-        let by_digest: HashMap<&str, usize> = self
-            .disclosures
-            .iter()
-            .enumerate()
-            .map(|(index, d)| (d.digest(), index))
-            .collect();
-        let mut finder = Finder {
-            by_digest,
-            disclosures: &self.disclosures,
-            root: Value::Object(self.claims.clone()),
-            found: Vec::new(),
-        };
-        finder.object(&self.payload, &JsonPointer::root());
-        finder.found
-    }
-}
-
-/// Walks the payload as [`reveal`] does, recording where each Disclosure lands.
-struct Finder<'a> {
-    by_digest: HashMap<&'a str, usize>,
-    disclosures: &'a [Disclosure],
-    root: Value,
-    found: Vec<DisclosableClaim>,
-}
-
-impl Finder<'_> {
-    fn record(&mut self, disclosure: usize, path: JsonPointer) {
-        let value = resolve(&self.root, &path).cloned().unwrap_or(Value::Null);
-        self.found.push(DisclosableClaim {
-            path,
-            value,
-            disclosure,
-        });
-    }
-
-    fn value(&mut self, value: &Value, pointer: &JsonPointer) {
-        match value {
-            Value::Object(object) => self.object(object, pointer),
-            Value::Array(items) => self.array(items, pointer),
-            _ => {}
-        }
-    }
-
-    fn object(&mut self, object: &Map<String, Value>, pointer: &JsonPointer) {
-        for (name, child) in object {
-            if name != SD {
-                self.value(child, &pointer.child(name.clone()));
-            }
-        }
-        let digests = object
-            .get(SD)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        for digest in digests.filter_map(Value::as_str) {
-            let Some(&index) = self.by_digest.get(digest) else {
-                continue;
-            };
-            let disclosures = self.disclosures;
-            if let Some(Revealed::Property { name, value }) =
-                disclosures.get(index).map(Disclosure::revealed)
-            {
-                let path = pointer.child(name.clone());
-                self.record(index, path.clone());
-                self.value(value, &path);
-            }
-        }
-    }
-
-    fn array(&mut self, items: &[Value], pointer: &JsonPointer) {
-        let mut position = 0usize;
-        for item in items {
-            match element_digest(item) {
-                Some(digest) => {
-                    let Some(&index) = self.by_digest.get(digest) else {
-                        continue; // undisclosed: not in the processed array
-                    };
-                    let disclosures = self.disclosures;
-                    if let Some(Revealed::Element { value }) =
-                        disclosures.get(index).map(Disclosure::revealed)
-                    {
-                        let path = pointer.child(position.to_string());
-                        self.record(index, path.clone());
-                        self.value(value, &path);
-                    }
-                }
-                None => self.value(item, &pointer.child(position.to_string())),
-            }
-            position += 1;
         }
     }
 }

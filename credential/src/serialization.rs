@@ -44,6 +44,19 @@ pub struct Parts {
 }
 
 impl Parts {
+    /// The compact Issuer-signed JWT of the first signature.
+    #[must_use]
+    pub fn issuer_jwt(&self) -> String {
+        self.signatures
+            .first()
+            .map_or_else(String::new, |signature| {
+                format!(
+                    "{}.{}.{}",
+                    signature.protected, self.payload, signature.signature
+                )
+            })
+    }
+
     /// Splits a presentation (compact or JSON serialization).
     ///
     /// # Errors
@@ -122,39 +135,36 @@ impl Parts {
         let Some(first) = entries.first() else {
             return Err(VerifyError::MalformedSerialization("no signature"));
         };
-        let empty = Map::new();
-        let header_of = |entry: &Map<String, Value>| -> Result<Map<String, Value>, VerifyError> {
-            match entry.get("header") {
-                None => Ok(empty.clone()),
-                Some(Value::Object(header)) => Ok(header.clone()),
-                Some(_) => Err(VerifyError::MalformedJson("unprotected header")),
-            }
-        };
-        let first_header = header_of(first)?;
-        let disclosures: Vec<String> = match first_header.get("disclosures") {
+        let first_header = unprotected_header(first)?;
+        let member = |name: &str| first_header.and_then(|header| header.get(name));
+        let disclosures: Vec<String> = match member("disclosures") {
             None => Vec::new(),
-            Some(Value::Array(list)) => list
-                .iter()
-                .map(|d| {
-                    d.as_str()
-                        .map(str::to_owned)
-                        .ok_or(VerifyError::MalformedJson("disclosures"))
-                })
-                .collect::<Result<_, _>>()?,
+            Some(Value::Array(list)) => {
+                if list.len() > MAX_DISCLOSURES {
+                    return Err(VerifyError::LimitExceeded(Limit::Disclosures));
+                }
+                let mut disclosures = Vec::with_capacity(list.len());
+                for disclosure in list {
+                    let Value::String(disclosure) = disclosure else {
+                        return Err(VerifyError::MalformedJson("disclosures"));
+                    };
+                    disclosures.push(disclosure.clone());
+                }
+                disclosures
+            }
             Some(_) => return Err(VerifyError::MalformedJson("disclosures")),
         };
-        if disclosures.len() > MAX_DISCLOSURES {
-            return Err(VerifyError::LimitExceeded(Limit::Disclosures));
-        }
-        let kb_jwt = match first_header.get("kb_jwt") {
+        let kb_jwt = match member("kb_jwt") {
             None => None,
             Some(Value::String(kb)) => Some(kb.clone()),
             Some(_) => return Err(VerifyError::MalformedJson("kb_jwt")),
         };
         let mut signatures = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
-            let header = header_of(entry)?;
-            if index > 0 && (header.contains_key("disclosures") || header.contains_key("kb_jwt")) {
+            let header = unprotected_header(entry)?;
+            if index > 0
+                && header.is_some_and(|h| h.contains_key("disclosures") || h.contains_key("kb_jwt"))
+            {
                 return Err(VerifyError::MalformedSerialization(
                     "disclosures and kb_jwt belong in the first unprotected header only",
                 ));
@@ -162,7 +172,10 @@ impl Parts {
             signatures.push(SignatureParts {
                 protected: string_member(entry, "protected")?.to_owned(),
                 signature: string_member(entry, "signature")?.to_owned(),
-                unprotected_kid: header.get("kid").and_then(Value::as_str).map(str::to_owned),
+                unprotected_kid: header
+                    .and_then(|h| h.get("kid"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             });
         }
         let first_signature = signatures
@@ -231,4 +244,15 @@ fn string_member<'a>(
         .get(name)
         .and_then(Value::as_str)
         .ok_or(VerifyError::MalformedJson(name))
+}
+
+/// The unprotected `header` of a JSON serialization entry, if it has one.
+fn unprotected_header(
+    entry: &Map<String, Value>,
+) -> Result<Option<&Map<String, Value>>, VerifyError> {
+    match entry.get("header") {
+        None => Ok(None),
+        Some(Value::Object(header)) => Ok(Some(header)),
+        Some(_) => Err(VerifyError::MalformedJson("unprotected header")),
+    }
 }

@@ -1,21 +1,21 @@
 //! `verify`: the only way to obtain a [`Verified`] presentation.
 //!
-//! Pipeline: split the serialization ([`crate::serialization`]) → check the issuer JWT's
-//! header (ES256 pinned, `typ`, `crit`) and signature against a trusted key → reveal the
-//! Disclosures ([`crate::reveal`]) → validity (`nbf`, `exp`) → holder key (`cnf.jwk`) →
+//! Stage three of reading an SD-JWT. Pipeline: [`Decoded`] → check the issuer JWT's
+//! header ([`crate::jwt`]: ES256 pinned, `typ`, `crit`) and signature against a trusted
+//! key → [`crate::reveal::Revealed`] → validity (`nbf`, `exp`) → holder key (`cnf.jwk`) →
 //! Key Binding JWT (signature, `typ`, `iat` window, `nonce`, `aud`, `sd_hash`) → status.
 
 use serde_json::{Map, Value};
 
 use crate::crypto::{RustCryptoP256, SignatureVerifier};
-use crate::disclosure::{Disclosure, sha256_b64};
+use crate::decoded::Decoded;
+use crate::disclosure::sha256_b64;
 use crate::error::{Token, VerifyError};
 use crate::jwk::PublicJwk;
 use crate::jws::Jws;
 use crate::jwt::{self, Dates, Typ};
 use crate::policy::{KeyBinding, Profile, VerifyPolicy};
-use crate::reveal::{SD_ALG, reveal};
-use crate::serialization::Parts;
+use crate::reveal::SD_ALG;
 use crate::status_list::{Status, StatusReference};
 use crate::time::UnixTime;
 
@@ -57,8 +57,11 @@ pub enum StatusCheck {
 pub struct Verified {
     claims: Map<String, Value>,
     issuer: String,
+    issued_at: Option<i64>,
     expires_at: Option<i64>,
+    holder_key: Option<PublicJwk>,
     key_bound: bool,
+    status_reference: Option<StatusReference>,
     status: StatusCheck,
 }
 
@@ -80,6 +83,30 @@ impl Verified {
     #[must_use]
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// `vct`, the credential type (always present under the SD-JWT VC rules).
+    #[must_use]
+    pub fn vct(&self) -> Option<&str> {
+        self.claims.get("vct").and_then(Value::as_str)
+    }
+
+    /// `iat`, if the credential has one.
+    #[must_use]
+    pub fn issued_at(&self) -> Option<i64> {
+        self.issued_at
+    }
+
+    /// The holder's key (`cnf.jwk`), if the credential is bound to one.
+    #[must_use]
+    pub fn holder_key(&self) -> Option<&PublicJwk> {
+        self.holder_key.as_ref()
+    }
+
+    /// Where the credential's status is published (`status.status_list`), if it has one.
+    #[must_use]
+    pub fn status_reference(&self) -> Option<&StatusReference> {
+        self.status_reference.as_ref()
     }
 
     /// `exp`, if the credential has one.
@@ -119,62 +146,63 @@ pub fn verify_with(
     policy: &VerifyPolicy,
     provider: &dyn SignatureVerifier,
 ) -> Result<Verified, VerifyError> {
-    let parts = Parts::parse(presentation)?;
-    let payload = crate::jws::decode_object(&parts.payload, "issuer JWT payload")?;
-    let issuer = verify_issuer_signature(&parts, &payload, policy, provider)?;
-    match payload.get(SD_ALG) {
+    let decoded = Decoded::parse(presentation)?;
+    let issuer = verify_issuer_signature(&decoded, policy, provider)?;
+    match decoded.payload().get(SD_ALG) {
         None => {}
         Some(Value::String(alg)) if alg == SHA_256 => {}
         Some(_) => return Err(VerifyError::UnsupportedHashAlgorithm),
     }
-    let disclosures = parts
-        .disclosures
-        .iter()
-        .map(|encoded| Disclosure::decode(encoded))
-        .collect::<Result<Vec<_>, _>>()?;
-    let processed = reveal(payload, &disclosures)?;
-    let claims = processed.claims;
+    let revealed = decoded.reveal()?;
     if policy.profile == Profile::SdJwtVc {
-        if let Some(name) = processed
-            .disclosed_top_level
+        if let Some(name) = revealed
+            .disclosed_top_level()
             .iter()
             .find(|name| REGISTERED_CLAIMS.contains(&name.as_str()))
         {
             return Err(VerifyError::DisclosedRegisteredClaim(name.clone()));
         }
-        if !matches!(claims.get("vct"), Some(Value::String(_))) {
+        if !matches!(revealed.claims().get("vct"), Some(Value::String(_))) {
             return Err(VerifyError::InvalidClaim("vct"));
         }
     }
+    let claims = revealed.into_claims();
     let dates = Dates::read(&claims).map_err(|e| e.for_token(Token::IssuerJwt))?;
     dates
         .check_validity(policy.window())
         .map_err(|e| e.for_token(Token::IssuerJwt))?;
-    let expires_at = dates.expires_at.map(UnixTime::as_secs);
     let holder_key = holder_key(&claims)?;
     let key_bound = match &policy.key_binding {
         KeyBinding::Required { audience, nonce } => {
-            let kb_jwt = parts
-                .kb_jwt
-                .as_deref()
+            let kb_jwt = decoded
+                .key_binding_jwt()
                 .ok_or(VerifyError::MissingKeyBinding)?;
-            let holder_key = holder_key.ok_or(VerifyError::MissingHolderKey)?;
+            let holder_key = holder_key.as_ref().ok_or(VerifyError::MissingHolderKey)?;
             let expected = Transaction {
                 audience,
                 nonce,
-                sd_hash_input: &parts.sd_hash_input,
+                sd_hash_input: decoded.sd_hash_input(),
             };
-            verify_key_binding(kb_jwt, &holder_key, &expected, policy, provider)?;
+            verify_key_binding(kb_jwt, holder_key, &expected, policy, provider)?;
             true
         }
         KeyBinding::NotRequired => false,
     };
-    let status = check_status(&claims, policy)?;
+    let status_reference = match claims.get("status") {
+        None => None,
+        Some(status) => {
+            Some(StatusReference::from_claim(status).ok_or(VerifyError::InvalidClaim("status"))?)
+        }
+    };
+    let status = check_status(issuer, status_reference.as_ref(), policy)?;
     Ok(Verified {
         claims,
         issuer: issuer.to_owned(),
-        expires_at,
+        issued_at: dates.issued_at.map(UnixTime::as_secs),
+        expires_at: dates.expires_at.map(UnixTime::as_secs),
+        holder_key,
         key_bound,
+        status_reference,
         status,
     })
 }
@@ -182,26 +210,25 @@ pub fn verify_with(
 /// Checks the issuer JWT's headers and that at least one signature verifies with a key
 /// of the trusted issuer named by `iss`. Returns that issuer's identifier.
 fn verify_issuer_signature<'p>(
-    parts: &Parts,
-    payload: &Map<String, Value>,
+    decoded: &Decoded,
     policy: &'p VerifyPolicy,
     provider: &dyn SignatureVerifier,
 ) -> Result<&'p str, VerifyError> {
     let token = Token::IssuerJwt;
-    let mut decoded = Vec::with_capacity(parts.signatures.len());
-    for signature in &parts.signatures {
-        let jws = Jws::from_parts(&signature.protected, &parts.payload, &signature.signature)?;
-        jwt::check_header(&jws, issuer_typ(policy.profile)).map_err(|e| e.for_token(token))?;
-        decoded.push((jws, signature.unprotected_kid.as_deref()));
+    for signature in decoded.signatures() {
+        jwt::check_header(&signature.jws, issuer_typ(policy.profile))
+            .map_err(|e| e.for_token(token))?;
     }
-    let iss = payload
-        .get("iss")
-        .and_then(Value::as_str)
+    let iss = decoded
+        .claimed_issuer()
         .ok_or(VerifyError::InvalidClaim("iss"))?;
     let issuer = policy.issuer(iss).ok_or(VerifyError::UntrustedIssuer)?;
     let mut any_key = false;
-    for (jws, unprotected_kid) in &decoded {
-        let kid = jws.header_str("kid").or(*unprotected_kid);
+    for signature in decoded.signatures() {
+        let jws = &signature.jws;
+        let kid = jws
+            .header_str("kid")
+            .or(signature.unprotected_kid.as_deref());
         for key in issuer.jwks.candidates(kid) {
             any_key = true;
             if jws.verify_with(key, provider) {
@@ -279,24 +306,19 @@ fn verify_key_binding(
 }
 
 fn check_status(
-    claims: &Map<String, Value>,
+    issuer: &str,
+    reference: Option<&StatusReference>,
     policy: &VerifyPolicy,
 ) -> Result<StatusCheck, VerifyError> {
-    let Some(status) = claims.get("status") else {
+    let Some(reference) = reference else {
         return Ok(StatusCheck::NoStatus);
     };
-    let reference =
-        StatusReference::from_claim(status).ok_or(VerifyError::InvalidClaim("status"))?;
-    let issuer = claims
-        .get("iss")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
     // Only a list signed by this credential's own issuer speaks for it.
     let Some(list) = policy.status_lists.get(issuer, &reference.uri) else {
         return Ok(StatusCheck::Unchecked);
     };
     list.check_fresh(policy.window().now())?;
-    match list.status_of(&reference)? {
+    match list.status_of(reference)? {
         Status::Valid => Ok(StatusCheck::Valid),
         Status::Suspended => Err(VerifyError::Suspended),
         Status::Invalid => Err(VerifyError::Revoked),

@@ -195,8 +195,8 @@ proptest! {
                 let fresh = seen.insert(format!("salt:{}", decoded.salt()));
                 prop_assert!(fresh, "salt repeated");
                 let mut nested = Vec::new();
-                let (credential::disclosure::Revealed::Property { value, .. }
-                | credential::disclosure::Revealed::Element { value }) = decoded.revealed();
+                let (credential::disclosure::Content::Property { value, .. }
+                | credential::disclosure::Content::Element { value }) = decoded.content();
                 collect_digests(value, &mut nested);
                 for digest in nested {
                     // Nested digests live only inside their parent disclosure.

@@ -40,7 +40,8 @@ use miniz_oxide::inflate::TINFLStatus;
 use super::ResponseError;
 use super::response::{AuthorizationResponse, MAX_RESPONSE_BYTES};
 use crate::base64url;
-use crate::disclosure::sha256_b64;
+use crate::decoded::Decoded;
+use crate::disclosure::{Disclosure, sha256_b64};
 use crate::limits::MAX_DISCLOSURES;
 
 /// What every compact response starts with (QR alphanumeric characters only).
@@ -136,23 +137,29 @@ impl AuthorizationResponse {
             },
             _ => return Err(CompactError::NotOnePresentation),
         };
-        let mut parts: Vec<&str> = presentation.split('~').collect();
-        let kb_jwt = parts.pop().ok_or(CompactError::NotCompactPresentation)?;
-        let issuer_jwt = match parts.first() {
-            Some(jwt) if !kb_jwt.is_empty() => *jwt,
-            _ => return Err(CompactError::NotCompactPresentation),
-        };
-        let disclosures = parts.get(1..).unwrap_or_default();
+        // Any serialization the core reads; the compact form rebuilds the compact one
+        // (the Key Binding JWT's sd_hash is over it in both).
+        let decoded =
+            Decoded::parse(presentation).map_err(|_| CompactError::NotCompactPresentation)?;
+        let kb_jwt = decoded
+            .key_binding_jwt()
+            .ok_or(CompactError::NotCompactPresentation)?;
+        let issuer_jwt = decoded.issuer_jwt();
+        let disclosures: Vec<&str> = decoded
+            .disclosures()
+            .iter()
+            .map(Disclosure::encoded)
+            .collect();
         if disclosures.len() >= usize::from(u8::MAX) {
             return Err(CompactError::NotCompactPresentation);
         }
         let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
-        let sd_hash = sha256_b64(&format!("{}~", parts.join("~")));
+        let sd_hash = sha256_b64(decoded.sd_hash_input());
 
         let mut body = vec![VERSION];
         put_field(&mut body, self.state.as_bytes());
         put_field(&mut body, id.as_bytes());
-        put_jwt(&mut body, issuer_jwt, &digests)?;
+        put_jwt(&mut body, &issuer_jwt, &digests)?;
         put_varint(&mut body, disclosures.len());
         for disclosure in disclosures {
             put_field(&mut body, &shrink(&decode_segment(disclosure)?, &[])?);

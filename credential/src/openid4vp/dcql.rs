@@ -143,7 +143,7 @@ impl ClaimsQuery {
     #[must_use]
     pub fn locate(&self, root: &Value) -> Option<JsonPointer> {
         let pointer = self.path.to_pointer()?;
-        let value = crate::issue::resolve(root, &pointer)?;
+        let value = pointer.resolve(root)?;
         match &self.values {
             Some(accepted) if !accepted.contains(value) => None,
             _ => Some(pointer),

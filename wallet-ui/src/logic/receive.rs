@@ -3,7 +3,7 @@
 //! bound to the holder key the wallet made for it.
 
 use credential::verify::REGISTERED_CLAIMS;
-use credential::{Credential, PublicJwk, TrustedIssuer, VerifyPolicy};
+use credential::{PublicJwk, TrustedIssuer, VerifyPolicy};
 use serde_json::{Map, Value};
 
 use super::model::{Batch, RECORD_VERSION, StoredCopy};
@@ -60,6 +60,15 @@ pub struct Received<'a> {
     pub credentials: &'a [String],
 }
 
+/// What every copy of a batch must agree on besides the person's claims (the issuer is
+/// the one trusted for the batch).
+#[derive(Debug, PartialEq, Eq)]
+struct About {
+    vct: String,
+    issued_at: Option<i64>,
+    expires_at: Option<i64>,
+}
+
 /// Checks a received batch and turns it into the record the wallet keeps.
 ///
 /// # Errors
@@ -71,38 +80,29 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
     }
     let policy =
         VerifyPolicy::new(vec![received.issuer.clone()], now, "", "").without_key_binding();
-    let mut first: Option<(Map<String, Value>, Map<String, Value>)> = None;
+    let mut first: Option<(Map<String, Value>, About)> = None;
     let mut copies = Vec::with_capacity(got);
     for (credential_text, (key_id, holder)) in received.credentials.iter().zip(received.keys) {
         let verified = credential::verify(credential_text, &policy)
             .map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
-        let credential = Credential::parse(credential_text)
-            .map_err(|err| ReceiveError::Invalid(err.to_string()))?;
-        let cnf = credential
-            .issuer_payload()
-            .get("cnf")
-            .and_then(|cnf| cnf.get("jwk"))
-            .and_then(|jwk| PublicJwk::from_json(jwk).ok());
-        if cnf.as_ref().map(PublicJwk::sec1) != Some(holder.sec1()) {
+        if verified.holder_key().map(PublicJwk::sec1) != Some(holder.sec1()) {
             return Err(ReceiveError::WrongHolderKey);
         }
-        let claims = verified.into_claims();
-        let person: Map<String, Value> = claims
-            .iter()
+        let about = About {
+            vct: verified.vct().unwrap_or_default().to_owned(),
+            issued_at: verified.issued_at(),
+            expires_at: verified.expires_at(),
+        };
+        let person: Map<String, Value> = verified
+            .into_claims()
+            .into_iter()
             .filter(|(name, _)| {
                 !REGISTERED_CLAIMS.contains(&name.as_str()) && !TOKEN_IDS.contains(&name.as_str())
             })
-            .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
-        let about = |claims: &Map<String, Value>| -> Map<String, Value> {
-            ["iss", "vct", "iat", "exp"]
-                .into_iter()
-                .filter_map(|name| Some((name.to_owned(), claims.get(name)?.clone())))
-                .collect()
-        };
         match &first {
-            None => first = Some((person, about(&claims))),
-            Some((p, a)) if *p == person && *a == about(&claims) => {}
+            None => first = Some((person, about)),
+            Some((p, a)) if *p == person && *a == about => {}
             Some(_) => return Err(ReceiveError::Inconsistent),
         }
         copies.push(StoredCopy {
@@ -119,14 +119,10 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
         id,
         configuration: received.configuration.to_owned(),
         issuer: received.issuer.iss.clone(),
-        vct: about
-            .get("vct")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+        vct: about.vct,
         claims,
-        issued_at: about.get("iat").and_then(Value::as_i64),
-        expires_at: about.get("exp").and_then(Value::as_i64),
+        issued_at: about.issued_at,
+        expires_at: about.expires_at,
         received_at: now,
         copies,
         restored: false,
