@@ -159,7 +159,10 @@ pub enum VerifyError {
 
 impl VerifyError {
     /// A stable machine-readable code (snake case), part of the public API.
+    // Never inlined: its table of codes is large, and it is called from several places
+    // of the in-page verifier, which would otherwise carry one copy each.
     #[must_use]
+    #[inline(never)]
     pub const fn code(&self) -> &'static str {
         match self {
             Self::LimitExceeded(_) => "limit_exceeded",

@@ -14,6 +14,7 @@ mod error;
 pub mod matching;
 mod origin;
 mod pending;
+mod relying_party;
 mod request;
 mod response;
 
@@ -26,6 +27,10 @@ pub use dcql::{
 pub use error::{RequestError, ResponseError};
 pub use origin::{MAX_URL_BYTES, Origin};
 pub use pending::{AnsweredStates, PendingRequest, PendingRequests};
+pub use relying_party::{
+    CreatedRequest, DEFAULT_REQUEST_LIFETIME, DcApiRequest, Expectations, Expected, QUERY_ID,
+    Rejection, RelyingParty, RelyingPartySettings, RequestParams, SetupError, TakenResponse, judge,
+};
 pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, REDIRECT_URI_PREFIX, ResponseMode};
 pub use response::AuthorizationResponse;
 

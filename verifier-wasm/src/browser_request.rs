@@ -5,10 +5,10 @@
 //! (single use by construction).
 
 use credential::openid4vp::{
-    AuthorizationResponse, CredentialQuery, DC_API_PROTOCOL, DcqlQuery, Origin, dc_api_audience,
-    dc_api_request,
+    AuthorizationResponse, CredentialQuery, DC_API_PROTOCOL, Origin, RelyingParty,
 };
 use js_sys::{Array, Function, Object, Promise, Reflect};
+use rand_core::CryptoRngCore;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -50,17 +50,14 @@ impl BrowserRequest {
     /// Prepares the request, or says why this page cannot make one.
     pub fn new(
         options: JsValue,
-        nonce: String,
-        query_id: &str,
-        trusted_issuers: &[String],
+        party: &RelyingParty,
+        rng: &mut (impl CryptoRngCore + ?Sized),
     ) -> Result<Self, Refusal> {
         let options = from_js(options)
             .and_then(|json| BrowserRequestOptions::from_json(&json))
             .map_err(|message| failure("invalid_argument", message))?;
-        let query = DcqlQuery::sd_jwt_vc(query_id, &options.vct_values, options.claims)
-            .trusting(trusted_issuers);
-        query
-            .validate()
+        let asked = party
+            .dc_api_request(&options.vct_values, options.claims, rng)
             .map_err(|err| failure(err.code(), err.to_string()))?;
         let global = js_sys::global();
         let origin = property(&global, "location")
@@ -91,7 +88,7 @@ impl BrowserRequest {
             ));
         }
         let request = Object::new();
-        let data = to_js(&dc_api_request(&nonce, &query));
+        let data = to_js(&asked.data);
         let set = |object: &Object, name: &str, value: &JsValue| {
             Reflect::set(object, &JsValue::from_str(name), value).map(|_| ())
         };
@@ -106,11 +103,9 @@ impl BrowserRequest {
             credentials,
             get,
             argument: argument.into(),
-            nonce,
-            audience: dc_api_audience(&origin),
-            query: query.credentials.into_iter().next().ok_or_else(|| {
-                failure("invalid_dcql_query", "the request has no credential query")
-            })?,
+            audience: asked.audience(&origin),
+            nonce: asked.nonce,
+            query: asked.query,
         })
     }
 

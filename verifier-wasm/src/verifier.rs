@@ -1,20 +1,17 @@
 //! `Verifier`: the class websites construct. Each method translates JS values into the
 //! core's types, calls the core, and translates the outcome back.
 
-use credential::openid4vp::{
-    AuthorizationRequest, AuthorizationResponse, CredentialQuery, DcqlQuery, PendingRequest,
-    PendingRequests,
-};
 use std::rc::Rc;
 
 use credential::crypto::RustCryptoP256;
 use credential::crypto::deferred::DeferredVerification;
-use credential::time::UnixTime;
-use credential::{
-    Jwks, StatusCheck, StatusLists, TrustedIssuer, Verified, VerifyError, VerifyPolicy, base64url,
-    verify, verify_status_list,
+use credential::openid4vp::{
+    DEFAULT_REQUEST_LIFETIME, Expected, QUERY_ID, Rejection, RelyingParty, RelyingPartySettings,
+    RequestParams, judge,
 };
-use rand_core::{OsRng, RngCore};
+use credential::time::UnixTime;
+use credential::{Jwks, StatusCheck, TrustedIssuer, Verified, verify};
+use rand_core::OsRng;
 use wasm_bindgen::prelude::*;
 
 use crate::browser_request::BrowserRequest;
@@ -24,17 +21,10 @@ use crate::request::PresentationRequest;
 use crate::result::{VerificationResult, accepted};
 use crate::webcrypto::WebCrypto;
 
-/// Default lifetime of a created request, seconds.
-const DEFAULT_REQUEST_LIFETIME: u64 = 600;
-/// The credential query id Cachet's requests use.
-const QUERY_ID: &str = "cachet";
-
 /// Checks presentations in the page, against the site's trusted issuers.
 #[wasm_bindgen]
 pub struct Verifier {
-    config: Result<Config, String>,
-    pending: PendingRequests,
-    status_lists: StatusLists,
+    party: Result<RelyingParty, String>,
     backend: Backend,
 }
 
@@ -58,20 +48,9 @@ fn backend(choice: SignatureBackend) -> Result<Backend, String> {
     }
 }
 
-/// The result for JavaScript; with `query`, a presentation that verifies but does not
-/// answer the site's question is refused (`query_not_satisfied`).
-fn result_of(
-    outcome: Result<Verified, VerifyError>,
-    query: Option<&CredentialQuery>,
-) -> VerificationResult {
-    let unanswered = match (&outcome, query) {
-        (Ok(verified), Some(query)) => query.check_answer(verified.claims()).err(),
-        _ => None,
-    };
-    if let Some(err) = unanswered {
-        return VerificationResult::failure(err.code(), err.to_string());
-    }
-    match outcome {
+/// The verdict for JavaScript.
+fn result_of(verdict: Result<Verified, Rejection>) -> VerificationResult {
+    match verdict {
         Ok(verified) => VerificationResult {
             valid: true,
             issuer: Some(verified.issuer().to_owned()),
@@ -94,14 +73,17 @@ fn result_of(
 /// Verifies on the backend: at once in wasm (one synchronous pass), or in two phases
 /// around WebCrypto's signature checks. The Promise owns everything it needs, so no
 /// borrow of the verifier outlives the call and overlapping calls cannot collide.
-fn settle(
-    backend: &Backend,
-    presentation: String,
-    policy: VerifyPolicy,
-    query: Option<CredentialQuery>,
-) -> js_sys::Promise {
+fn settle(backend: &Backend, expected: Expected) -> js_sys::Promise {
+    let Expected {
+        presentation,
+        policy,
+        query,
+    } = expected;
     match backend {
-        Backend::Wasm => settled(result_of(verify(&presentation, &policy), query.as_ref()).to_js()),
+        Backend::Wasm => {
+            let outcome = verify(&presentation, &policy);
+            settled(result_of(judge(query.as_ref(), outcome)).to_js())
+        }
         Backend::WebCrypto(webcrypto) => {
             let webcrypto = Rc::clone(webcrypto);
             let deferred = DeferredVerification::start(presentation, policy);
@@ -110,7 +92,7 @@ fn settle(
                     Ok(valid) => deferred.finish(&valid),
                     Err(_) => deferred.finish_with(&RustCryptoP256),
                 };
-                Ok(result_of(outcome, query.as_ref()).to_js())
+                Ok(result_of(judge(query.as_ref(), outcome)).to_js())
             })
         }
     }
@@ -120,27 +102,7 @@ fn settled(result: JsValue) -> js_sys::Promise {
     js_sys::Promise::resolve(&result)
 }
 
-#[derive(Clone)]
-struct Config {
-    issuers: Vec<TrustedIssuer>,
-    audience: String,
-    clock_skew: Option<u64>,
-    max_age: Option<u64>,
-    request_lifetime: u64,
-}
-
-impl Config {
-    /// The trusted issuers' identifiers, which requests name (DCQL `trusted_authorities`)
-    /// so that a wallet offers only credentials this site accepts.
-    fn issuer_ids(&self) -> Vec<String> {
-        self.issuers
-            .iter()
-            .map(|issuer| issuer.iss.clone())
-            .collect()
-    }
-}
-
-fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
+fn parse_config(options: JsValue) -> Result<(RelyingParty, Backend), String> {
     let options = from_js(options).and_then(|json| VerifierOptions::from_json(&json))?;
     let backend = backend(options.signature_backend)?;
     let issuers = options
@@ -155,43 +117,17 @@ fn parse_config(options: JsValue) -> Result<(Config, Backend), String> {
                 .map_err(|err| format!("trusted issuer {}: {err}", issuer.iss))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if issuers.is_empty() {
-        return Err("trustedIssuers must name at least one issuer".into());
-    }
-    let config = Config {
+    let party = RelyingParty::new(RelyingPartySettings {
         issuers,
         audience: options.audience,
         clock_skew: options.clock_skew_seconds,
-        max_age: options.max_presentation_age_seconds,
+        max_presentation_age: options.max_presentation_age_seconds,
         request_lifetime: options
             .request_lifetime_seconds
             .unwrap_or(DEFAULT_REQUEST_LIFETIME),
-    };
-    Ok((config, backend))
-}
-
-fn policy_for(
-    config: &Config,
-    status_lists: &StatusLists,
-    now: i64,
-    audience: &str,
-    nonce: &str,
-) -> VerifyPolicy {
-    let mut policy = VerifyPolicy::new(config.issuers.clone(), now, audience, nonce);
-    if let Some(skew) = config.clock_skew {
-        policy = policy.clock_skew(skew);
-    }
-    if let Some(max_age) = config.max_age {
-        policy = policy.max_key_binding_age(max_age);
-    }
-    policy.status_lists(status_lists.clone())
-}
-
-/// 128 random bits from `crypto.getRandomValues`, base64url.
-fn random_token() -> String {
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    base64url::encode(&bytes)
+    })
+    .map_err(|err| err.to_string())?;
+    Ok((party, backend))
 }
 
 fn invalid_argument(message: String) -> JsValue {
@@ -209,21 +145,21 @@ impl Verifier {
     /// "invalid_config" } }`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "VerifierOptions")] options: JsValue) -> Self {
-        let (config, backend) = match parse_config(options) {
-            Ok((config, backend)) => (Ok(config), backend),
+        let (party, backend) = match parse_config(options) {
+            Ok((party, backend)) => (Ok(party), backend),
             Err(message) => (Err(message), Backend::Wasm),
         };
-        Self {
-            config,
-            pending: PendingRequests::default(),
-            status_lists: StatusLists::default(),
-            backend,
-        }
+        Self { party, backend }
     }
 
-    /// The configuration, or why the constructor's options were not usable.
-    fn config(&self) -> Result<&Config, &str> {
-        self.config.as_ref().map_err(String::as_str)
+    /// The relying party, or why the constructor's options were not usable.
+    fn party(&self) -> Result<&RelyingParty, &str> {
+        self.party.as_ref().map_err(String::as_str)
+    }
+
+    /// As [`Self::party`], to change it.
+    fn party_mut(&mut self) -> Result<&mut RelyingParty, &str> {
+        self.party.as_mut().map_err(|message| message.as_str())
     }
 
     /// Asks for a presentation through the browser's Digital Credentials API
@@ -237,50 +173,32 @@ impl Verifier {
         &self,
         #[wasm_bindgen(unchecked_param_type = "BrowserRequestOptions")] options: JsValue,
     ) -> js_sys::Promise {
-        let config = match self.config() {
-            Ok(config) => config.clone(),
+        let party = match self.party() {
+            Ok(party) => party,
             Err(message) => return settled(invalid_config(message).to_js()),
         };
-        let request =
-            match BrowserRequest::new(options, random_token(), QUERY_ID, &config.issuer_ids()) {
-                Ok(request) => request,
-                Err(result) => return settled(result.to_js()),
-            };
-        let status_lists = self.status_lists.clone();
+        let request = match BrowserRequest::new(options, party, &mut OsRng) {
+            Ok(request) => request,
+            Err(result) => return settled(result.to_js()),
+        };
         let backend = self.backend.clone();
+        // What the answer is checked against, as the relying party stands when it comes.
+        let expectations = party.expectations();
         wasm_bindgen_futures::future_to_promise(async move {
             let presentation = match request.ask(QUERY_ID).await {
                 Ok(presentation) => presentation,
                 Err(result) => return Ok(result.to_js()),
             };
-            let policy = policy_for(
-                &config,
-                &status_lists,
-                now(),
+            let expected = expectations.expect(
+                presentation,
                 &request.audience,
                 &request.nonce,
+                UnixTime::from_secs(now()),
+                Some(request.query.clone()),
             );
-            let promise = settle(&backend, presentation, policy, Some(request.query.clone()));
+            let promise = settle(&backend, expected);
             wasm_bindgen_futures::JsFuture::from(promise).await
         })
-    }
-
-    /// Starts verifying `presentation` for `audience` and `nonce` at `now` (and, if
-    /// given, against the `query` it answers), and returns the Promise of its result.
-    fn check(
-        &self,
-        presentation: String,
-        audience: &str,
-        nonce: &str,
-        now: i64,
-        query: Option<CredentialQuery>,
-    ) -> js_sys::Promise {
-        let config = match self.config() {
-            Ok(config) => config,
-            Err(message) => return settled(invalid_config(message).to_js()),
-        };
-        let policy = policy_for(config, &self.status_lists, now, audience, nonce);
-        settle(&self.backend, presentation, policy, query)
     }
 
     /// Creates a single-use OpenID4VP request (DCQL query for an SD-JWT VC). Returns a
@@ -290,42 +208,25 @@ impl Verifier {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> JsValue {
-        let (lifetime, trusted) = match self.config() {
-            Ok(config) => (config.request_lifetime, config.issuer_ids()),
-            Err(message) => return invalid_config(message).to_js(),
-        };
         let options = match from_js(options).and_then(|json| RequestOptions::from_json(&json)) {
             Ok(options) => options,
             Err(message) => return invalid_argument(message),
         };
-        let query =
-            DcqlQuery::sd_jwt_vc(QUERY_ID, &options.vct_values, options.claims).trusting(&trusted);
-        let Some(expected) = query.credentials.first().cloned() else {
-            return invalid_argument("the request has no credential query".into());
+        let party = match self.party_mut() {
+            Ok(party) => party,
+            Err(message) => return invalid_config(message).to_js(),
         };
-        let (nonce, state) = (random_token(), random_token());
-        let request = match AuthorizationRequest::new(
-            options.response_mode,
-            &options.redirect_uri,
-            &nonce,
-            &state,
-            query,
-            options.purpose,
-        ) {
-            Ok(request) => request,
-            Err(err) => return VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        let params = RequestParams {
+            claims: options.claims,
+            vct_values: &options.vct_values,
+            purpose: options.purpose,
+            response_mode: options.response_mode,
+            redirect_uri: &options.redirect_uri,
         };
-        let now = now();
-        let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
-        let pending = PendingRequest {
-            nonce,
-            client_id: request.client_id.clone(),
-            query: expected,
-            expires_at,
-        };
-        let saved = pending.save(&state);
-        let _ = self.pending.insert(state, pending, now);
-        PresentationRequest::new(request, saved).into()
+        match party.create_request(params, &mut OsRng, UnixTime::from_secs(now())) {
+            Ok(created) => PresentationRequest::new(created.request, created.saved).into(),
+            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+        }
     }
 
     /// Takes back a request this page made before it navigated to the wallet
@@ -339,28 +240,12 @@ impl Verifier {
         let Some(saved) = saved.as_string() else {
             return invalid_argument("the saved request must be a string".into());
         };
-        let audience = match self.config() {
-            Ok(config) => config.audience.clone(),
+        let party = match self.party_mut() {
+            Ok(party) => party,
             Err(message) => return invalid_config(message).to_js(),
         };
-        match PendingRequest::restore(&saved) {
-            Ok((_, pending)) if site_origin(&pending.client_id) != site_origin(&audience) => {
-                VerificationResult::failure("aud_mismatch", "the saved request is for another site")
-                    .to_js()
-            }
-            Ok((state, _)) if crate::answered::load().contains(&state) => {
-                let err = credential::openid4vp::ResponseError::UnknownState;
-                VerificationResult::failure(err.code(), "this request was already answered").to_js()
-            }
-            Ok((state, pending)) => {
-                if self.pending.insert(state, pending, i64::MIN) {
-                    accepted()
-                } else {
-                    let err = credential::openid4vp::ResponseError::UnknownState;
-                    VerificationResult::failure(err.code(), "this request was already answered")
-                        .to_js()
-                }
-            }
+        match party.restore(&saved, &crate::answered::load()) {
+            Ok(()) => accepted(),
             Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
         }
     }
@@ -377,31 +262,18 @@ impl Verifier {
         let Some(text) = response.as_string() else {
             return settled(invalid_argument("the response must be a string".into()));
         };
-        let parsed = match AuthorizationResponse::parse(&text) {
-            Ok(parsed) => parsed,
-            Err(err) => {
-                return settled(VerificationResult::failure(err.code(), err.to_string()).to_js());
-            }
+        let backend = self.backend.clone();
+        let party = match self.party_mut() {
+            Ok(party) => party,
+            Err(message) => return settled(invalid_config(message).to_js()),
         };
         let now = now();
-        let pending = match self.pending.take(&parsed.state, now) {
-            Ok(pending) => {
+        match party.take_response(&text, UnixTime::from_secs(now)) {
+            Ok(taken) => {
                 // Taken for good, also for this site's later page loads.
-                crate::answered::record(&parsed.state, pending.expires_at, now);
-                pending
+                crate::answered::record(&taken.state, taken.expires_at, now);
+                settle(&backend, taken.expected)
             }
-            Err(err) => {
-                return settled(VerificationResult::failure(err.code(), err.to_string()).to_js());
-            }
-        };
-        match parsed.presentation(&pending.query.id) {
-            Ok(presentation) => self.check(
-                presentation.to_owned(),
-                &pending.client_id,
-                &pending.nonce,
-                now,
-                Some(pending.query),
-            ),
             Err(err) => settled(VerificationResult::failure(err.code(), err.to_string()).to_js()),
         }
     }
@@ -421,12 +293,16 @@ impl Verifier {
             Ok(options) => options,
             Err(message) => return settled(invalid_argument(message)),
         };
-        let audience = match self.config() {
-            Ok(config) => config.audience.clone(),
+        let party = match self.party() {
+            Ok(party) => party,
             Err(message) => return settled(invalid_config(message).to_js()),
         };
-        let now = options.now.unwrap_or_else(now);
-        self.check(presentation, &audience, &options.nonce, now, None)
+        let now = UnixTime::from_secs(options.now.unwrap_or_else(now));
+        let expected =
+            party
+                .expectations()
+                .expect(presentation, party.audience(), &options.nonce, now, None);
+        settle(&self.backend, expected)
     }
 
     /// Checks a status list token (fetched by the site from anywhere) against the trusted
@@ -439,24 +315,13 @@ impl Verifier {
         let Some(token) = token.as_string() else {
             return invalid_argument("the status list token must be a string".into());
         };
-        let issuers = match self.config() {
-            Ok(config) => config.issuers.clone(),
+        let party = match self.party_mut() {
+            Ok(party) => party,
             Err(message) => return invalid_config(message).to_js(),
         };
-        let now = now();
-        let mut last_error = None;
-        for issuer in &issuers {
-            match verify_status_list(&token, issuer, UnixTime::from_secs(now), &RustCryptoP256) {
-                Ok(list) => {
-                    self.status_lists.insert(list);
-                    return accepted();
-                }
-                Err(err) => last_error = Some(err),
-            }
-        }
-        match last_error {
-            Some(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
-            None => VerificationResult::failure("invalid_config", "no trusted issuer").to_js(),
+        match party.use_status_list(&token, UnixTime::from_secs(now()), &RustCryptoP256) {
+            Ok(()) => accepted(),
+            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
         }
     }
 
@@ -465,12 +330,4 @@ impl Verifier {
     pub fn scan_qr(&self, frame: JsValue) -> JsValue {
         crate::qr::scan(&frame).map_or(JsValue::NULL, |text| JsValue::from_str(&text))
     }
-}
-
-/// The origin of a client identifier or audience (`redirect_uri:` prefix or not).
-fn site_origin(id: &str) -> Option<credential::openid4vp::Origin> {
-    credential::openid4vp::Origin::of(
-        id.strip_prefix(credential::openid4vp::REDIRECT_URI_PREFIX)
-            .unwrap_or(id),
-    )
 }

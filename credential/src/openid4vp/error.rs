@@ -60,6 +60,13 @@ pub enum ResponseError {
     /// The `state` belongs to no request this verifier made (or it was already used).
     #[error("unknown or already used state")]
     UnknownState,
+    /// A saved request to take back was already answered (by this page or an earlier
+    /// one of the site): same code as [`Self::UnknownState`], since for the site it is one.
+    #[error("this request was already answered")]
+    AlreadyAnswered,
+    /// A saved request to take back belongs to another site than the relying party's.
+    #[error("the saved request is for another site")]
+    OtherSite,
     /// The request this response answers has expired.
     #[error("the request has expired")]
     ExpiredRequest,
@@ -85,7 +92,8 @@ impl ResponseError {
         match self {
             Self::TooLarge => "response_too_large",
             Self::Malformed(_) => "malformed_response",
-            Self::UnknownState => "unknown_state",
+            Self::UnknownState | Self::AlreadyAnswered => "unknown_state",
+            Self::OtherSite => "aud_mismatch",
             Self::ExpiredRequest => "expired_request",
             Self::WalletError { error } if error == "access_denied" => "access_denied",
             Self::WalletError { .. } => "wallet_error",

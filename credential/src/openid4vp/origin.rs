@@ -76,7 +76,10 @@ mod canonical {
 
     /// The origin of `text` if it is in the browser's serialized form.
     pub(super) fn origin(text: &str) -> Option<String> {
-        let (scheme, rest) = text.split_once("://")?;
+        // `scheme://`, split on characters (a string pattern would link the two-way
+        // searcher into the in-page verifier for this one call).
+        let (scheme, rest) = text.split_once(':')?;
+        let rest = rest.strip_prefix("//")?;
         if scheme != "https" && scheme != "http" {
             return None;
         }
@@ -156,7 +159,11 @@ impl Origin {
     /// so beside it, since such a host may be a look-alike of a familiar one.
     #[must_use]
     pub fn is_internationalized(&self) -> bool {
-        self.0.split("://").nth(1).is_some_and(|host| {
+        let host = self
+            .0
+            .split_once(':')
+            .and_then(|(_, rest)| rest.strip_prefix("//"));
+        host.is_some_and(|host| {
             host.split(['.', ':'])
                 .any(|label| label.starts_with("xn--"))
         })
