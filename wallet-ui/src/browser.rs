@@ -1,12 +1,12 @@
 //! The wallet's logic bound to the browser: IndexedDB ([`idb_store`]), WebCrypto
-//! ([`subtle`], [`keys`], [`cipher`], [`vault`]), fetch ([`http`], [`issuance`]) and
+//! ([`subtle`], [`keys`], [`cipher`], [`vault`]), fetch ([`http`]), delivering answers ([`delivery`]) and
 //! backup files ([`backup_file`]).
 
 pub mod backup_file;
 pub mod cipher;
+pub mod delivery;
 pub mod http;
 pub mod idb_store;
-pub mod issuance;
 pub mod keys;
 pub mod subtle;
 pub mod vault;

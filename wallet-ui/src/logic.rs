@@ -4,8 +4,11 @@
 
 pub mod backup;
 pub mod consent;
+pub mod http;
 pub mod incoming;
+pub mod issuance;
 pub mod model;
+pub mod passphrase;
 pub mod receive;
 pub mod schedule;
 pub mod store;

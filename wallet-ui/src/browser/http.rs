@@ -1,50 +1,21 @@
-//! HTTP through the page's `fetch`, only ever to an issuer during issuance: no cookies,
-//! no cache, no referrer, bounded response size.
+//! [`Http`] through the page's `fetch`: no cookies, no cache, no referrer, bounded
+//! response size.
 
+use crate::logic::http::{Http, HttpError, HttpRequest, MAX_RESPONSE_BYTES};
 use js_sys::Reflect;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCache, RequestCredentials, RequestInit, Response};
 
-/// Largest response body read.
-pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// [`Http`] on the page's `fetch`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchHttp;
 
-/// Why a request failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum HttpError {
-    /// The server could not be reached (offline, refused, CORS).
-    #[error("cannot reach {0}")]
-    Unreachable(String),
-    /// The server answered with an error status; `error` is the OAuth error code if any.
-    #[error("{url} answered {status} {error}")]
-    Status {
-        /// The URL.
-        url: String,
-        /// The HTTP status.
-        status: u16,
-        /// The `error` member of the body, if any.
-        error: String,
-    },
-    /// The body is not the JSON expected, or too large.
-    #[error("{0} sent an unexpected answer")]
-    Malformed(String),
-}
-
-/// Sends a request and reads a JSON answer.
-///
-/// # Errors
-/// [`HttpError`], also for a success whose body is not JSON.
-pub async fn json(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Result<Value, HttpError> {
-    send(method, url, headers, body)
-        .await?
-        .ok_or_else(|| HttpError::Malformed(url.to_owned()))
+impl Http for FetchHttp {
+    async fn send(&self, request: HttpRequest<'_>) -> Result<Option<Value>, HttpError> {
+        send(request.method, request.url, request.headers, request.body).await
+    }
 }
 
 /// Sends a request; a success returns its body if it is JSON (an OpenID4VP verifier may
@@ -52,7 +23,7 @@ pub async fn json(
 ///
 /// # Errors
 /// [`HttpError`] for an unreachable server or an error status.
-pub async fn send(
+async fn send(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],

@@ -6,7 +6,9 @@ use leptos::task::spawn_local;
 
 use super::format::{claim_label, claim_value, date, issuer_name, reading_order, type_name};
 use super::state::Ctx;
-use crate::browser::{issuance, new_id, now};
+use crate::browser::http::FetchHttp;
+use crate::browser::{new_id, now};
+use crate::logic::issuance;
 use crate::logic::model::Batch;
 
 /// The start page.
@@ -56,7 +58,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
         spawn_local(async move {
             let result = ctx
                 .with_wallet(async |wallet| {
-                    issuance::refresh(wallet, &batch_id, now, new_id, |_| {}).await
+                    issuance::refresh(wallet, &FetchHttp, &batch_id, now, new_id, |_| {}).await
                 })
                 .await;
             // On success this card is replaced by the new batch's.

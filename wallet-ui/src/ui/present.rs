@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 
 use super::format::{claim_label, claim_value, issuer_name, type_name};
 use super::state::Ctx;
+use crate::browser::delivery::{Delivered, deliver};
 use crate::browser::{new_id, now};
 use crate::logic::consent::{self, Consent, Refusal};
 use crate::logic::incoming::{self, Incoming, IncomingError};
@@ -279,39 +280,10 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
 
 /// Sends a response on its way.
 async fn send(delivery: Delivery) -> State {
-    match delivery {
-        Delivery::Redirect(url) => {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&url);
-            }
-            State::Sent
-        }
-        Delivery::Post { url, body } => {
-            let posted = crate::browser::http::send(
-                "POST",
-                &url,
-                &[("content-type", "application/x-www-form-urlencoded")],
-                Some(&body),
-            )
-            .await;
-            match posted {
-                Ok(answer) => {
-                    // OpenID4VP §8.2: the verifier may send the person on with redirect_uri.
-                    if let Some(next) = answer
-                        .as_ref()
-                        .and_then(|a| a.get("redirect_uri"))
-                        .and_then(|v| v.as_str())
-                        && credential::openid4vp::Origin::of(next).is_some()
-                        && let Some(window) = web_sys::window()
-                    {
-                        let _ = window.location().assign(next);
-                    }
-                    State::Sent
-                }
-                Err(err) => State::Failed(err.to_string()),
-            }
-        }
-        Delivery::Qr(text) => State::Qr(text),
+    match deliver(delivery).await {
+        Ok(Delivered::Sent) => State::Sent,
+        Ok(Delivered::Qr(text)) => State::Qr(text),
+        Err(err) => State::Failed(err.to_string()),
     }
 }
 

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::Ctx;
-use crate::browser::issuance::{self, Step};
+use crate::browser::http::FetchHttp;
 use crate::browser::{new_id, now};
 use crate::logic::incoming::{self, Incoming};
+use crate::logic::issuance::{self, Step};
 
 /// Progress of the flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +59,7 @@ fn OfferView(offer: CredentialOffer) -> impl IntoView {
             let progress = |step| state.set(State::Running(step));
             let Some(result) = ctx
                 .with_wallet(async |wallet| {
-                    issuance::receive(wallet, &offer, now, new_id, progress).await
+                    issuance::receive(wallet, &FetchHttp, &offer, now, new_id, progress).await
                 })
                 .await
             else {

@@ -10,9 +10,7 @@ use super::format::date;
 use super::state::Ctx;
 use crate::browser::{BrowserWallet, backup_file, now, vault};
 use crate::logic::backup::BackupError;
-
-/// Shortest passphrase accepted.
-const MIN_PASSPHRASE_CHARS: usize = 8;
+use crate::logic::passphrase;
 
 /// The settings page.
 #[component]
@@ -33,7 +31,7 @@ fn PassphraseSettings() -> impl IntoView {
     let busy = RwSignal::new(false);
     let change = move |set: bool| {
         let phrase = passphrase.get_untracked();
-        if set && phrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        if set && passphrase::check_new(&phrase).is_err() {
             message.set(Some(t().passphrase_too_short.to_owned()));
             return;
         }
@@ -120,7 +118,7 @@ fn BackupSettings() -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let export = move |_| {
         let phrase = passphrase.get_untracked();
-        if phrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        if passphrase::check_new(&phrase).is_err() {
             message.set(Some(t().passphrase_too_short.to_owned()));
             return;
         }

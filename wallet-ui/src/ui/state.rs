@@ -9,11 +9,13 @@ use futures::lock::Mutex;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::http::FetchHttp;
 use crate::browser::idb_store::IdbStore;
 use crate::browser::keys::WebCryptoKeys;
 use crate::browser::vault::{self, Opened};
 use crate::browser::{BrowserWallet, cipher::AesGcm};
-use crate::browser::{issuance, new_id, now};
+use crate::browser::{new_id, now};
+use crate::logic::issuance;
 use crate::logic::model::{Batch, HistoryEntry};
 use crate::logic::schedule;
 use crate::logic::wallet::Wallet;
@@ -153,7 +155,7 @@ impl Ctx {
             for id in due {
                 let _ = self
                     .with_wallet(async |wallet| {
-                        issuance::refresh(wallet, &id, now, new_id, |_| {}).await
+                        issuance::refresh(wallet, &FetchHttp, &id, now, new_id, |_| {}).await
                     })
                     .await;
             }

@@ -1,7 +1,11 @@
 //! Receiving credentials: the OpenID4VCI pre-authorized code flow against the issuer an
 //! offer names. Issuer and authorization server metadata, token, nonce, one holder key
 //! and key proof per copy, the batch, then the checks of `logic::receive` against the
-//! issuer's published keys before anything is kept.
+//! issuer's published keys before anything is kept. Refreshing trades a batch's refresh
+//! token for new batches the same way.
+//!
+//! The flow talks through an [`Http`], so it runs natively against an in-memory issuer in
+//! tests, and in the page on `fetch`.
 
 use credential::jws;
 use credential::openid4vci::{CredentialOffer, KeyProof, KeyProofParams, PRE_AUTHORIZED_GRANT};
@@ -9,11 +13,11 @@ use credential::openid4vp::Origin;
 use credential::{Jwks, PublicJwk, TrustedIssuer};
 use serde_json::{Value, json};
 
-use super::http::{self, HttpError};
-use crate::logic::model::DpopKey;
-use crate::logic::receive::{ReceiveError, Received, batch_from};
-use crate::logic::store::{Cipher, HolderKeys, KeyError, Store};
-use crate::logic::wallet::{Wallet, WalletError};
+use super::http::{Http, HttpError, HttpRequest};
+use super::model::{Batch, DpopKey};
+use super::receive::{ReceiveError, Received, batch_from};
+use super::store::{Cipher, HolderKeys, KeyError, Store};
+use super::wallet::{Wallet, WalletError};
 
 /// Copies asked for per credential (each presentation uses one up).
 pub const COPIES_PER_BATCH: usize = 10;
@@ -95,8 +99,10 @@ fn endpoint<'a>(
     }
 }
 
-/// What the wallet learns from the issuer's metadata documents.
-struct Issuer {
+/// What the wallet learns from the issuer's metadata documents, with the [`Http`] to
+/// reach it.
+struct Issuer<'h, H> {
+    http: &'h H,
     trusted: TrustedIssuer,
     credential_endpoint: String,
     nonce_endpoint: String,
@@ -105,12 +111,23 @@ struct Issuer {
 }
 
 /// Reads the issuer's metadata, authorization server metadata and published keys.
-async fn discover(credential_issuer: &str) -> Result<Issuer, IssuanceError> {
+async fn discover<'h, H: Http>(
+    http: &'h H,
+    credential_issuer: &str,
+) -> Result<Issuer<'h, H>, IssuanceError> {
     let issuer_url = credential_issuer.trim_end_matches('/');
     let origin = Origin::of(issuer_url).ok_or(IssuanceError::Metadata("credential_issuer"))?;
     let get = |path: &'static str| {
         let url = format!("{issuer_url}{path}");
-        async move { http::json("GET", &url, &[], None).await }
+        async move {
+            http.json(HttpRequest {
+                method: "GET",
+                url: &url,
+                headers: &[],
+                body: None,
+            })
+            .await
+        }
     };
     let metadata = get("/.well-known/openid-credential-issuer").await?;
     if text(&metadata, "credential_issuer")? != credential_issuer {
@@ -130,6 +147,7 @@ async fn discover(credential_issuer: &str) -> Result<Issuer, IssuanceError> {
         .and_then(|jwks| Jwks::from_json(jwks).ok())
         .ok_or(IssuanceError::Metadata("jwks"))?;
     Ok(Issuer {
+        http,
         trusted: TrustedIssuer {
             iss: credential_issuer.to_owned(),
             jwks,
@@ -151,7 +169,7 @@ struct Tokens {
 /// A DPoP proof for `POST token_endpoint`, signed with `key` in the key store.
 async fn dpop_proof<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &Wallet<S, C, K>,
-    issuer: &Issuer,
+    issuer: &Issuer<'_, impl Http>,
     key: &DpopKey,
     now: i64,
     jti: &str,
@@ -174,7 +192,7 @@ async fn dpop_proof<S: Store, C: Cipher, K: HolderKeys>(
 /// token that comes back is bound to it).
 async fn token<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &Wallet<S, C, K>,
-    issuer: &Issuer,
+    issuer: &Issuer<'_, impl Http>,
     form: &[(&str, &str)],
     dpop_key: DpopKey,
     now: i64,
@@ -185,16 +203,18 @@ async fn token<S: Store, C: Cipher, K: HolderKeys>(
         body.append_pair(name, value);
     }
     let proof = dpop_proof(wallet, issuer, &dpop_key, now, jti).await?;
-    let answer = http::json(
-        "POST",
-        &issuer.token_endpoint,
-        &[
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("dpop", &proof),
-        ],
-        Some(&body.finish()),
-    )
-    .await?;
+    let answer = issuer
+        .http
+        .json(HttpRequest {
+            method: "POST",
+            url: &issuer.token_endpoint,
+            headers: &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("dpop", &proof),
+            ],
+            body: Some(&body.finish()),
+        })
+        .await?;
     Ok(Tokens {
         access: text(&answer, "access_token")?.to_owned(),
         refresh: answer
@@ -211,13 +231,14 @@ async fn token<S: Store, C: Cipher, K: HolderKeys>(
 /// [`IssuanceError`].
 pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &mut Wallet<S, C, K>,
+    http: &impl Http,
     offer: &CredentialOffer,
     now: impl Fn() -> i64,
     new_id: impl Fn() -> String,
     progress: impl Fn(Step),
 ) -> Result<usize, IssuanceError> {
     progress(Step::Contacting);
-    let issuer = discover(offer.credential_issuer()).await?;
+    let issuer = discover(http, offer.credential_issuer()).await?;
     progress(Step::Authorizing);
     // A key of this offer's own, which the refresh token will be bound to.
     let (key_id, public) = wallet.keys().generate().await?;
@@ -263,6 +284,7 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
 /// as soon as the issuer hands it out).
 pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &mut Wallet<S, C, K>,
+    http: &impl Http,
     batch_id: &str,
     now: impl Fn() -> i64,
     new_id: impl Fn() -> String,
@@ -287,7 +309,7 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
         .map(|batch| (batch.id.clone(), batch.configuration.clone()))
         .collect();
     progress(Step::Contacting);
-    let issuer = discover(&issuer_url).await?;
+    let issuer = discover(http, &issuer_url).await?;
     progress(Step::Authorizing);
     let traded = token(
         wallet,
@@ -338,15 +360,23 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
 /// token with it); deletes the keys on failure.
 async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &Wallet<S, C, K>,
-    issuer: &Issuer,
+    issuer: &Issuer<'_, impl Http>,
     tokens: &Tokens,
     configuration: &str,
     now: &impl Fn() -> i64,
     id: String,
     progress: &impl Fn(Step),
-) -> Result<crate::logic::model::Batch, IssuanceError> {
+) -> Result<Batch, IssuanceError> {
     progress(Step::MakingKeys);
-    let nonce_answer = http::json("POST", &issuer.nonce_endpoint, &[], None).await?;
+    let nonce_answer = issuer
+        .http
+        .json(HttpRequest {
+            method: "POST",
+            url: &issuer.nonce_endpoint,
+            headers: &[],
+            body: None,
+        })
+        .await?;
     let nonce = text(&nonce_answer, "c_nonce")?.to_owned();
     let mut keys: Vec<(String, PublicJwk)> = Vec::with_capacity(issuer.copies);
     let made = make_proofs(wallet, issuer, &nonce, now(), &mut keys).await;
@@ -356,16 +386,18 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
             let body =
                 json!({"credential_configuration_id": configuration, "proofs": {"jwt": proofs}});
             let authorization = format!("Bearer {}", tokens.access);
-            let answer = http::json(
-                "POST",
-                &issuer.credential_endpoint,
-                &[
-                    ("content-type", "application/json"),
-                    ("authorization", &authorization),
-                ],
-                Some(&body.to_string()),
-            )
-            .await;
+            let answer = issuer
+                .http
+                .json(HttpRequest {
+                    method: "POST",
+                    url: &issuer.credential_endpoint,
+                    headers: &[
+                        ("content-type", "application/json"),
+                        ("authorization", &authorization),
+                    ],
+                    body: Some(&body.to_string()),
+                })
+                .await;
             progress(Step::Storing);
             match answer {
                 Ok(answer) => checked(&answer, &issuer.trusted, configuration, &keys, id, now())
@@ -390,7 +422,7 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
 /// caller can delete them if anything fails).
 async fn make_proofs<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &Wallet<S, C, K>,
-    issuer: &Issuer,
+    issuer: &Issuer<'_, impl Http>,
     nonce: &str,
     issued_at: i64,
     keys: &mut Vec<(String, PublicJwk)>,
@@ -420,7 +452,7 @@ fn checked(
     keys: &[(String, PublicJwk)],
     id: String,
     now: i64,
-) -> Result<crate::logic::model::Batch, IssuanceError> {
+) -> Result<Batch, IssuanceError> {
     let credentials: Vec<String> = answer
         .get("credentials")
         .and_then(Value::as_array)

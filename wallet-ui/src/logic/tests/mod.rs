@@ -1020,3 +1020,5 @@ fn refreshes_are_scheduled_whatever_the_usage() {
     assert_eq!(due_batches(&batches, later), ["a"]);
     assert!(due_batches(&batches, NOW).is_empty());
 }
+
+mod issuance;
