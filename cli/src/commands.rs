@@ -1,6 +1,7 @@
 //! What each subcommand does: parse the inputs into the core's types, call the core, and
 //! print. No SD-JWT logic lives here.
 
+use credential::ErrorCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use credential::decoded::Decoded;

@@ -29,14 +29,10 @@ pub enum DateError {
     NoSuchDay,
 }
 
-impl DateError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::Malformed => "malformed_date",
-            Self::NoSuchDay => "no_such_day",
-        }
+crate::error_codes! {
+    DateError {
+        Self::Malformed => "malformed_date",
+        Self::NoSuchDay => "no_such_day",
     }
 }
 

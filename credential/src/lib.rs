@@ -19,6 +19,7 @@ pub mod crypto;
 pub mod decoded;
 pub mod disclosure;
 pub mod error;
+pub mod error_code;
 pub mod issue;
 pub mod jwk;
 pub mod jws;
@@ -39,6 +40,7 @@ pub mod time;
 pub mod verify;
 
 pub use error::{Token, VerifyError};
+pub use error_code::ErrorCode;
 pub use issue::{Copy, Disclosable, IssueError, IssueParams, issue, issue_batch};
 pub use jwk::{JwkError, Jwks, PrivateJwk, PublicJwk};
 pub use pointer::JsonPointer;

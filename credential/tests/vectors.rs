@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+use credential::ErrorCode;
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -9,6 +9,7 @@
 
 mod support;
 
+use credential::ErrorCode;
 use std::collections::HashSet;
 
 use credential::crypto::RustCryptoP256;

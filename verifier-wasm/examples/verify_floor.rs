@@ -6,6 +6,7 @@
 //! sizes, so the distance between what the core costs and what the API adds is measured
 //! in one run rather than estimated.
 
+use credential::ErrorCode;
 use credential::{Jwks, TrustedIssuer, VerifyPolicy};
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -4,6 +4,7 @@
 //! `origin:<origin>` and to this call's fresh nonce, which the call's own Promise holds
 //! (single use by construction).
 
+use credential::ErrorCode;
 use credential::openid4vp::{
     AuthorizationResponse, CredentialQuery, DC_API_PROTOCOL, Origin, RelyingParty,
 };
@@ -12,6 +13,7 @@ use rand_core::CryptoRngCore;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::error::FacadeError;
 use crate::js::{from_js, to_js};
 use crate::options::BrowserRequestOptions;
 use crate::result::VerificationResult;
@@ -36,8 +38,8 @@ pub struct BrowserRequest {
 /// A refusal, boxed: `VerificationResult` is large and this is the rare path.
 type Refusal = Box<VerificationResult>;
 
-fn failure(code: &str, message: impl Into<String>) -> Refusal {
-    Box::new(VerificationResult::failure(code, message))
+fn failure(error: &(impl ErrorCode + core::fmt::Display)) -> Refusal {
+    Box::new(VerificationResult::failure(error))
 }
 
 fn property(object: &JsValue, name: &str) -> Option<JsValue> {
@@ -55,37 +57,34 @@ impl BrowserRequest {
     ) -> Result<Self, Refusal> {
         let options = from_js(options)
             .and_then(|json| BrowserRequestOptions::from_json(&json))
-            .map_err(|message| failure("invalid_argument", message))?;
+            .map_err(|message| failure(&FacadeError::InvalidArgument(message)))?;
         let asked = party
             .dc_api_request(&options.vct_values, options.claims, rng)
-            .map_err(|err| failure(err.code(), err.to_string()))?;
+            .map_err(|err| failure(&err))?;
         let global = js_sys::global();
         let origin = property(&global, "location")
             .and_then(|location| property(&location, "origin"))
             .and_then(|origin| origin.as_string())
             .and_then(|origin| Origin::of(&origin))
-            .ok_or_else(|| failure("dc_api_unavailable", "the page has no web origin"))?;
+            .ok_or_else(|| failure(&FacadeError::DcApiUnavailable("the page has no web origin")))?;
         let credentials = property(&global, "navigator")
             .and_then(|navigator| property(&navigator, "credentials"))
             .ok_or_else(|| {
-                failure(
-                    "dc_api_unavailable",
+                failure(&FacadeError::DcApiUnavailable(
                     "this browser has no navigator.credentials",
-                )
+                ))
             })?;
         let get = property(&credentials, "get")
             .and_then(|get| get.dyn_into::<Function>().ok())
             .ok_or_else(|| {
-                failure(
-                    "dc_api_unavailable",
+                failure(&FacadeError::DcApiUnavailable(
                     "this browser has no navigator.credentials.get",
-                )
+                ))
             })?;
         if property(&global, "DigitalCredential").is_none() {
-            return Err(failure(
-                "dc_api_unavailable",
+            return Err(failure(&FacadeError::DcApiUnavailable(
                 "this browser does not support the Digital Credentials API",
-            ));
+            )));
         }
         let request = Object::new();
         let data = to_js(&asked.data);
@@ -98,7 +97,11 @@ impl BrowserRequest {
             .and_then(|()| set(&request, "data", &data))
             .and_then(|()| set(&digital, "requests", &Array::of1(&request)))
             .and_then(|()| set(&argument, "digital", &digital))
-            .map_err(|_| failure("dc_api_unavailable", "could not build the request"))?;
+            .map_err(|_| {
+                failure(&FacadeError::DcApiUnavailable(
+                    "could not build the request",
+                ))
+            })?;
         Ok(Self {
             credentials,
             get,
@@ -116,29 +119,35 @@ impl BrowserRequest {
             .call1(&self.credentials, &self.argument)
             .ok()
             .and_then(|value| value.dyn_into::<Promise>().ok())
-            .ok_or_else(|| failure("dc_api_error", "navigator.credentials.get did not start"))?;
+            .ok_or_else(|| {
+                failure(&FacadeError::DcApiError(
+                    "navigator.credentials.get did not start".into(),
+                ))
+            })?;
         let credential = JsFuture::from(promise).await.map_err(|error| {
             let name = property(&error, "name")
                 .and_then(|n| n.as_string())
                 .unwrap_or_default();
             if name == "NotAllowedError" || name == "AbortError" {
-                failure("access_denied", "the person declined or closed the request")
+                failure(&FacadeError::AccessDenied(
+                    "the person declined or closed the request",
+                ))
             } else {
-                failure(
-                    "dc_api_error",
-                    format!("the browser refused the request ({name})"),
-                )
+                failure(&FacadeError::DcApiError(format!(
+                    "the browser refused the request ({name})"
+                )))
             }
         })?;
         if credential.is_null() || credential.is_undefined() {
-            return Err(failure("access_denied", "no credential was chosen"));
+            return Err(failure(&FacadeError::AccessDenied(
+                "no credential was chosen",
+            )));
         }
         let protocol = property(&credential, "protocol").and_then(|p| p.as_string());
         if protocol.as_deref().is_some_and(|p| p != DC_API_PROTOCOL) {
-            return Err(failure(
-                "malformed_response",
-                "the answer is for another protocol",
-            ));
+            return Err(failure(&FacadeError::MalformedResponse(
+                "the answer is for another protocol".into(),
+            )));
         }
         let data = property(&credential, "data")
             .map(|data| {
@@ -146,13 +155,16 @@ impl BrowserRequest {
                     .map_or_else(|| from_js(data), |text| Ok(serde_json::Value::String(text)))
             })
             .transpose()
-            .map_err(|message| failure("malformed_response", message))?
-            .ok_or_else(|| failure("malformed_response", "the answer has no data"))?;
-        let response = AuthorizationResponse::from_dc_api(&data)
-            .map_err(|err| failure(err.code(), err.to_string()))?;
+            .map_err(|message| failure(&FacadeError::MalformedResponse(message)))?
+            .ok_or_else(|| {
+                failure(&FacadeError::MalformedResponse(
+                    "the answer has no data".into(),
+                ))
+            })?;
+        let response = AuthorizationResponse::from_dc_api(&data).map_err(|err| failure(&err))?;
         response
             .presentation(query_id)
             .map(str::to_owned)
-            .map_err(|err| failure(err.code(), err.to_string()))
+            .map_err(|err| failure(&err))
     }
 }

@@ -7,6 +7,7 @@
 
 mod answered;
 mod browser_request;
+mod error;
 mod js;
 mod options;
 mod qr;
@@ -15,8 +16,13 @@ mod result;
 mod verifier;
 mod webcrypto;
 
+pub use error::{FacadeError, error_code_typescript, error_codes};
 pub use options::{RequestOptions, TrustedIssuerOptions, VerifierOptions, VerifyOptions};
 pub use qr::init_scanner;
 pub use request::PresentationRequest;
 pub use result::{ErrorInfo, VerificationResult};
 pub use verifier::Verifier;
+
+/// The TypeScript union of every `error.code` ([`error_codes`]).
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const ERROR_CODE_TS: &str = include_str!("error_code.d.ts");

@@ -5,6 +5,7 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::error::FacadeError;
 use crate::js::error_message;
 use crate::result::{VerificationResult, accepted};
 
@@ -44,13 +45,10 @@ pub fn init_scanner(
     wasm_bindgen_futures::future_to_promise(async move {
         Ok(match load_decoder(options).await {
             Ok(_) => accepted(),
-            Err(err) => VerificationResult::failure(
-                "scanner_unavailable",
-                format!(
-                    "the QR decoder did not load: {}",
-                    error_message(&err, "unknown reason")
-                ),
-            )
+            Err(err) => VerificationResult::failure(&FacadeError::ScannerUnavailable(format!(
+                "the QR decoder did not load: {}",
+                error_message(&err, "unknown reason")
+            )))
             .to_js(),
         })
     })

@@ -1,5 +1,6 @@
 //! What JavaScript gets back: `{ valid: true, ... }` or `{ valid: false, error }`.
 
+use credential::ErrorCode;
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
@@ -8,6 +9,7 @@ use wasm_bindgen::JsValue;
 #[derive(Debug, Clone, Serialize, Tsify)]
 pub struct ErrorInfo {
     /// Stable snake-case code (see the README's table).
+    #[tsify(type = "ErrorCode")]
     pub code: String,
     /// What went wrong, for people.
     pub message: String,
@@ -42,8 +44,12 @@ pub struct VerificationResult {
 }
 
 impl VerificationResult {
-    /// A failure with `code` and `message`.
-    pub fn failure(code: &str, message: impl Into<String>) -> Self {
+    /// The failure `error`: its code, and its message.
+    pub fn failure(error: &(impl ErrorCode + core::fmt::Display)) -> Self {
+        Self::failed(error.code(), error.to_string())
+    }
+
+    fn failed(code: &str, message: String) -> Self {
         Self {
             valid: false,
             claims: None,
@@ -52,7 +58,7 @@ impl VerificationResult {
             status: None,
             error: Some(ErrorInfo {
                 code: code.to_owned(),
-                message: message.into(),
+                message,
             }),
         }
     }

@@ -15,6 +15,7 @@ use rand_core::OsRng;
 use wasm_bindgen::prelude::*;
 
 use crate::browser_request::BrowserRequest;
+use crate::error::FacadeError;
 use crate::js::{from_js, now};
 use crate::options::{RequestOptions, SignatureBackend, VerifierOptions, VerifyOptions};
 use crate::request::PresentationRequest;
@@ -66,7 +67,7 @@ fn result_of(verdict: Result<Verified, Rejection>) -> VerificationResult {
             claims: Some(serde_json::Value::Object(verified.into_claims())),
             error: None,
         },
-        Err(err) => VerificationResult::failure(err.code(), err.to_string()),
+        Err(err) => VerificationResult::failure(&err),
     }
 }
 
@@ -131,11 +132,11 @@ fn parse_config(options: JsValue) -> Result<(RelyingParty, Backend), String> {
 }
 
 fn invalid_argument(message: String) -> JsValue {
-    VerificationResult::failure("invalid_argument", message).to_js()
+    VerificationResult::failure(&FacadeError::InvalidArgument(message)).to_js()
 }
 
 fn invalid_config(message: &str) -> VerificationResult {
-    VerificationResult::failure("invalid_config", message)
+    VerificationResult::failure(&FacadeError::InvalidConfig(message.to_owned()))
 }
 
 #[wasm_bindgen]
@@ -225,7 +226,7 @@ impl Verifier {
         };
         match party.create_request(params, &mut OsRng, UnixTime::from_secs(now())) {
             Ok(created) => PresentationRequest::new(created.request, created.saved).into(),
-            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            Err(err) => VerificationResult::failure(&err).to_js(),
         }
     }
 
@@ -246,7 +247,7 @@ impl Verifier {
         };
         match party.restore(&saved, &crate::answered::load()) {
             Ok(()) => accepted(),
-            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            Err(err) => VerificationResult::failure(&err).to_js(),
         }
     }
 
@@ -274,7 +275,7 @@ impl Verifier {
                 crate::answered::record(&taken.state, taken.expires_at, now);
                 settle(&backend, taken.expected)
             }
-            Err(err) => settled(VerificationResult::failure(err.code(), err.to_string()).to_js()),
+            Err(err) => settled(VerificationResult::failure(&err).to_js()),
         }
     }
 
@@ -321,7 +322,7 @@ impl Verifier {
         };
         match party.use_status_list(&token, UnixTime::from_secs(now()), &RustCryptoP256) {
             Ok(()) => accepted(),
-            Err(err) => VerificationResult::failure(err.code(), err.to_string()).to_js(),
+            Err(err) => VerificationResult::failure(&err).to_js(),
         }
     }
 

@@ -13,11 +13,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// The `RequestError` codes that `createRequest` can return: `AuthorizationRequest::new`
-/// checks the redirect URI's origin, the nonce, state and purpose, and the DCQL query. The
-/// other request codes are the wallet's refusals of someone else's request.
-const CREATE_REQUEST_CODES: [&str; 2] = ["malformed_request", "invalid_dcql_query"];
-
 fn read(relative: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
@@ -30,43 +25,12 @@ fn is_code(text: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// The codes `enum_name::code()` returns: the string literals after `=>` in its body.
-fn codes_of_fn(source: &str, enum_name: &str) -> BTreeSet<String> {
-    let start = source
-        .find(&format!("impl {enum_name} {{"))
-        .unwrap_or_else(|| panic!("impl {enum_name} not found"));
-    let body = &source[start..];
-    let body = &body[body.find("fn code(").expect("fn code")..];
-    let body = &body[..body.find("\n    }\n").expect("end of fn code")];
-    body.split("=> \"")
-        .skip(1)
-        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
-        .collect()
-}
-
-/// The codes passed as literals to `failure(` in the verifier's own sources.
-fn failure_literals(source: &str) -> BTreeSet<String> {
-    source
-        .split("failure(")
-        .skip(1)
-        .filter_map(|rest| rest.trim_start().strip_prefix('"'))
-        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
-        .collect()
-}
-
-/// Every code the verifier can return to a page.
+/// Every code the verifier can return to a page, from the error types' own lists.
 fn returned_codes() -> BTreeSet<String> {
-    let mut codes = codes_of_fn(&read("../credential/src/error.rs"), "VerifyError");
-    codes.extend(codes_of_fn(
-        &read("../credential/src/openid4vp/error.rs"),
-        "ResponseError",
-    ));
-    codes.extend(CREATE_REQUEST_CODES.map(str::to_owned));
-    for file in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src")).unwrap() {
-        let path = file.unwrap().path();
-        codes.extend(failure_literals(&std::fs::read_to_string(path).unwrap()));
-    }
-    codes
+    verifier_wasm::error_codes()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The codes in the first column of the README's "Error codes" table.
@@ -144,4 +108,22 @@ fn the_readme_lists_every_code() {
 #[test]
 fn the_integrator_page_lists_every_code() {
     assert_lists_exactly(&page_codes(), &returned_codes(), "www/verifier.html");
+}
+
+/// `src/error_code.d.ts`, which the package's typings include, is the union of exactly the
+/// codes the sources return. `CACHET_BLESS=1 cargo test -p verifier-wasm --test docs`
+/// rewrites it after a change.
+#[test]
+fn the_typescript_union_is_generated_from_the_sources() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/error_code.d.ts");
+    let generated = verifier_wasm::error_code_typescript();
+    if std::env::var_os("CACHET_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    assert_eq!(
+        read("src/error_code.d.ts"),
+        generated,
+        "src/error_code.d.ts is stale: rerun with CACHET_BLESS=1"
+    );
+    assert_eq!(generated.matches("  | \"").count(), returned_codes().len());
 }

@@ -43,25 +43,6 @@ pub enum ProofError {
 }
 
 impl ProofError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::Malformed => "malformed_proof",
-            Self::UnsupportedAlgorithm => "unsupported_algorithm",
-            Self::WrongType => "wrong_proof_type",
-            Self::InvalidKey => "invalid_proof_key",
-            Self::UnknownCritical => "unknown_critical_header",
-            Self::BadSignature => "bad_proof_signature",
-            Self::WrongAudience => "wrong_audience",
-            Self::MissingIssuedAt => "missing_iat",
-            Self::StaleIssuedAt => "stale_iat",
-            Self::UnexpectedIssuer => "unexpected_iss",
-            Self::MissingNonce => "missing_nonce",
-            Self::WrongNonce => "wrong_nonce",
-        }
-    }
-
     /// The OpenID4VCI error code the credential endpoint answers with (§8.3.1.2):
     /// `invalid_nonce` tells the wallet to fetch a fresh `c_nonce`; everything else is
     /// `invalid_proof`.
@@ -71,6 +52,23 @@ impl ProofError {
             Self::WrongNonce => "invalid_nonce",
             _ => "invalid_proof",
         }
+    }
+}
+
+crate::error_codes! {
+    ProofError {
+        Self::Malformed => "malformed_proof",
+        Self::UnsupportedAlgorithm => "unsupported_algorithm",
+        Self::WrongType => "wrong_proof_type",
+        Self::InvalidKey => "invalid_proof_key",
+        Self::UnknownCritical => "unknown_critical_header",
+        Self::BadSignature => "bad_proof_signature",
+        Self::WrongAudience => "wrong_audience",
+        Self::MissingIssuedAt => "missing_iat",
+        Self::StaleIssuedAt => "stale_iat",
+        Self::UnexpectedIssuer => "unexpected_iss",
+        Self::MissingNonce => "missing_nonce",
+        Self::WrongNonce => "wrong_nonce",
     }
 }
 
@@ -102,19 +100,15 @@ pub enum OfferError {
     TransactionCodeUnsupported,
 }
 
-impl OfferError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge => "offer_too_large",
-            Self::NotAnOffer => "not_an_offer",
-            Self::ByReference => "offer_by_reference",
-            Self::Malformed(_) => "malformed_offer",
-            Self::InsecureIssuer => "insecure_issuer",
-            Self::NoPreAuthorizedCode => "no_pre_authorized_code",
-            Self::TransactionCodeUnsupported => "tx_code_unsupported",
-        }
+crate::error_codes! {
+    OfferError {
+        Self::TooLarge => "offer_too_large",
+        Self::NotAnOffer => "not_an_offer",
+        Self::ByReference => "offer_by_reference",
+        Self::Malformed(_) => "malformed_offer",
+        Self::InsecureIssuer => "insecure_issuer",
+        Self::NoPreAuthorizedCode => "no_pre_authorized_code",
+        Self::TransactionCodeUnsupported => "tx_code_unsupported",
     }
 }
 

@@ -111,14 +111,10 @@ pub enum CompactError {
     NotCompactPresentation,
 }
 
-impl CompactError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::NotOnePresentation => "not_one_presentation",
-            Self::NotCompactPresentation => "not_compact_presentation",
-        }
+crate::error_codes! {
+    CompactError {
+        Self::NotOnePresentation => "not_one_presentation",
+        Self::NotCompactPresentation => "not_compact_presentation",
     }
 }
 

@@ -30,20 +30,16 @@ pub enum RequestError {
     InvalidQuery(&'static str),
 }
 
-impl RequestError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge => "request_too_large",
-            Self::Malformed(_) => "malformed_request",
-            Self::UnsupportedResponseType => "unsupported_response_type",
-            Self::UnsupportedResponseMode => "unsupported_response_mode",
-            Self::UnsupportedClientId => "unsupported_client_id",
-            Self::ClientIdMismatch => "client_id_mismatch",
-            Self::TransactionDataUnsupported => "transaction_data_unsupported",
-            Self::InvalidQuery(_) => "invalid_dcql_query",
-        }
+crate::error_codes! {
+    RequestError {
+        Self::TooLarge => "request_too_large",
+        Self::Malformed(_) => "malformed_request",
+        Self::UnsupportedResponseType => "unsupported_response_type",
+        Self::UnsupportedResponseMode => "unsupported_response_mode",
+        Self::UnsupportedClientId => "unsupported_client_id",
+        Self::ClientIdMismatch => "client_id_mismatch",
+        Self::TransactionDataUnsupported => "transaction_data_unsupported",
+        Self::InvalidQuery(_) => "invalid_dcql_query",
     }
 }
 
@@ -85,20 +81,16 @@ pub enum ResponseError {
     QueryNotSatisfied(String),
 }
 
-impl ResponseError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge => "response_too_large",
-            Self::Malformed(_) => "malformed_response",
-            Self::UnknownState | Self::AlreadyAnswered => "unknown_state",
-            Self::OtherSite => "aud_mismatch",
-            Self::ExpiredRequest => "expired_request",
-            Self::WalletError { error } if error == "access_denied" => "access_denied",
-            Self::WalletError { .. } => "wallet_error",
-            Self::MissingPresentation => "missing_presentation",
-            Self::QueryNotSatisfied(_) => "query_not_satisfied",
-        }
+crate::error_codes! {
+    ResponseError {
+        Self::TooLarge => "response_too_large",
+        Self::Malformed(_) => "malformed_response",
+        Self::UnknownState | Self::AlreadyAnswered => "unknown_state",
+        Self::OtherSite => "aud_mismatch",
+        Self::ExpiredRequest => "expired_request",
+        Self::WalletError { error } if error == "access_denied" => "access_denied",
+        Self::WalletError { .. } => "wallet_error",
+        Self::MissingPresentation => "missing_presentation",
+        Self::QueryNotSatisfied(_) => "query_not_satisfied",
     }
 }

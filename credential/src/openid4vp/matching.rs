@@ -21,14 +21,10 @@ pub enum Unanswerable {
     MissingClaims(Vec<String>),
 }
 
-impl Unanswerable {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::WrongType => "wrong_credential_type",
-            Self::MissingClaims(_) => "missing_claims",
-        }
+crate::error_codes! {
+    Unanswerable {
+        Self::WrongType => "wrong_credential_type",
+        Self::MissingClaims(_) => "missing_claims",
     }
 }
 

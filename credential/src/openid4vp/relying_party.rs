@@ -20,6 +20,7 @@ use super::{
 };
 use crate::crypto::SignatureVerifier;
 use crate::error::VerifyError;
+use crate::error_code::ErrorCode;
 use crate::policy::{TrustedIssuer, VerifyPolicy};
 use crate::status_list::{StatusLists, verify_status_list};
 use crate::time::UnixTime;
@@ -120,14 +121,20 @@ pub enum Rejection {
     Unanswered(#[from] ResponseError),
 }
 
-impl Rejection {
-    /// The stable code of the underlying error.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl ErrorCode for Rejection {
+    fn code(&self) -> &'static str {
         match self {
             Self::Invalid(err) => err.code(),
             Self::Unanswered(err) => err.code(),
         }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        let mut codes = VerifyError::codes();
+        codes.extend(ResponseError::codes());
+        codes.sort_unstable();
+        codes.dedup();
+        codes
     }
 }
 

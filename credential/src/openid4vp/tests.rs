@@ -1,4 +1,5 @@
 use super::*;
+use crate::ErrorCode;
 use serde_json::json;
 
 fn query() -> DcqlQuery {

@@ -4,6 +4,7 @@
 //! with its own error.
 
 use super::*;
+use crate::ErrorCode;
 use crate::disclosure::Disclosure;
 use crate::jwk::{Jwks, PrivateJwk};
 use crate::limits::{Limit, MAX_DISCLOSURES, MAX_PRESENTATION_BYTES};

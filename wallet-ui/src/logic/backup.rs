@@ -41,16 +41,12 @@ pub enum BackupError {
     Damaged,
 }
 
-impl BackupError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge => "backup_too_large",
-            Self::NotABackup => "not_a_backup",
-            Self::WrongPassphrase => "wrong_passphrase",
-            Self::Damaged => "backup_damaged",
-        }
+credential::error_codes! {
+    BackupError {
+        Self::TooLarge => "backup_too_large",
+        Self::NotABackup => "not_a_backup",
+        Self::WrongPassphrase => "wrong_passphrase",
+        Self::Damaged => "backup_damaged",
     }
 }
 

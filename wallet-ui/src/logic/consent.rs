@@ -41,18 +41,14 @@ pub enum Refusal {
     UntrustedIssuer,
 }
 
-impl Refusal {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::InsecureVerifier(_) => "insecure_verifier",
-            Self::NoSuchCredential => "no_such_credential",
-            Self::MissingClaims(_) => "missing_claims",
-            Self::NoUnusedCopy => "no_unused_copy",
-            Self::KeysOnAnotherDevice => "keys_on_another_device",
-            Self::UntrustedIssuer => "untrusted_issuer",
-        }
+credential::error_codes! {
+    Refusal {
+        Self::InsecureVerifier(_) => "insecure_verifier",
+        Self::NoSuchCredential => "no_such_credential",
+        Self::MissingClaims(_) => "missing_claims",
+        Self::NoUnusedCopy => "no_unused_copy",
+        Self::KeysOnAnotherDevice => "keys_on_another_device",
+        Self::UntrustedIssuer => "untrusted_issuer",
     }
 }
 

@@ -34,16 +34,14 @@ pub enum IncomingError {
     Request(#[from] RequestError),
 }
 
-impl IncomingError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge => "too_large",
-            Self::Unrecognised => "unrecognised",
-            Self::Offer(err) => err.code(),
-            Self::Request(err) => err.code(),
-        }
+credential::error_codes! {
+    IncomingError {
+        Self::TooLarge => "too_large",
+        Self::Unrecognised => "unrecognised",
+    }
+    delegate {
+        Offer => credential::openid4vci::OfferError,
+        Request => credential::openid4vp::RequestError,
     }
 }
 

@@ -7,6 +7,7 @@
 //! The flow talks through an [`Http`], so it runs natively against an in-memory issuer in
 //! tests, and in the page on `fetch`.
 
+use credential::ErrorCode;
 use credential::jws;
 use credential::openid4vci::{CredentialOffer, KeyProof, KeyProofParams, PRE_AUTHORIZED_GRANT};
 use credential::openid4vp::Origin;
@@ -55,20 +56,16 @@ pub enum IssuanceError {
     Wallet(#[from] WalletError),
 }
 
-impl IssuanceError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Http(HttpError::Unreachable(_)) => "issuer_unreachable",
-            Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant" => {
-                "grant_refused"
-            }
-            Self::Http(_) => "issuer_error",
-            Self::Metadata(_) => "issuer_metadata",
-            Self::Receive(err) => err.code(),
-            Self::Wallet(err) => err.code(),
-        }
+credential::error_codes! {
+    IssuanceError {
+        Self::Http(HttpError::Unreachable(_)) => "issuer_unreachable",
+        Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant" => "grant_refused",
+        Self::Http(_) => "issuer_error",
+        Self::Metadata(_) => "issuer_metadata",
+    }
+    delegate {
+        Receive => ReceiveError,
+        Wallet => WalletError,
     }
 }
 

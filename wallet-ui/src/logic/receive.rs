@@ -2,6 +2,7 @@
 //! issuer's published keys, is an SD-JWT VC of one type from the offer's issuer, and is
 //! bound to the holder key the wallet made for it.
 
+use credential::ErrorCode;
 use credential::verify::REGISTERED_CLAIMS;
 use credential::{PublicJwk, TrustedIssuer, VerifyPolicy};
 use serde_json::{Map, Value};
@@ -35,16 +36,12 @@ pub enum ReceiveError {
     Inconsistent,
 }
 
-impl ReceiveError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::WrongCount { .. } => "wrong_count",
-            Self::Invalid(_) => "invalid_credential",
-            Self::WrongHolderKey => "wrong_holder_key",
-            Self::Inconsistent => "inconsistent_batch",
-        }
+credential::error_codes! {
+    ReceiveError {
+        Self::WrongCount { .. } => "wrong_count",
+        Self::Invalid(_) => "invalid_credential",
+        Self::WrongHolderKey => "wrong_holder_key",
+        Self::Inconsistent => "inconsistent_batch",
     }
 }
 

@@ -58,15 +58,11 @@ pub enum StoreError {
     Crypto(String),
 }
 
-impl StoreError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::Unavailable(_) => "storage_unavailable",
-            Self::Unreadable => "record_unreadable",
-            Self::Crypto(_) => "encryption_failed",
-        }
+credential::error_codes! {
+    StoreError {
+        Self::Unavailable(_) => "storage_unavailable",
+        Self::Unreadable => "record_unreadable",
+        Self::Crypto(_) => "encryption_failed",
     }
 }
 

@@ -38,19 +38,17 @@ pub enum WalletError {
     NoQr,
 }
 
-impl WalletError {
-    /// A stable machine-readable code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::Store(err) => err.code(),
-            Self::Key(KeyError::Missing) => "holder_key_missing",
-            Self::Key(_) => "holder_key_failed",
-            Self::Damaged => "damaged_record",
-            Self::Stale => "stale_consent",
-            Self::NotEnoughClaims => "not_enough_claims",
-            Self::NoQr => "no_qr",
-        }
+credential::error_codes! {
+    WalletError {
+        Self::Key(KeyError::Missing) => "holder_key_missing",
+        Self::Key(_) => "holder_key_failed",
+        Self::Damaged => "damaged_record",
+        Self::Stale => "stale_consent",
+        Self::NotEnoughClaims => "not_enough_claims",
+        Self::NoQr => "no_qr",
+    }
+    delegate {
+        Store => StoreError,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The credentials list: what each credential says, who issued it, until when, and how
 //! many single-use copies remain.
 
+use credential::ErrorCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

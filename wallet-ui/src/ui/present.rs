@@ -3,6 +3,7 @@
 //! out; then the response by redirect, POST, or as a QR code for the site's camera.
 //! A refusal names its reason, and nothing is used up by a refusal or a decline.
 
+use credential::ErrorCode;
 use std::time::Duration;
 
 use credential::JsonPointer;

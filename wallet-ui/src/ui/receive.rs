@@ -1,6 +1,7 @@
 //! Receiving a credential offer: who offers what, one tap to accept, progress while the
 //! OpenID4VCI flow runs, and a clear reason when it fails (nothing is kept then).
 
+use credential::ErrorCode;
 use credential::openid4vci::CredentialOffer;
 use credential::openid4vp::Origin;
 use leptos::prelude::*;

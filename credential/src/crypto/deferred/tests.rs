@@ -1,3 +1,4 @@
+use crate::ErrorCode;
 use rand_core::OsRng;
 use serde_json::json;
 

@@ -3,6 +3,7 @@
 //! the `c_nonce` and every key proof) and issues with the core: receiving, refreshing
 //! with a rotating refresh token, and failures that must leave nothing behind.
 
+use credential::ErrorCode;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 

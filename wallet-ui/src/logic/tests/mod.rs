@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+use credential::ErrorCode;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -1,0 +1,82 @@
+//! The failures the facade itself reports (bad arguments from the page, a bad
+//! configuration, the browser lacking an API), as an enum with stable codes beside the
+//! core's, and the list of every code a page can receive ([`error_codes`]), from which the
+//! TypeScript union `ErrorCode` is generated.
+
+use credential::openid4vp::{RequestError, ResponseError};
+use credential::{ErrorCode, VerifyError};
+
+/// Why the facade refused a call, before or around the core.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FacadeError {
+    /// An argument is not of the type or shape the method takes.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// The constructor's options were not usable; every method answers this.
+    #[error("{0}")]
+    InvalidConfig(String),
+    /// The QR decoder module did not load.
+    #[error("{0}")]
+    ScannerUnavailable(String),
+    /// The page or browser cannot make a Digital Credentials API request.
+    #[error("{0}")]
+    DcApiUnavailable(&'static str),
+    /// The browser refused or failed the Digital Credentials API request.
+    #[error("{0}")]
+    DcApiError(String),
+    /// The person declined or closed the browser's request.
+    #[error("{0}")]
+    AccessDenied(&'static str),
+    /// The browser's answer is not an OpenID4VP response.
+    #[error("{0}")]
+    MalformedResponse(String),
+}
+
+credential::error_codes! {
+    FacadeError {
+        Self::InvalidArgument(_) => "invalid_argument",
+        Self::InvalidConfig(_) => "invalid_config",
+        Self::ScannerUnavailable(_) => "scanner_unavailable",
+        Self::DcApiUnavailable(_) => "dc_api_unavailable",
+        Self::DcApiError(_) => "dc_api_error",
+        Self::AccessDenied(_) => "access_denied",
+        Self::MalformedResponse(_) => "malformed_response",
+    }
+}
+
+/// The `RequestError` codes that `createRequest` can return: `AuthorizationRequest::new`
+/// checks the redirect URI's origin, the nonce, state and purpose, and the DCQL query. The
+/// other request codes are the wallet's refusals of someone else's request.
+const CREATE_REQUEST_CODES: [&str; 2] = ["malformed_request", "invalid_dcql_query"];
+
+/// Every code a page can receive in `error.code`, sorted, each once.
+#[must_use]
+pub fn error_codes() -> Vec<&'static str> {
+    let request = RequestError::codes();
+    let mut codes = VerifyError::codes();
+    codes.extend(ResponseError::codes());
+    codes.extend(FacadeError::codes());
+    codes.extend(
+        CREATE_REQUEST_CODES
+            .iter()
+            .filter(|code| request.contains(code)),
+    );
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// The TypeScript declaration of [`error_codes`] (`verifier-wasm/src/error_code.d.ts`, which
+/// the package's typings include and a test keeps equal to this).
+#[must_use]
+pub fn error_code_typescript() -> String {
+    let mut out = String::from(
+        "/** Every code `VerificationResult.error.code` can hold (generated from the sources). */\nexport type ErrorCode =\n",
+    );
+    for code in error_codes() {
+        out.push_str(&format!("  | \"{code}\"\n"));
+    }
+    out.push_str(";\n");
+    out
+}
