@@ -1,7 +1,7 @@
 //! Stage one of reading an SD-JWT: the text split ([`crate::serialization`]) and every
 //! part decoded (the Issuer-signed JWT's headers, payload and signatures, the
 //! Disclosures), with nothing checked but form. Every reader of an SD-JWT starts here:
-//! [`crate::verify`], [`crate::Credential::parse`], the compact QR encoding and the CLI,
+//! [`crate::verify()`], [`crate::Credential::parse`], the compact QR encoding and the CLI,
 //! so each reads every serialization the core reads (compact, and the flattened and
 //! general JWS JSON serializations).
 //!

@@ -1,5 +1,5 @@
 //! Why a presentation was rejected. One variant per reason, each with a stable
-//! machine-readable code ([`VerifyError::code`]) that JavaScript callers can match on.
+//! machine-readable code ([`crate::ErrorCode::code`]) that JavaScript callers can match on.
 //!
 //! Signature failures are deliberately opaque: they say which signature failed, never why.
 

@@ -1,6 +1,6 @@
 //! Compact JWS (RFC 7515) as SD-JWT uses it: decoding with the original encoded parts kept
 //! (signatures and digests are over them), and ES256 signing. The header rules (ES256
-//! pinned, `typ`, no `crit`) are [`crate::jwt`]'s.
+//! pinned, `typ`, no `crit`) are `jwt.rs`'s.
 
 use serde_json::{Map, Value};
 

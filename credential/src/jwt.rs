@@ -1,8 +1,8 @@
 //! The rules every JWT Cachet reads obeys, written once: the header (`alg` pinned to
 //! ES256, the expected `typ`, no `crit`) and the NumericDate claims (`exp`, `nbf`, `iat`)
 //! against a [`Window`]. The Issuer-signed JWT, the Key Binding JWT, status list tokens,
-//! key proofs and DPoP proofs all go through [`check_header`], [`Dates`] and
-//! [`check_issued_at`]; each caller
+//! key proofs and DPoP proofs all go through `check_header`, `Dates` and
+//! `check_issued_at`; each caller
 //! maps the one [`JwtError`] to its own error type, which is where a token's stable code
 //! is chosen.
 

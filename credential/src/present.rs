@@ -102,7 +102,7 @@ impl UnsignedPresentation {
 
 impl Credential {
     /// Reads an issued SD-JWT (compact or JSON serialization). Checks its structure but
-    /// not the issuer's signature (use [`crate::verify`] for that).
+    /// not the issuer's signature (use [`crate::verify()`] for that).
     ///
     /// # Errors
     /// [`PresentError::Malformed`] for anything that is not a well-formed SD-JWT, or

@@ -17,36 +17,36 @@ use crate::limits::{Limit, MAX_DISCLOSURES, MAX_PRESENTATION_BYTES};
 
 /// One signature over the Issuer-signed JWT's payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureParts {
+pub(crate) struct SignatureParts {
     /// The encoded protected header.
-    pub protected: String,
+    pub(crate) protected: String,
     /// The encoded signature.
-    pub signature: String,
+    pub(crate) signature: String,
     /// `kid` from the unprotected header (JSON serialization only): a hint for key choice.
-    pub unprotected_kid: Option<String>,
+    pub(crate) unprotected_kid: Option<String>,
 }
 
 /// An SD-JWT or SD-JWT+KB split into its encoded parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parts {
+pub(crate) struct Parts {
     /// The encoded payload of the Issuer-signed JWT.
-    pub payload: String,
+    pub(crate) payload: String,
     /// Its signatures (one, except in the general JSON serialization).
-    pub signatures: Vec<SignatureParts>,
+    pub(crate) signatures: Vec<SignatureParts>,
     /// The encoded Disclosures, in the order presented.
-    pub disclosures: Vec<String>,
+    pub(crate) disclosures: Vec<String>,
     /// The Key Binding JWT, if present.
-    pub kb_jwt: Option<String>,
+    pub(crate) kb_jwt: Option<String>,
     /// What `sd_hash` is computed over: `<Issuer-signed JWT>~<D1>~...~<DN>~`.
-    pub sd_hash_input: String,
+    pub(crate) sd_hash_input: String,
     /// Whether it came in a JWS JSON serialization.
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 impl Parts {
     /// The compact Issuer-signed JWT of the first signature.
     #[must_use]
-    pub fn issuer_jwt(&self) -> String {
+    pub(crate) fn issuer_jwt(&self) -> String {
         self.signatures
             .first()
             .map_or_else(String::new, |signature| {
@@ -62,7 +62,7 @@ impl Parts {
     /// # Errors
     /// [`VerifyError::LimitExceeded`] over the named limits, otherwise
     /// [`VerifyError::MalformedSerialization`] or [`VerifyError::MalformedJson`].
-    pub fn parse(text: &str) -> Result<Self, VerifyError> {
+    pub(crate) fn parse(text: &str) -> Result<Self, VerifyError> {
         if text.len() > MAX_PRESENTATION_BYTES {
             return Err(VerifyError::LimitExceeded(Limit::PresentationBytes));
         }
@@ -210,7 +210,7 @@ impl Parts {
 /// is kept (the flattened form holds one).
 ///
 /// # Errors
-/// As [`Parts::parse`].
+/// [`crate::VerifyError`] for a text that is not an SD-JWT in either serialization.
 pub fn to_flattened_json(presentation: &str) -> Result<String, VerifyError> {
     let parts = Parts::parse(presentation)?;
     let signature = parts

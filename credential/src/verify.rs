@@ -1,7 +1,7 @@
 //! `verify`: the only way to obtain a [`Verified`] presentation.
 //!
 //! Stage three of reading an SD-JWT. Pipeline: [`Decoded`] → check the issuer JWT's
-//! header ([`crate::jwt`]: ES256 pinned, `typ`, `crit`) and signature against a trusted
+//! header (`jwt.rs`: ES256 pinned, `typ`, `crit`) and signature against a trusted
 //! key → [`crate::reveal::Revealed`] → validity (`nbf`, `exp`) → holder key (`cnf.jwk`) →
 //! Key Binding JWT (signature, `typ`, `iat` window, `nonce`, `aud`, `sd_hash`) → status.
 

@@ -9,6 +9,7 @@
 //! the same number of digests ([`Configuration::digests`]), decoys filling up to it.
 
 use credential::age::{self, AGE_THRESHOLDS, CivilDate};
+use credential::format::{Format, SdJwtVc};
 use serde_json::{Map, Value, json};
 
 use crate::person::{OPTIONAL_CLAIMS, REQUIRED_CLAIMS};
@@ -217,7 +218,7 @@ impl Configuration {
     #[must_use]
     pub fn issuer_metadata(self, issuer: &str) -> Value {
         json!({
-            "format": "dc+sd-jwt",
+            "format": <SdJwtVc as Format>::ID,
             "vct": self.vct(issuer),
             "scope": self.id(),
             "cryptographic_binding_methods_supported": ["jwk"],

@@ -1,11 +1,11 @@
 //! Verification with an asynchronous signature backend (WebCrypto's `crypto.subtle` is
-//! Promise-based, while [`crate::verify`] is synchronous).
+//! Promise-based, while [`crate::verify()`] is synchronous).
 //!
 //! Phase one runs the whole verification *optimistically*: every signature check answers
 //! "valid" and is recorded. Phase two has the backend check the recorded signatures. If
 //! all are valid, the optimistic outcome is exactly the synchronous one (every check on
 //! its path really succeeded). If any is not, verification runs again with the real
-//! answers ([`Decided`]), so errors come out exactly as from the synchronous path (a bad
+//! answers (`Decided`), so errors come out exactly as from the synchronous path (a bad
 //! signature is reported as such, before any claim error); a check the second run asks for
 //! that was not recorded falls back to the pure-Rust provider.
 
@@ -108,7 +108,7 @@ impl DeferredVerification {
     /// Phase two: the outcome, given whether each of [`Self::checks`] is valid.
     ///
     /// # Errors
-    /// Exactly the [`VerifyError`] that [`crate::verify`] gives for this presentation.
+    /// Exactly the [`VerifyError`] that [`crate::verify()`] gives for this presentation.
     pub fn finish(self, valid: &[bool]) -> Result<Verified, VerifyError> {
         if valid.len() == self.checks.len() && valid.iter().all(|ok| *ok) {
             return self.optimistic;

@@ -168,7 +168,7 @@ impl AuthorizationResponse {
     /// Reads the compact form; `text` must start with [`COMPACT_PREFIX`].
     ///
     /// # Errors
-    /// [`ResponseError::TooLarge`] past [`MAX_RESPONSE_BYTES`] (compressed or inflated),
+    /// [`ResponseError::TooLarge`] past `MAX_RESPONSE_BYTES` (compressed or inflated),
     /// otherwise [`ResponseError::Malformed`] naming `compact`.
     pub fn from_compact(text: &str) -> Result<Self, ResponseError> {
         const MALFORMED: ResponseError = ResponseError::Malformed("compact");
@@ -215,7 +215,7 @@ impl AuthorizationResponse {
 }
 
 /// Inflates a raw deflate stream that must end exactly where the input ends (no
-/// trailing bytes: one response has one compact text), up to [`MAX_RESPONSE_BYTES`].
+/// trailing bytes: one response has one compact text), up to `MAX_RESPONSE_BYTES`.
 fn inflate_exactly(deflated: &[u8]) -> Result<Vec<u8>, ResponseError> {
     use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
     let mut out = vec![0u8; MAX_RESPONSE_BYTES];

@@ -8,9 +8,9 @@ use super::RequestError;
 use crate::pointer::JsonPointer;
 
 /// The credential format Cachet speaks.
-pub const FORMAT_DC_SD_JWT: &str = "dc+sd-jwt";
+pub(super) const FORMAT_DC_SD_JWT: &str = <crate::format::SdJwtVc as crate::format::Format>::ID;
 /// Most credential queries, and most claims per query, accepted.
-pub const MAX_QUERIES: usize = 16;
+pub(super) const MAX_QUERIES: usize = 16;
 
 /// One step of a claims path pointer (§7): a property name, an array index, or `null`
 /// for every element of an array.
@@ -181,12 +181,12 @@ pub struct CredentialQuery {
 /// issuer identifier, compared exactly with the credential's `iss`. It is private to
 /// Cachet (OpenID4VP 1.0 registers only X.509 and federation types, none of which fits
 /// an SD-JWT VC issuer known by its `iss`); other wallets ignore a type they do not know.
-pub const TRUSTED_ISSUER_TYPE: &str = "cachet_iss";
+pub(super) const TRUSTED_ISSUER_TYPE: &str = "cachet_iss";
 
 /// One entry of `trusted_authorities` (§6.1.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustedAuthority {
-    /// What kind of authority the values name, e.g. [`TRUSTED_ISSUER_TYPE`] or `aki`.
+    /// What kind of authority the values name, e.g. `TRUSTED_ISSUER_TYPE` or `aki`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The authorities.
@@ -196,7 +196,7 @@ pub struct TrustedAuthority {
 impl CredentialQuery {
     /// Whether the verifier names `issuer` among the issuers it accepts: `None` when it
     /// names issuers in no way Cachet reads (no preference), otherwise whether `issuer`
-    /// is among those named with [`TRUSTED_ISSUER_TYPE`].
+    /// is among those named with `TRUSTED_ISSUER_TYPE`.
     #[must_use]
     pub fn names_issuer(&self, issuer: &str) -> Option<bool> {
         let named: Vec<&String> = self
@@ -363,7 +363,7 @@ impl DcqlQuery {
     }
 
     /// The same query, naming `issuers` as the ones the verifier accepts
-    /// ([`TRUSTED_ISSUER_TYPE`]), so the wallet prefers (and only offers) their credentials.
+    /// (`TRUSTED_ISSUER_TYPE`), so the wallet prefers (and only offers) their credentials.
     #[must_use]
     pub fn trusting(mut self, issuers: &[String]) -> Self {
         if !issuers.is_empty() {

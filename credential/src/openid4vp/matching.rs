@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::dcql::{ClaimsQuery, CredentialQuery};
+use crate::format::Held;
 use crate::pointer::JsonPointer;
-use crate::present::Credential;
 
 /// Why a credential does not answer a query.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,10 +63,10 @@ impl Answer {
 ///
 /// # Errors
 /// [`Unanswerable`] saying why not.
-pub fn answer(query: &CredentialQuery, credential: &Credential) -> Result<Answer, Unanswerable> {
+pub fn answer(query: &CredentialQuery, credential: &impl Held) -> Result<Answer, Unanswerable> {
     if let Some(accepted) = query.vct_values() {
-        let vct = credential.claims().get("vct");
-        if !accepted.iter().any(|value| Some(value) == vct) {
+        let vct = credential.credential_type();
+        if !vct.is_some_and(|vct| accepted.iter().any(|value| value.as_str() == Some(vct))) {
             return Err(Unanswerable::WrongType);
         }
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{CredentialQuery, ResponseError};
 
 /// Most open requests kept; the oldest is dropped beyond it.
-pub const MAX_PENDING: usize = 256;
+pub(super) const MAX_PENDING: usize = 256;
 
 /// What a verifier remembers of a request it made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct PendingRequest {
 }
 
 /// Longest saved request accepted by [`PendingRequest::restore`].
-pub const MAX_SAVED_BYTES: usize = 8192;
+pub(super) const MAX_SAVED_BYTES: usize = 8192;
 /// The version [`PendingRequest::save`] writes; saves of version 1 carried no query and
 /// are refused, since their answers could not be checked against the question.
 const SAVED_VERSION: u64 = 2;
@@ -99,13 +99,13 @@ impl PendingRequest {
 #[derive(Debug, Clone, Default)]
 pub struct PendingRequests {
     open: HashMap<String, PendingRequest>,
-    /// States already answered (the latest [`MAX_PENDING`]), which cannot be reopened.
+    /// States already answered (the latest `MAX_PENDING`), which cannot be reopened.
     used: std::collections::VecDeque<String>,
 }
 
 impl PendingRequests {
     /// Remembers a request under its `state`, forgetting expired ones (and the oldest,
-    /// beyond [`MAX_PENDING`]). A state this verifier has already taken is not reopened
+    /// beyond `MAX_PENDING`). A state this verifier has already taken is not reopened
     /// (returns `false`), so a saved request cannot be restored to replay an answer.
     pub fn insert(&mut self, state: String, request: PendingRequest, now: i64) -> bool {
         if self.used.contains(&state) {
@@ -159,7 +159,7 @@ impl PendingRequests {
 /// The states a site's pages have already answered, as the page keeps them across
 /// reloads (the in-page verifier uses `localStorage`), so that a reload cannot restore a
 /// saved request and accept the same answer again. Entries past their request's expiry
-/// are dropped (such a request is refused anyway), and at most [`MAX_PENDING`] are kept.
+/// are dropped (such a request is refused anyway), and at most `MAX_PENDING` are kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnsweredStates(Vec<(String, i64)>);
 

@@ -21,10 +21,10 @@ use super::{
 use crate::crypto::SignatureVerifier;
 use crate::error::VerifyError;
 use crate::error_code::ErrorCode;
+use crate::format::VerifiedClaims;
 use crate::policy::{TrustedIssuer, VerifyPolicy};
 use crate::status_list::{StatusLists, verify_status_list};
 use crate::time::UnixTime;
-use crate::verify::Verified;
 
 /// Default lifetime of a created request, seconds.
 pub const DEFAULT_REQUEST_LIFETIME: u64 = 600;
@@ -145,10 +145,10 @@ impl ErrorCode for Rejection {
 ///
 /// # Errors
 /// [`Rejection`] saying why.
-pub fn judge(
+pub fn judge<V: VerifiedClaims>(
     query: Option<&CredentialQuery>,
-    outcome: Result<Verified, VerifyError>,
-) -> Result<Verified, Rejection> {
+    outcome: Result<V, VerifyError>,
+) -> Result<V, Rejection> {
     let verified = outcome?;
     if let Some(query) = query {
         query.check_answer(verified.claims())?;

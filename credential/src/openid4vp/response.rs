@@ -9,7 +9,7 @@ use super::ResponseError;
 use super::request::MAX_REQUEST_BYTES;
 
 /// Largest response accepted (a presentation can be a few kilobytes).
-pub const MAX_RESPONSE_BYTES: usize = 4 * MAX_REQUEST_BYTES;
+pub(super) const MAX_RESPONSE_BYTES: usize = 4 * MAX_REQUEST_BYTES;
 
 /// A parsed (not yet verified) authorization response.
 #[derive(Debug, Clone, PartialEq, Eq)]

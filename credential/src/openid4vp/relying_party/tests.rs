@@ -8,7 +8,7 @@ use super::*;
 use crate::openid4vp::ClaimPath;
 use crate::{
     Copy, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk,
-    StatusReference, verify,
+    StatusReference, Verified, verify,
 };
 
 const ISSUER: &str = "https://issuer.cachet.example";
