@@ -7,11 +7,13 @@
 
 mod dpop;
 mod error;
+mod oauth;
 mod offer;
 mod proof;
 
 pub use dpop::{DpopParams, DpopPolicy, DpopProof, TYP_DPOP, dpop_signing_input, verify_dpop};
 pub use error::{OfferError, ProofError};
+pub use oauth::OAuthError;
 pub use offer::{CredentialOffer, MAX_OFFER_BYTES, OFFER_SCHEME, PRE_AUTHORIZED_GRANT};
 pub use proof::{KeyProof, KeyProofParams, ProofPolicy, TYP_KEY_PROOF};
 

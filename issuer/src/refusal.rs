@@ -1,63 +1,47 @@
-//! Refusals as the OAuth/OpenID4VCI protocols word them: an error code, a description,
-//! and the HTTP status class. Internal failures are reported without detail.
+//! Refusals as the OAuth/OpenID4VCI protocols word them: a typed error code
+//! ([`OAuthError`], which also decides the HTTP status) and a description. Internal
+//! failures are reported without detail.
 
-/// How a refusal maps to HTTP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// 400: the request is wrong.
-    BadRequest,
-    /// 401 with `WWW-Authenticate: Bearer`: the access token is missing or bad.
-    Unauthorized,
-    /// 404: no such resource.
-    NotFound,
-    /// 413: the body is over the endpoint's limit.
-    TooLarge,
-    /// 429: too many requests from this client.
-    TooManyRequests,
-    /// 500: the issuer failed (never caused by input).
-    Internal,
-}
+use credential::openid4vci::OAuthError;
 
 /// A refused request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// How it maps to HTTP.
-    pub kind: Kind,
-    /// The protocol error code (`invalid_grant`, `invalid_proof`, ...).
-    pub error: &'static str,
+    /// The protocol error (`invalid_grant`, `invalid_proof`, ...), which decides the HTTP
+    /// status ([`OAuthError::http_status`]).
+    pub error: OAuthError,
     /// A human-readable description (ASCII, no personal data).
     pub description: String,
+    /// The request body was over the endpoint's limit: answered 413, and the connection
+    /// closed (the rest of the body was not read).
+    pub body_too_large: bool,
 }
 
 impl Refusal {
-    /// A 400 refusal.
+    /// A refusal with `error`.
     #[must_use]
-    pub fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
+    pub fn new(error: OAuthError, description: impl Into<String>) -> Self {
         Self {
-            kind: Kind::BadRequest,
             error,
             description: description.into(),
+            body_too_large: false,
         }
     }
 
-    /// A 401 `invalid_token`.
+    /// A 413: the body is over the endpoint's limit; `error` is the endpoint's own code
+    /// for a malformed request.
     #[must_use]
-    pub fn invalid_token(description: impl Into<String>) -> Self {
+    pub fn body_too_large(error: OAuthError) -> Self {
         Self {
-            kind: Kind::Unauthorized,
-            error: "invalid_token",
-            description: description.into(),
+            body_too_large: true,
+            ..Self::new(error, "the request body is too large")
         }
     }
 
     /// A 404.
     #[must_use]
     pub fn not_found() -> Self {
-        Self {
-            kind: Kind::NotFound,
-            error: "not_found",
-            description: "no such resource".into(),
-        }
+        Self::new(OAuthError::NotFound, "no such resource")
     }
 
     /// A 500: logs `cause` (which holds no personal data: database or I/O errors) and
@@ -65,10 +49,19 @@ impl Refusal {
     #[must_use]
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         eprintln!("issuer: internal error: {cause}");
-        Self {
-            kind: Kind::Internal,
-            error: "server_error",
-            description: "the issuer failed; try again later".into(),
+        Self::new(
+            OAuthError::ServerError,
+            "the issuer failed; try again later",
+        )
+    }
+
+    /// The HTTP status it is answered with.
+    #[must_use]
+    pub const fn http_status(&self) -> u16 {
+        if self.body_too_large {
+            413
+        } else {
+            self.error.http_status()
         }
     }
 }

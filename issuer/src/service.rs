@@ -3,6 +3,7 @@
 //! metadata. Every method is synchronous (SQLite and signing are blocking work); the
 //! HTTP layer calls them from blocking threads.
 
+use credential::openid4vci::OAuthError;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -158,8 +159,8 @@ impl Issuer {
             let mut values = form.iter().filter(|(key, _)| key == name);
             let first = values.next().map(|(_, value)| value.as_str());
             if values.next().is_some() {
-                return Err(Refusal::bad_request(
-                    "invalid_request",
+                return Err(Refusal::new(
+                    OAuthError::InvalidRequest,
                     format!("{name} is repeated"),
                 ));
             }
@@ -167,8 +168,8 @@ impl Issuer {
         };
         let grant = field("grant_type")?;
         if field("tx_code")?.is_some() {
-            return Err(Refusal::bad_request(
-                "invalid_request",
+            return Err(Refusal::new(
+                OAuthError::InvalidRequest,
                 "this issuer sets no tx_code",
             ));
         }
@@ -182,7 +183,7 @@ impl Issuer {
             field(name)?
                 .filter(|value| !value.is_empty() && value.len() <= 512)
                 .ok_or_else(|| {
-                    Refusal::bad_request("invalid_request", format!("{name} is missing"))
+                    Refusal::new(OAuthError::InvalidRequest, format!("{name} is missing"))
                 })
         };
         let granted = match grant {
@@ -203,8 +204,8 @@ impl Issuer {
             Some(REFRESH_GRANT) => {
                 let presented = secret("refresh_token")?;
                 let proof = proven.as_ref().ok_or_else(|| {
-                    Refusal::bad_request(
-                        "invalid_dpop_proof",
+                    Refusal::new(
+                        OAuthError::InvalidDpopProof,
                         "a refresh needs a DPoP proof by the key the token is bound to",
                     )
                 })?;
@@ -218,14 +219,14 @@ impl Issuer {
                 )
             }
             Some(_) => {
-                return Err(Refusal::bad_request(
-                    "unsupported_grant_type",
+                return Err(Refusal::new(
+                    OAuthError::UnsupportedGrantType,
                     "only the pre-authorized code and refresh token grants are supported",
                 ));
             }
             None => {
-                return Err(Refusal::bad_request(
-                    "invalid_request",
+                return Err(Refusal::new(
+                    OAuthError::InvalidRequest,
                     "grant_type is missing",
                 ));
             }
@@ -241,8 +242,8 @@ impl Issuer {
                 | GrantError::Revoked
                 | GrantError::ReusedRefreshToken
                 | GrantError::WrongKey,
-            ) => Err(Refusal::bad_request(
-                "invalid_grant",
+            ) => Err(Refusal::new(
+                OAuthError::InvalidGrant,
                 "the code or refresh token is unknown, expired, already used or bound to another key",
             )),
             Err(other) => Err(Refusal::internal(&other)),
@@ -251,7 +252,7 @@ impl Issuer {
 
     /// Verifies a DPoP proof for this token endpoint, and that its `jti` is new.
     fn verify_dpop(&self, proof: &str, now: i64) -> Result<DpopProof, Refusal> {
-        let refuse = |description: String| Refusal::bad_request("invalid_dpop_proof", description);
+        let refuse = |description: String| Refusal::new(OAuthError::InvalidDpopProof, description);
         let url = self.config.url("/token");
         let verified = credential::openid4vci::verify_dpop(
             proof,
@@ -386,7 +387,7 @@ impl Issuer {
 
     fn verify_proofs(&self, proofs: &[String], now: i64) -> Result<Vec<PublicJwk>, Refusal> {
         let refuse = |error: credential::openid4vci::ProofError| {
-            Refusal::bad_request(error.oid4vci_error(), error.to_string())
+            Refusal::new(error.oid4vci_error(), error.to_string())
         };
         let parsed = proofs
             .iter()
@@ -395,11 +396,11 @@ impl Issuer {
         let nonce = parsed
             .first()
             .and_then(KeyProof::claimed_nonce)
-            .ok_or_else(|| Refusal::bad_request("invalid_proof", "the key proofs carry no nonce"))?
+            .ok_or_else(|| Refusal::new(OAuthError::InvalidProof, "the key proofs carry no nonce"))?
             .to_owned();
         if !self.nonces.take(&nonce, now) {
-            return Err(Refusal::bad_request(
-                "invalid_nonce",
+            return Err(Refusal::new(
+                OAuthError::InvalidNonce,
                 "the c_nonce is unknown, used or expired; fetch a new one",
             ));
         }
@@ -414,8 +415,8 @@ impl Issuer {
         for proof in parsed {
             let key = proof.verify(&policy, &RingP256).map_err(refuse)?;
             if !seen.insert(*key.sec1()) {
-                return Err(Refusal::bad_request(
-                    "invalid_proof",
+                return Err(Refusal::new(
+                    OAuthError::InvalidProof,
                     "two key proofs name the same key; every copy needs its own key",
                 ));
             }
@@ -508,15 +509,16 @@ const PUBLIC_URL: &str = "public_url";
 /// The credential endpoint's answer to a grant that does not allow the request.
 fn grant_refusal(error: GrantError) -> Refusal {
     match error {
-        GrantError::InvalidToken => {
-            Refusal::invalid_token("the access token is unknown or expired")
-        }
-        GrantError::NotGranted => Refusal::bad_request(
-            "credential_request_denied",
+        GrantError::InvalidToken => Refusal::new(
+            OAuthError::InvalidToken,
+            "the access token is unknown or expired",
+        ),
+        GrantError::NotGranted => Refusal::new(
+            OAuthError::CredentialRequestDenied,
             "this access token does not (or no longer) grant that credential",
         ),
-        GrantError::Revoked => Refusal::bad_request(
-            "credential_request_denied",
+        GrantError::Revoked => Refusal::new(
+            OAuthError::CredentialRequestDenied,
             "the credentials of this person were revoked",
         ),
         other => Refusal::internal(&other),
@@ -582,7 +584,7 @@ struct CredentialRequest {
 impl CredentialRequest {
     fn parse(body: &[u8], batch_size: usize) -> Result<Self, Refusal> {
         let malformed =
-            |description: &str| Refusal::bad_request("invalid_credential_request", description);
+            |description: &str| Refusal::new(OAuthError::InvalidCredentialRequest, description);
         let Some(Value::Object(object)) = credential::strict_json::parse(body) else {
             return Err(malformed("the body must be one JSON object"));
         };
@@ -599,26 +601,32 @@ impl CredentialRequest {
             .and_then(Value::as_str)
             .ok_or_else(|| malformed("credential_configuration_id is missing"))?;
         let configuration = Configuration::from_id(id).ok_or_else(|| {
-            Refusal::bad_request(
-                "unknown_credential_configuration",
+            Refusal::new(
+                OAuthError::UnknownCredentialConfiguration,
                 "no such credential configuration",
             )
         })?;
         let proofs = object
             .get("proofs")
             .and_then(Value::as_object)
-            .ok_or_else(|| Refusal::bad_request("invalid_proof", "proofs is missing"))?;
+            .ok_or_else(|| Refusal::new(OAuthError::InvalidProof, "proofs is missing"))?;
         if proofs.len() != 1 {
-            return Err(Refusal::bad_request(
-                "invalid_proof",
+            return Err(Refusal::new(
+                OAuthError::InvalidProof,
                 "proofs must hold exactly the jwt proof type",
             ));
         }
         let jwts = proofs.get("jwt").and_then(Value::as_array).ok_or_else(|| {
-            Refusal::bad_request("invalid_proof", "only the jwt proof type is supported")
+            Refusal::new(
+                OAuthError::InvalidProof,
+                "only the jwt proof type is supported",
+            )
         })?;
         if jwts.is_empty() {
-            return Err(Refusal::bad_request("invalid_proof", "proofs.jwt is empty"));
+            return Err(Refusal::new(
+                OAuthError::InvalidProof,
+                "proofs.jwt is empty",
+            ));
         }
         if jwts.len() > batch_size {
             return Err(malformed(&format!(
@@ -629,7 +637,9 @@ impl CredentialRequest {
             .iter()
             .map(|jwt| jwt.as_str().map(str::to_owned))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Refusal::bad_request("invalid_proof", "every proof must be a string"))?;
+            .ok_or_else(|| {
+                Refusal::new(OAuthError::InvalidProof, "every proof must be a string")
+            })?;
         Ok(Self {
             configuration,
             proofs,

@@ -47,10 +47,10 @@ impl ProofError {
     /// `invalid_nonce` tells the wallet to fetch a fresh `c_nonce`; everything else is
     /// `invalid_proof`.
     #[must_use]
-    pub const fn oid4vci_error(&self) -> &'static str {
+    pub const fn oid4vci_error(&self) -> super::OAuthError {
         match self {
-            Self::WrongNonce => "invalid_nonce",
-            _ => "invalid_proof",
+            Self::WrongNonce => super::OAuthError::InvalidNonce,
+            _ => super::OAuthError::InvalidProof,
         }
     }
 }

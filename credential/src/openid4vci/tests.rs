@@ -252,6 +252,12 @@ fn every_proof_rule_is_enforced_with_its_own_code() {
         assert_eq!(check(&proof), Err(expected.clone()), "{expected}");
     }
     assert!(check(&edit_payload(&|p| p["iat"] = json!(NOW + 60))).is_ok());
-    assert_eq!(ProofError::WrongNonce.oid4vci_error(), "invalid_nonce");
-    assert_eq!(ProofError::BadSignature.oid4vci_error(), "invalid_proof");
+    assert_eq!(
+        ProofError::WrongNonce.oid4vci_error().code(),
+        "invalid_nonce"
+    );
+    assert_eq!(
+        ProofError::BadSignature.oid4vci_error().code(),
+        "invalid_proof"
+    );
 }

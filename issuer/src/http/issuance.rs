@@ -1,5 +1,6 @@
 //! The issuance endpoints of the pre-authorized code flow: token, nonce, credential.
 
+use credential::openid4vci::OAuthError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::respond::{refusal_response, respond};
-use crate::refusal::{Kind, Refusal};
+use crate::refusal::Refusal;
 use crate::service::Issuer;
 
 /// Runs blocking issuer work (SQLite, signing) off the async workers.
@@ -25,17 +26,13 @@ async fn blocking<T: Send + 'static>(
 
 fn body_or_refusal(
     body: Result<Bytes, BytesRejection>,
-    error: &'static str,
+    error: OAuthError,
 ) -> Result<Bytes, Refusal> {
     body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Refusal {
-                kind: Kind::TooLarge,
-                error,
-                description: "the request body is too large".into(),
-            }
+            Refusal::body_too_large(error)
         } else {
-            Refusal::bad_request(error, "the request body could not be read")
+            Refusal::new(error, "the request body could not be read")
         }
     })
 }
@@ -54,13 +51,13 @@ fn request_body(
     body: Result<Bytes, BytesRejection>,
     headers: &HeaderMap,
     content_type: &str,
-    error: &'static str,
+    error: OAuthError,
 ) -> Result<Bytes, Refusal> {
     let body = body_or_refusal(body, error)?;
     if has_content_type(headers, content_type) {
         Ok(body)
     } else {
-        Err(Refusal::bad_request(
+        Err(Refusal::new(
             error,
             format!("the request body must be {content_type}"),
         ))
@@ -82,7 +79,7 @@ pub async fn token(
         body,
         &headers,
         "application/x-www-form-urlencoded",
-        "invalid_request",
+        OAuthError::InvalidRequest,
     ) {
         Ok(body) => body,
         Err(refusal) => return refusal_response(&refusal),
@@ -94,15 +91,15 @@ pub async fn token(
         (Some(proof), None) => match proof.to_str() {
             Ok(proof) => Some(proof.to_owned()),
             Err(_) => {
-                return refusal_response(&Refusal::bad_request(
-                    "invalid_dpop_proof",
+                return refusal_response(&Refusal::new(
+                    OAuthError::InvalidDpopProof,
                     "the DPoP header is not text",
                 ));
             }
         },
         (Some(_), Some(_)) => {
-            return refusal_response(&Refusal::bad_request(
-                "invalid_dpop_proof",
+            return refusal_response(&Refusal::new(
+                OAuthError::InvalidDpopProof,
                 "one DPoP header, please",
             ));
         }
@@ -127,11 +124,7 @@ pub async fn token(
 
 /// A 429 `slow_down` with `Retry-After: 1`.
 fn slow_down(description: &str) -> Response {
-    let mut response = refusal_response(&Refusal {
-        kind: Kind::TooManyRequests,
-        error: "slow_down",
-        description: description.into(),
-    });
+    let mut response = refusal_response(&Refusal::new(OAuthError::SlowDown, description));
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -166,13 +159,16 @@ pub async fn credential(
         .filter(|token| !token.is_empty() && token.len() <= 512)
         .map(str::to_owned);
     let Some(token) = token else {
-        return refusal_response(&Refusal::invalid_token("a Bearer access token is required"));
+        return refusal_response(&Refusal::new(
+            OAuthError::InvalidToken,
+            "a Bearer access token is required",
+        ));
     };
     let body = match request_body(
         body,
         &headers,
         "application/json",
-        "invalid_credential_request",
+        OAuthError::InvalidCredentialRequest,
     ) {
         Ok(body) => body,
         Err(refusal) => return refusal_response(&refusal),

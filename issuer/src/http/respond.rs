@@ -6,7 +6,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::refusal::{Kind, Refusal};
+use credential::ErrorCode;
+use credential::openid4vci::OAuthError;
+
+use crate::refusal::Refusal;
 
 /// A JSON response that no cache may keep (tokens, nonces, credentials).
 pub fn no_store_json(body: &Value) -> Response {
@@ -19,27 +22,21 @@ pub fn no_store_json(body: &Value) -> Response {
 
 /// A refusal as `{"error", "error_description"}` with its status.
 pub fn refusal_response(refusal: &Refusal) -> Response {
-    let status = match refusal.kind {
-        Kind::BadRequest => StatusCode::BAD_REQUEST,
-        Kind::Unauthorized => StatusCode::UNAUTHORIZED,
-        Kind::NotFound => StatusCode::NOT_FOUND,
-        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    let status =
+        StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = no_store_json(&json!({
-        "error": refusal.error,
+        "error": refusal.error.code(),
         "error_description": refusal.description,
     }));
     *response.status_mut() = status;
-    if refusal.kind == Kind::TooLarge {
+    if refusal.body_too_large {
         // The rest of the body was not read: the connection cannot carry another
         // request, so say so rather than let the client reuse it and fail.
         response
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    if refusal.kind == Kind::Unauthorized {
+    if refusal.error == OAuthError::InvalidToken && !refusal.body_too_large {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer error=\"invalid_token\""),
