@@ -10,6 +10,16 @@ use crate::logic::wallet::Contents;
 #[error("the backup could not be made: {0}")]
 pub struct ExportError(String);
 
+impl credential::ErrorCode for ExportError {
+    fn code(&self) -> &'static str {
+        "encryption_failed"
+    }
+
+    fn codes() -> Vec<&'static str> {
+        vec!["encryption_failed"]
+    }
+}
+
 /// The backup file text of `contents`, sealed with `passphrase`.
 ///
 /// # Errors

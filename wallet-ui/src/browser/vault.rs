@@ -33,6 +33,15 @@ pub enum VaultError {
     Store(#[from] StoreError),
 }
 
+credential::error_codes! {
+    VaultError {
+        Self::WrongPassphrase => "wrong_passphrase",
+    }
+    delegate {
+        Store => StoreError,
+    }
+}
+
 /// The passphrase lock as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Lock {

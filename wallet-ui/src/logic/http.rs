@@ -32,6 +32,14 @@ pub enum HttpError {
     Malformed(String),
 }
 
+credential::error_codes! {
+    HttpError {
+        Self::Unreachable(_) => "site_unreachable",
+        Self::Status { .. } => "site_refused",
+        Self::Malformed(_) => "site_unexpected_answer",
+    }
+}
+
 /// One request.
 #[derive(Debug, Clone, Copy)]
 pub struct HttpRequest<'a> {

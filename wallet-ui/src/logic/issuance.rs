@@ -7,7 +7,6 @@
 //! The flow talks through an [`Http`], so it runs natively against an in-memory issuer in
 //! tests, and in the page on `fetch`.
 
-use credential::ErrorCode;
 use credential::jws;
 use credential::openid4vci::{CredentialOffer, KeyProof, KeyProofParams, PRE_AUTHORIZED_GRANT};
 use credential::openid4vp::Origin;
@@ -45,6 +44,9 @@ pub enum IssuanceError {
     /// Talking to the issuer failed.
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// The issuer no longer renews the batch (its refresh token was refused).
+    #[error("the issuer no longer renews this credential")]
+    RefreshRefused,
     /// The issuer's metadata is missing something or points to another origin.
     #[error("the issuer's metadata is not usable: {0}")]
     Metadata(&'static str),
@@ -61,11 +63,20 @@ credential::error_codes! {
         Self::Http(HttpError::Unreachable(_)) => "issuer_unreachable",
         Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant" => "grant_refused",
         Self::Http(_) => "issuer_error",
+        Self::RefreshRefused => "refresh_refused",
         Self::Metadata(_) => "issuer_metadata",
     }
     delegate {
         Receive => ReceiveError,
         Wallet => WalletError,
+    }
+}
+
+impl IssuanceError {
+    /// Whether the issuer refused the grant (code or refresh token): `invalid_grant`.
+    #[must_use]
+    pub fn is_grant_refused(&self) -> bool {
+        matches!(self, Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant")
     }
 }
 
@@ -323,8 +334,9 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     let tokens = match traded {
         Ok(tokens) => tokens,
         Err(err) => {
-            if err.code() == "grant_refused" {
+            if err.is_grant_refused() {
                 wallet.rotate_refresh_token(&old_token, None).await?;
+                return Err(IssuanceError::RefreshRefused);
             }
             return Err(err);
         }

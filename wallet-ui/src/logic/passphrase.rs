@@ -14,6 +14,12 @@ pub enum PassphraseError {
     TooShort,
 }
 
+credential::error_codes! {
+    PassphraseError {
+        Self::TooShort => "passphrase_too_short",
+    }
+}
+
 /// Checks a passphrase chosen to lock the wallet or seal a backup.
 ///
 /// # Errors

@@ -2,6 +2,7 @@
 //! links such as `#/present?…` work and nothing reaches a server), navigation and the
 //! language switch.
 
+use crate::error_text::error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,10 +34,10 @@ pub fn App() -> impl IntoView {
     let page = move || match ctx.phase.get() {
         Phase::Loading => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
         Phase::Locked => view! { <unlock::Unlock/> }.into_any(),
-        Phase::Failed(reason) => view! {
-            <section class="card error" role="alert">
+        Phase::Failed(code) => view! {
+            <section class="card error" role="alert" data-code=code>
                 <h2>{t().cannot_open}</h2>
-                <p>{reason}</p>
+                <p>{error_text(t(), code, "")}</p>
             </section>
         }
         .into_any(),

@@ -1,7 +1,6 @@
 //! The credentials list: what each credential says, who issued it, until when, and how
 //! many single-use copies remain.
 
-use credential::ErrorCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -9,6 +8,7 @@ use super::format::{claim_label, claim_value, date, issuer_name, reading_order, 
 use super::state::Ctx;
 use crate::browser::http::FetchHttp;
 use crate::browser::{new_id, now};
+use crate::error_text::describe;
 use crate::logic::issuance;
 use crate::logic::model::Batch;
 
@@ -64,11 +64,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
                 .await;
             // On success this card is replaced by the new batch's.
             if let Some(Err(err)) = result {
-                refreshing.set(Some(match err.code() {
-                    "grant_refused" => t().refresh_refused.to_owned(),
-                    "issuer_unreachable" => t().issuer_unreachable.to_owned(),
-                    _ => err.to_string(),
-                }));
+                refreshing.set(Some(describe(t(), &err)));
             }
         });
     };

@@ -15,6 +15,7 @@ use super::format::{claim_label, claim_value, issuer_name, type_name};
 use super::state::Ctx;
 use crate::browser::delivery::{Delivered, deliver};
 use crate::browser::{new_id, now};
+use crate::error_text::error_text;
 use crate::logic::consent::{self, Consent, Refusal};
 use crate::logic::incoming::{self, Incoming, IncomingError};
 use crate::logic::wallet::{Channel, Delivery, decline};
@@ -29,7 +30,7 @@ pub fn Present() -> impl IntoView {
             view! { <ConsentFlow request=*request channel=Channel::SameDevice/> }.into_any()
         }
         Ok(Incoming::Offer(_)) => {
-            view! { <Refused reason=Why::Invalid("not a request".into())/> }.into_any()
+            view! { <Refused reason=Why::Invalid("not_a_request")/> }.into_any()
         }
         Err(err) => view! { <Refused reason=Why::from_incoming(&err)/> }.into_any(),
     }
@@ -38,34 +39,43 @@ pub fn Present() -> impl IntoView {
 /// Why the wallet does not show a consent screen.
 #[derive(Debug, Clone, PartialEq)]
 enum Why {
+    /// The request is one the wallet will not answer.
     Refusal(Refusal),
-    Mismatch,
-    Invalid(String),
+    /// The request could not be read: the error's code.
+    Invalid(&'static str),
 }
 
 impl Why {
     fn from_incoming(err: &IncomingError) -> Self {
-        match err.code() {
-            "client_id_mismatch" => Self::Mismatch,
-            _ => Self::Invalid(err.to_string()),
+        Self::Invalid(err.code())
+    }
+
+    /// The code the page carries (`data-code`): the refusal's, a mismatched response
+    /// target's, or `invalid_request` for anything else unreadable.
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Refusal(refusal) => refusal.code(),
+            Self::Invalid("client_id_mismatch") => "client_id_mismatch",
+            Self::Invalid(_) => "invalid_request",
         }
     }
 
     fn text(&self, t: &Text) -> String {
         match self {
-            Self::Refusal(Refusal::InsecureVerifier(origin)) => {
-                t.refuse_insecure.replace("{}", origin)
+            Self::Refusal(refusal) => {
+                let detail = match refusal {
+                    Refusal::InsecureVerifier(origin) => origin.clone(),
+                    Refusal::MissingClaims(claims) => claims
+                        .iter()
+                        .map(|c| claim_label(t, c))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => String::new(),
+                };
+                error_text(t, refusal.code(), &detail)
             }
-            Self::Refusal(Refusal::NoSuchCredential) => t.refuse_no_credential.to_owned(),
-            Self::Refusal(Refusal::MissingClaims(claims)) => {
-                let names: Vec<String> = claims.iter().map(|c| claim_label(t, c)).collect();
-                t.refuse_missing.replace("{}", &names.join(", "))
-            }
-            Self::Refusal(Refusal::NoUnusedCopy) => t.refuse_no_copy.to_owned(),
-            Self::Refusal(Refusal::KeysOnAnotherDevice) => t.refuse_restored.to_owned(),
-            Self::Refusal(Refusal::UntrustedIssuer) => t.refuse_untrusted_issuer.to_owned(),
-            Self::Mismatch => t.refuse_mismatch.to_owned(),
-            Self::Invalid(detail) => t.refuse_invalid.replace("{}", detail),
+            Self::Invalid(code @ "client_id_mismatch") => error_text(t, code, ""),
+            Self::Invalid(code) => t.refuse_invalid.replace("{}", &error_text(t, code, "")),
         }
     }
 }
@@ -74,11 +84,7 @@ impl Why {
 fn Refused(reason: Why) -> impl IntoView {
     let ctx = Ctx::get();
     let t = move || ctx.lang.get().text();
-    let code = match &reason {
-        Why::Refusal(refusal) => refusal.code(),
-        Why::Mismatch => "client_id_mismatch",
-        Why::Invalid(_) => "invalid_request",
-    };
+    let code = reason.code();
     view! {
         <section class="card error" role="alert" data-testid="refusal" data-code=code>
             <h2>{move || t().refused_heading}</h2>
@@ -97,7 +103,8 @@ enum State {
     Qr(String),
     Sent,
     Declined,
-    Failed(String),
+    /// Failed: the error's code.
+    Failed(&'static str),
 }
 
 /// Consent for one request, answered through `channel`.
@@ -158,7 +165,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
             };
             match delivered {
                 Ok(delivery) => state.set(send(delivery).await),
-                Err(err) => state.set(State::Failed(err.to_string())),
+                Err(err) => state.set(State::Failed(err.code())),
             }
         });
     };
@@ -270,8 +277,8 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
                     <p role="status" data-testid="declined">{t().declined}</p>
                     <a class="button" href="#/">{t().back}</a>
                 }.into_any(),
-                State::Failed(reason) => view! {
-                    <p class="error" role="alert" data-testid="present-failed">{reason}</p>
+                State::Failed(code) => view! {
+                    <p class="error" role="alert" data-testid="present-failed" data-code=code>{error_text(t(), code, "")}</p>
                     <a class="button" href="#/">{t().back}</a>
                 }.into_any(),
             }}
@@ -284,7 +291,7 @@ async fn send(delivery: Delivery) -> State {
     match deliver(delivery).await {
         Ok(Delivered::Sent) => State::Sent,
         Ok(Delivered::Qr(text)) => State::Qr(text),
-        Err(err) => State::Failed(err.to_string()),
+        Err(err) => State::Failed(err.code()),
     }
 }
 

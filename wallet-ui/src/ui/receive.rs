@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use super::state::Ctx;
 use crate::browser::http::FetchHttp;
 use crate::browser::{new_id, now};
+use crate::error_text::{describe, error_text};
 use crate::logic::incoming::{self, Incoming};
 use crate::logic::issuance::{self, Step};
 
@@ -29,15 +30,15 @@ pub fn Receive() -> impl IntoView {
     let t = move || ctx.lang.get().text();
     let parsed = match incoming::parse(&ctx.hash.get_untracked()) {
         Ok(Incoming::Offer(offer)) => Ok(offer),
-        Ok(Incoming::Request(_)) => Err("not an offer".to_owned()),
-        Err(err) => Err(err.to_string()),
+        Ok(Incoming::Request(_)) => Err("not_an_offer"),
+        Err(err) => Err(err.code()),
     };
     match parsed {
         Ok(offer) => view! { <OfferView offer/> }.into_any(),
-        Err(reason) => view! {
+        Err(code) => view! {
             <section class="card error" role="alert" data-testid="offer-error">
                 <h2>{move || t().offer_invalid}</h2>
-                <p>{reason}</p>
+                <p>{move || error_text(t(), code, "")}</p>
                 <a class="button" href="#/">{move || t().back}</a>
             </section>
         }
@@ -68,11 +69,7 @@ fn OfferView(offer: CredentialOffer) -> impl IntoView {
             };
             state.set(match result {
                 Ok(kept) => State::Done(kept),
-                Err(err) => State::Failed(match err.code() {
-                    "grant_refused" => t().offer_used.to_owned(),
-                    "issuer_unreachable" => t().issuer_unreachable.to_owned(),
-                    _ => err.to_string(),
-                }),
+                Err(err) => State::Failed(describe(t(), &err)),
             });
         });
     };

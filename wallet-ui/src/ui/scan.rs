@@ -3,6 +3,8 @@
 //! the receive page; a request from another device's screen is answered with a QR code
 //! for that device's camera.
 
+use crate::error_text::error_text;
+use credential::ErrorCode;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -29,7 +31,8 @@ const MAX_FRAME_SIDE: u32 = 1280;
 enum Found {
     Nothing,
     Request(Box<credential::openid4vp::AuthorizationRequest>),
-    Invalid(String),
+    /// Unreadable: the error's code.
+    Invalid(&'static str),
 }
 
 /// The scan page.
@@ -46,7 +49,7 @@ pub fn Scan() -> impl IntoView {
     let handle = move |text: String| match incoming::parse(&text) {
         Ok(Incoming::Offer(offer)) => ctx.go(&format!("/receive?{}", offer.to_query())),
         Ok(Incoming::Request(request)) => found.set(Found::Request(request)),
-        Err(err) => found.set(Found::Invalid(err.to_string())),
+        Err(err) => found.set(Found::Invalid(err.code())),
     };
     on_cleanup(move || stop(camera));
 
@@ -74,9 +77,9 @@ pub fn Scan() -> impl IntoView {
     view! {
         {move || match found.get() {
             Found::Request(request) => view! { <ConsentFlow request=*request channel=Channel::CrossDevice/> }.into_any(),
-            Found::Invalid(reason) => view! {
-                <section class="card error" role="alert" data-testid="scan-error">
-                    <p>{reason}</p>
+            Found::Invalid(code) => view! {
+                <section class="card error" role="alert" data-testid="scan-error" data-code=code>
+                    <p>{error_text(t(), code, "")}</p>
                     <button on:click=move |_| found.set(Found::Nothing)>{t().try_again}</button>
                 </section>
             }.into_any(),

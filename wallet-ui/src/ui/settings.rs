@@ -1,6 +1,7 @@
 //! Settings: a passphrase that locks the wallet, encrypted backups (export and import),
 //! and deleting everything.
 
+use credential::ErrorCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -9,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::format::date;
 use super::state::Ctx;
 use crate::browser::{BrowserWallet, backup_file, now, vault};
+use crate::error_text::{describe, error_text};
 use crate::logic::backup::BackupError;
 use crate::logic::passphrase;
 
@@ -48,12 +50,12 @@ fn PassphraseSettings() -> impl IntoView {
             let (result, wallet) = if set {
                 match vault::lock_with(&phrase).await {
                     Ok((cipher, meta)) => reseal(wallet, cipher, meta).await,
-                    Err(err) => (Err(err.to_string()), wallet),
+                    Err(err) => (Err(err.code()), wallet),
                 }
             } else {
                 match vault::new_device_key(&store).await {
                     Ok(cipher) => reseal(wallet, cipher, vault::unlock_writes()).await,
-                    Err(err) => (Err(err.to_string()), wallet),
+                    Err(err) => (Err(err.code()), wallet),
                 }
             };
             *guard = Some(wallet);
@@ -70,7 +72,7 @@ fn PassphraseSettings() -> impl IntoView {
                         .to_owned(),
                     ));
                 }
-                Err(err) => message.set(Some(err)),
+                Err(code) => message.set(Some(error_text(t(), code, ""))),
             }
             busy.set(false);
         });
@@ -102,10 +104,10 @@ async fn reseal(
     wallet: BrowserWallet,
     cipher: crate::browser::cipher::AesGcm,
     meta: Vec<crate::logic::store::Write>,
-) -> (Result<(), String>, BrowserWallet) {
+) -> (Result<(), &'static str>, BrowserWallet) {
     match wallet.reseal(cipher, meta).await {
         Ok(wallet) => (Ok(()), wallet),
-        Err((wallet, err)) => (Err(err.to_string()), wallet),
+        Err((wallet, err)) => (Err(err.code()), wallet),
     }
 }
 
@@ -135,7 +137,7 @@ fn BackupSettings() -> impl IntoView {
                         Err(()) => t().backup_failed.to_owned(),
                     }));
                 }
-                Some(Err(err)) => message.set(Some(err.to_string())),
+                Some(Err(err)) => message.set(Some(describe(t(), &err))),
             }
         });
     };
@@ -165,7 +167,7 @@ fn BackupSettings() -> impl IntoView {
                     return;
                 }
                 Err(err) => {
-                    message.set(Some(err.to_string()));
+                    message.set(Some(describe(t(), &err)));
                     return;
                 }
             };
@@ -176,7 +178,7 @@ fn BackupSettings() -> impl IntoView {
                 Some(Ok(added)) => {
                     message.set(Some(t().backup_restored.replace("{}", &added.to_string())));
                 }
-                Some(Err(err)) => message.set(Some(err.to_string())),
+                Some(Err(err)) => message.set(Some(describe(t(), &err))),
                 None => {}
             }
         });
@@ -237,7 +239,7 @@ fn DeleteEverything() -> impl IntoView {
                 confirming.set(false);
                 message.set(Some(match result {
                     Ok(()) => t().deleted_everything.to_owned(),
-                    Err(err) => err.to_string(),
+                    Err(err) => describe(t(), &err),
                 }));
             }
         });

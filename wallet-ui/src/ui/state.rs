@@ -2,6 +2,7 @@
 //! await storage and WebCrypto), reactive copies of what it holds for the views, the
 //! route, the language, and start-up (open the database, then the vault).
 
+use credential::ErrorCode;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -30,8 +31,8 @@ pub enum Phase {
     Locked,
     /// Open.
     Ready,
-    /// Cannot open (the reason, already translated where known).
-    Failed(String),
+    /// Cannot open: the error's code.
+    Failed(&'static str),
 }
 
 /// The open wallet, shared by the views.
@@ -116,7 +117,7 @@ impl Ctx {
     pub async fn start(self) {
         let store = match IdbStore::open().await {
             Ok(store) => store,
-            Err(err) => return self.phase.set(Phase::Failed(err.to_string())),
+            Err(err) => return self.phase.set(Phase::Failed(err.code())),
         };
         self.store.set_value(Some(store.clone()));
         match vault::open(&store).await {
@@ -125,7 +126,7 @@ impl Ctx {
                 self.locked_with_passphrase.set(true);
                 self.phase.set(Phase::Locked);
             }
-            Err(err) => self.phase.set(Phase::Failed(err.to_string())),
+            Err(err) => self.phase.set(Phase::Failed(err.code())),
         }
     }
 
@@ -139,7 +140,7 @@ impl Ctx {
                 self.phase.set(Phase::Ready);
                 self.refresh_on_schedule();
             }
-            Err(err) => self.phase.set(Phase::Failed(err.to_string())),
+            Err(err) => self.phase.set(Phase::Failed(err.code())),
         }
     }
 

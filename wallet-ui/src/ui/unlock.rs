@@ -1,5 +1,6 @@
 //! The passphrase prompt of a locked wallet.
 
+use crate::error_text::describe;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -26,7 +27,7 @@ pub fn Unlock() -> impl IntoView {
                 Err(VaultError::WrongPassphrase) => {
                     error.set(Some(t().wrong_passphrase.to_owned()))
                 }
-                Err(err) => error.set(Some(err.to_string())),
+                Err(err) => error.set(Some(describe(t(), &err))),
             }
             busy.set(false);
         });

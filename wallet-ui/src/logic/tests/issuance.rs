@@ -309,7 +309,7 @@ fn a_refused_refresh_token_is_dropped_and_the_batch_kept() {
         |_| {},
     ))
     .unwrap_err();
-    assert_eq!(err.code(), "grant_refused");
+    assert_eq!(err.code(), "refresh_refused");
     let batch = &wallet.batches()[0];
     assert_eq!(batch.id, id);
     assert_eq!(batch.copies.len(), 3);
