@@ -4,7 +4,6 @@
 //! `origin:<origin>` and to this call's fresh nonce, which the call's own Promise holds
 //! (single use by construction).
 
-use credential::ErrorCode;
 use credential::openid4vp::{
     AuthorizationResponse, CredentialQuery, DC_API_PROTOCOL, Origin, RelyingParty,
 };
@@ -16,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::FacadeError;
 use crate::js::{from_js, to_js};
 use crate::options::BrowserRequestOptions;
-use crate::result::VerificationResult;
+use crate::result::{Failure, VerificationResult};
 
 /// What the page must ask the browser: `navigator.credentials` and the nonce/audience
 /// the answer must carry.
@@ -38,7 +37,7 @@ pub struct BrowserRequest {
 /// A refusal, boxed: `VerificationResult` is large and this is the rare path.
 type Refusal = Box<VerificationResult>;
 
-fn failure(error: &(impl ErrorCode + core::fmt::Display)) -> Refusal {
+fn failure(error: &dyn Failure) -> Refusal {
     Box::new(VerificationResult::failure(error))
 }
 

@@ -7,31 +7,39 @@ use credential::openid4vp::{RequestError, ResponseError};
 use credential::{ErrorCode, VerifyError};
 
 /// Why the facade refused a call, before or around the core.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FacadeError {
     /// An argument is not of the type or shape the method takes.
-    #[error("{0}")]
     InvalidArgument(String),
     /// The constructor's options were not usable; every method answers this.
-    #[error("{0}")]
     InvalidConfig(String),
     /// The QR decoder module did not load.
-    #[error("{0}")]
     ScannerUnavailable(String),
     /// The page or browser cannot make a Digital Credentials API request.
-    #[error("{0}")]
     DcApiUnavailable(&'static str),
     /// The browser refused or failed the Digital Credentials API request.
-    #[error("{0}")]
     DcApiError(String),
     /// The person declined or closed the browser's request.
-    #[error("{0}")]
     AccessDenied(&'static str),
     /// The browser's answer is not an OpenID4VP response.
-    #[error("{0}")]
     MalformedResponse(String),
 }
+
+impl core::fmt::Display for FacadeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::InvalidArgument(message)
+            | Self::InvalidConfig(message)
+            | Self::ScannerUnavailable(message)
+            | Self::DcApiError(message)
+            | Self::MalformedResponse(message) => message,
+            Self::DcApiUnavailable(message) | Self::AccessDenied(message) => message,
+        })
+    }
+}
+
+impl std::error::Error for FacadeError {}
 
 credential::error_codes! {
     FacadeError {

@@ -5,6 +5,11 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
+/// An error a page can be told about: a stable code and a message.
+pub trait Failure: ErrorCode + core::fmt::Display {}
+
+impl<E: ErrorCode + core::fmt::Display> Failure for E {}
+
 /// A stable error code and a human-readable message.
 #[derive(Debug, Clone, Serialize, Tsify)]
 pub struct ErrorInfo {
@@ -44,8 +49,9 @@ pub struct VerificationResult {
 }
 
 impl VerificationResult {
-    /// The failure `error`: its code, and its message.
-    pub fn failure(error: &(impl ErrorCode + core::fmt::Display)) -> Self {
+    /// The failure `error`: its code, and its message. (One copy for every error type:
+    /// the in-page verifier's size is budgeted.)
+    pub fn failure(error: &dyn Failure) -> Self {
         Self::failed(error.code(), error.to_string())
     }
 
