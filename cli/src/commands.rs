@@ -8,7 +8,7 @@ use credential::decoded::Decoded;
 use credential::disclosure::{Content, Disclosure};
 use credential::jws::Jws;
 use credential::{
-    Copy, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk,
     TrustedIssuer, VerifyPolicy,
 };
 use rand_core::OsRng;
@@ -88,7 +88,7 @@ fn issue(args: &IssueArgs) -> Result<String, Failure> {
         nbf: None,
         exp: args.exp,
     };
-    let copy = Copy {
+    let copy = CopyParams {
         holder,
         status: None,
     };

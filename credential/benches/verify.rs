@@ -15,7 +15,7 @@ use std::hint::black_box;
 use credential::crypto::{RingP256, RustCryptoP256};
 use credential::disclosure::sha256_b64;
 use credential::{
-    Copy, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk, TrustedIssuer,
+    CopyParams, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk, TrustedIssuer,
     VerifyPolicy, base64url, issue, issue_batch, verify_with,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -53,7 +53,7 @@ fn fixture() -> Fixture {
         nbf: None,
         exp: Some(NOW + 86_400),
     };
-    let copy = Copy {
+    let copy = CopyParams {
         holder: Some(holder.public()),
         status: None,
     };
@@ -154,8 +154,8 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    let copies: Vec<Copy> = (0..16)
-        .map(|_| Copy {
+    let copies: Vec<CopyParams> = (0..16)
+        .map(|_| CopyParams {
             holder: Some(PrivateJwk::generate(&mut OsRng).public()),
             status: None,
         })

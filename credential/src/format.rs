@@ -163,7 +163,7 @@ mod tests {
 
     use super::*;
     use crate::crypto::RustCryptoP256;
-    use crate::{Copy, Disclosable, IssueParams, Jwks, PrivateJwk, TrustedIssuer};
+    use crate::{CopyParams, Disclosable, IssueParams, Jwks, PrivateJwk, TrustedIssuer};
 
     /// Code written against the seam alone: what the wallet and a relying party do.
     fn round_trip<F: Format>(issued: &str, policy: &VerifyPolicy) -> (Map<String, Value>, String)
@@ -193,7 +193,7 @@ mod tests {
             nbf: None,
             exp: Some(2_000),
         };
-        let copy = Copy {
+        let copy = CopyParams {
             holder: None,
             status: None,
         };

@@ -78,7 +78,7 @@ pub struct IssueParams {
 
 /// One copy to issue in a batch: its holder key and status index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Copy {
+pub struct CopyParams {
     /// The holder key bound into `cnf.jwk`; `None` issues a bearer credential.
     pub holder: Option<PublicJwk>,
     /// The copy's own status list entry.
@@ -91,7 +91,7 @@ pub struct Copy {
 /// [`IssueError`] for claims or paths that cannot be issued.
 pub fn issue(
     params: &IssueParams,
-    copy: &Copy,
+    copy: &CopyParams,
     key: &PrivateJwk,
     rng: &mut impl CryptoRngCore,
 ) -> Result<String, IssueError> {
@@ -176,7 +176,7 @@ pub fn issue(
 /// As [`issue`].
 pub fn issue_batch(
     params: &IssueParams,
-    copies: &[Copy],
+    copies: &[CopyParams],
     key: &PrivateJwk,
     rng: &mut impl CryptoRngCore,
 ) -> Result<Vec<String>, IssueError> {

@@ -72,7 +72,7 @@ pub mod verify;
 
 pub use error::{Token, VerifyError};
 pub use error_code::ErrorCode;
-pub use issue::{Copy, Disclosable, IssueError, IssueParams, issue, issue_batch};
+pub use issue::{CopyParams, Disclosable, IssueError, IssueParams, issue, issue_batch};
 pub use jwk::{JwkError, Jwks, PrivateJwk, PublicJwk};
 pub use pointer::JsonPointer;
 pub use policy::{KeyBinding, Profile, TrustedIssuer, VerifyPolicy};

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use credential::{
-    Copy, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
     TrustedIssuer, VerifyPolicy, issue, issue_batch, verify,
 };
 use proptest::prelude::*;
@@ -130,7 +130,7 @@ proptest! {
             nbf: None,
             exp: Some(NOW + 100),
         };
-        let issued = issue(&params, &Copy { holder: Some(holder.public()), status: None }, &issuer, &mut OsRng).unwrap();
+        let issued = issue(&params, &CopyParams { holder: Some(holder.public()), status: None }, &issuer, &mut OsRng).unwrap();
         let credential = Credential::parse(&issued).unwrap();
         let offered: Vec<JsonPointer> = credential.disclosable().iter().map(|c| c.path.clone()).collect();
         prop_assert_eq!(offered.iter().cloned().collect::<BTreeSet<_>>(), disclosable.clone());
@@ -171,8 +171,8 @@ proptest! {
             nbf: None,
             exp: None,
         };
-        let holders: Vec<Copy> = (0..copies)
-            .map(|_| Copy { holder: Some(PrivateJwk::generate(&mut OsRng).public()), status: None })
+        let holders: Vec<CopyParams> = (0..copies)
+            .map(|_| CopyParams { holder: Some(PrivateJwk::generate(&mut OsRng).public()), status: None })
             .collect();
         let batch = issue_batch(&params, &holders, &issuer, &mut OsRng).unwrap();
         let mut seen = BTreeSet::new();

@@ -9,7 +9,7 @@
 )]
 
 use credential::{
-    Copy, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
     PublicJwk, TrustedIssuer, VerifyPolicy, base64url, issue, verify,
 };
 use rand_core::OsRng;
@@ -135,7 +135,7 @@ fn issue_present_verify_round_trip_in_the_browser() {
     };
     let issued = issue(
         &params,
-        &Copy {
+        &CopyParams {
             holder: Some(holder.public()),
             status: None,
         },

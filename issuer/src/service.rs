@@ -11,7 +11,7 @@ use credential::age::CivilDate;
 use credential::crypto::RingP256;
 use credential::openid4vci::{CredentialOffer, DpopPolicy, DpopProof, KeyProof, ProofPolicy};
 use credential::time::{UnixTime, Window};
-use credential::{Copy, Disclosable, IssueParams, PrivateJwk, PublicJwk, StatusReference};
+use credential::{CopyParams, Disclosable, IssueParams, PrivateJwk, PublicJwk, StatusReference};
 use rand_core::OsRng;
 use serde_json::{Map, Value, json};
 
@@ -371,7 +371,7 @@ impl Issuer {
         let mut rng = OsRng;
         let mut credentials = Vec::with_capacity(keys.len());
         for (holder, (list_id, idx)) in keys.into_iter().zip(issuance.status) {
-            let copy = Copy {
+            let copy = CopyParams {
                 holder: Some(holder),
                 status: Some(StatusReference {
                     idx,

@@ -11,7 +11,7 @@
 
 use credential::openid4vp::AuthorizationResponse;
 use credential::{
-    Copy, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk, Status,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk, Status,
     StatusList, StatusListTokenParams, StatusReference, issue, status_list,
 };
 use js_sys::{Function, Promise, Reflect};
@@ -68,7 +68,7 @@ fn world(status: Option<StatusReference>) -> World {
         nbf: None,
         exp: Some(now() + 3600),
     };
-    let copy = Copy {
+    let copy = CopyParams {
         holder: Some(holder.public()),
         status,
     };

@@ -10,7 +10,7 @@
 )]
 
 use credential::{
-    Copy, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk,
     TrustedIssuer, VerifyPolicy,
 };
 use js_sys::{Promise, Uint8Array};
@@ -200,7 +200,7 @@ async fn webcrypto_holder_keys_sign_kb_jwts_the_core_verifies_and_cannot_be_expo
         nbf: None,
         exp: None,
     };
-    let copy = Copy {
+    let copy = CopyParams {
         holder: Some(holder),
         status: None,
     };

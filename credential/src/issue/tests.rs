@@ -37,8 +37,8 @@ fn all_parts(credential: &str) -> (String, Vec<Disclosure>) {
 #[test]
 fn batch_copies_share_no_salt_digest_key_or_signature() {
     let issuer = PrivateJwk::generate(&mut OsRng);
-    let copies: Vec<Copy> = (0..8)
-        .map(|_| Copy {
+    let copies: Vec<CopyParams> = (0..8)
+        .map(|_| CopyParams {
             holder: Some(PrivateJwk::generate(&mut OsRng).public()),
             status: None,
         })
@@ -88,7 +88,7 @@ fn registered_claims_stay_plain_and_everything_else_is_disclosable() {
     let issuer = PrivateJwk::generate(&mut OsRng);
     let credential = issue(
         &params(Disclosable::Everything),
-        &Copy {
+        &CopyParams {
             holder: None,
             status: None,
         },
@@ -124,7 +124,7 @@ fn registered_claims_stay_plain_and_everything_else_is_disclosable() {
 #[test]
 fn explicit_paths_are_checked() {
     let issuer = PrivateJwk::generate(&mut OsRng);
-    let copy = Copy {
+    let copy = CopyParams {
         holder: None,
         status: None,
     };
@@ -157,7 +157,7 @@ fn selecting_a_nested_claim_brings_its_ancestors_and_nothing_else() {
     let holder = PrivateJwk::generate(&mut OsRng);
     let credential = issue(
         &params(Disclosable::Everything),
-        &Copy {
+        &CopyParams {
             holder: Some(holder.public()),
             status: None,
         },

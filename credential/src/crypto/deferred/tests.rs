@@ -6,7 +6,7 @@ use super::*;
 use crate::base64url;
 use crate::policy::TrustedIssuer;
 use crate::{
-    Copy, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk, issue,
+    CopyParams, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk, issue,
 };
 
 const NOW: i64 = 1_795_305_600;
@@ -29,7 +29,7 @@ fn fixture() -> Fixture {
         nbf: None,
         exp: Some(NOW + 1000),
     };
-    let copy = Copy {
+    let copy = CopyParams {
         holder: Some(holder.public()),
         status: None,
     };

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::*;
 use crate::openid4vp::ClaimPath;
 use crate::{
-    Copy, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk,
+    CopyParams, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk,
     StatusReference, Verified, verify,
 };
 
@@ -36,7 +36,7 @@ impl World {
             nbf: None,
             exp: Some(NOW + 86_400),
         };
-        let copy = Copy {
+        let copy = CopyParams {
             holder: Some(holder.public()),
             status: Some(StatusReference {
                 idx: 7,

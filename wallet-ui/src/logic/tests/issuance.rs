@@ -157,7 +157,7 @@ fn issuer(key: PrivateJwk, state: Rc<IssuerState>) -> Handler {
                         nbf: None,
                         exp: Some(NOW + 365 * 86_400),
                     };
-                    let copy = Copy {
+                    let copy = CopyParams {
                         holder: Some(holder),
                         status: None,
                     };

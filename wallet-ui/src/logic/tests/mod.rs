@@ -17,7 +17,7 @@ use credential::openid4vp::{
     AuthorizationRequest, AuthorizationResponse, ClaimPath, DcqlQuery, ResponseMode,
 };
 use credential::{
-    Copy, Disclosable, IssueParams, Jwks, PrivateJwk, PublicJwk, TrustedIssuer, VerifyPolicy,
+    CopyParams, Disclosable, IssueParams, Jwks, PrivateJwk, PublicJwk, TrustedIssuer, VerifyPolicy,
 };
 use futures::executor::block_on;
 use rand_core::OsRng;
@@ -179,9 +179,9 @@ impl Fixture {
             nbf: None,
             exp: Some(NOW + 365 * 86_400),
         };
-        let copies: Vec<Copy> = keys
+        let copies: Vec<CopyParams> = keys
             .iter()
-            .map(|(_, public)| Copy {
+            .map(|(_, public)| CopyParams {
                 holder: Some(public.clone()),
                 status: None,
             })
@@ -920,7 +920,7 @@ fn consent_names_the_issuer_and_prefers_the_ones_the_site_trusts() {
         nbf: None,
         exp: Some(NOW + 86_400),
     };
-    let copy = Copy {
+    let copy = CopyParams {
         holder: Some(public.clone()),
         status: None,
     };
