@@ -15,16 +15,8 @@ use rand_core::OsRng;
 use serde_json::{Map, Value, json};
 
 use crate::args::{Cli, Command, DecodeArgs, IssueArgs, PresentArgs, VerifyArgs};
+use crate::failure::Failure;
 use crate::input;
-
-/// How a command failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// `verify` rejected the presentation: `{"error": CODE, "message": TEXT}` (exit 1).
-    Rejected(String),
-    /// Bad arguments or unreadable input (exit 2).
-    Usage(String),
-}
 
 /// Runs a command and returns what to print.
 pub fn run(cli: Cli) -> Result<String, Failure> {

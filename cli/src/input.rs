@@ -7,7 +7,7 @@ use std::path::Path;
 use credential::{Jwks, PrivateJwk, PublicJwk};
 use serde_json::Value;
 
-use crate::commands::Failure;
+use crate::failure::Failure;
 
 /// Largest input file accepted (presentations are far smaller; see credential::limits).
 const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;

@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod failure;
 mod input;
 
 use std::process::ExitCode;
@@ -17,11 +18,11 @@ fn main() -> ExitCode {
             println!("{output}");
             ExitCode::SUCCESS
         }
-        Err(commands::Failure::Rejected(json)) => {
+        Err(failure::Failure::Rejected(json)) => {
             println!("{json}");
             ExitCode::from(1)
         }
-        Err(commands::Failure::Usage(message)) => {
+        Err(failure::Failure::Usage(message)) => {
             eprintln!("cachet: {message}");
             ExitCode::from(2)
         }

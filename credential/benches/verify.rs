@@ -15,8 +15,8 @@ use std::hint::black_box;
 use credential::crypto::{RingP256, RustCryptoP256};
 use credential::disclosure::sha256_b64;
 use credential::{
-    CopyParams, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk, TrustedIssuer,
-    VerifyPolicy, base64url, issue, issue_batch, verify_with,
+    CopyParams, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk,
+    TrustedIssuer, VerifyPolicy, base64url, issue, issue_batch, verify_with,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand_core::OsRng;

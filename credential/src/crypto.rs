@@ -4,7 +4,7 @@
 //! - [`RustCryptoP256`] (pure Rust `p256`) works everywhere, including wasm.
 //! - `RingP256` (feature `ring`, native only) is the fast native backend.
 //! - The in-page verifier checks signatures with the browser's WebCrypto, which is
-//!   Promise-based: [`deferred`] records the checks of a synchronous run and replays them.
+//!   Promise-based: [`crate::deferred`] records the checks of a synchronous run and replays them.
 //! - Signing for the holder is two steps (signing input out, 64-byte `r||s` in; see
 //!   [`crate::present::UnsignedPresentation`]) so that a non-extractable WebCrypto key can
 //!   sign; [`sign_es256`] is the native way to produce that signature.
@@ -14,7 +14,6 @@ use p256::ecdsa::{Signature, SigningKey};
 
 use crate::jwk::PublicJwk;
 
-pub mod deferred;
 #[cfg(feature = "ring")]
 mod ring_backend;
 #[cfg(feature = "ring")]

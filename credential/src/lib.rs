@@ -47,6 +47,7 @@ pub mod age;
 pub mod base64url;
 pub mod crypto;
 pub mod decoded;
+pub mod deferred;
 pub mod disclosure;
 pub mod error;
 pub mod error_code;
@@ -68,6 +69,7 @@ pub mod serialization;
 pub mod status_list;
 pub mod strict_json;
 pub mod time;
+pub mod trusted_issuer;
 pub mod verify;
 
 pub use error::{Token, VerifyError};

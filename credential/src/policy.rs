@@ -1,23 +1,14 @@
 //! What a verifier accepts: trusted issuers, the transaction it expects (audience and
 //! nonce), the clock, and how strictly to apply the SD-JWT VC rules.
 
-use crate::jwk::Jwks;
 use crate::status_list::{StatusLists, VerifiedStatusList};
 use crate::time::{UnixTime, Window};
+pub use crate::trusted_issuer::TrustedIssuer;
 
 /// Default tolerance for clock differences, in seconds.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 60;
 /// Default maximum age of a Key Binding JWT, in seconds.
 pub const DEFAULT_MAX_KB_AGE_SECONDS: u64 = 300;
-
-/// An issuer whose credentials are accepted, with its published keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustedIssuer {
-    /// The issuer identifier, compared exactly with the credential's `iss`.
-    pub iss: String,
-    /// Its public keys; a token's `kid` picks one, otherwise each is tried.
-    pub jwks: Jwks,
-}
 
 /// Whether a Key Binding JWT is required, and for which transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use crate::jwk::PrivateJwk;
 use crate::jws::{self, Jws};
 use crate::jwt::{self, JwtError, Typ};
 use crate::limits::{Limit, MAX_STATUS_LIST_BYTES};
-use crate::policy::TrustedIssuer;
 use crate::time::{UnixTime, Window};
+use crate::trusted_issuer::TrustedIssuer;
 
 /// `typ` of a status list token.
 pub const TYP_STATUS_LIST_JWT: &str = "statuslist+jwt";

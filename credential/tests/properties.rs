@@ -11,8 +11,8 @@
 use std::collections::BTreeSet;
 
 use credential::{
-    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
-    TrustedIssuer, VerifyPolicy, issue, issue_batch, verify,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams,
+    PrivateJwk, TrustedIssuer, VerifyPolicy, issue, issue_batch, verify,
 };
 use proptest::prelude::*;
 use rand_core::OsRng;

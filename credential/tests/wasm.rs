@@ -9,8 +9,8 @@
 )]
 
 use credential::{
-    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams, PrivateJwk,
-    PublicJwk, TrustedIssuer, VerifyPolicy, base64url, issue, verify,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, Jwks, KeyBindingParams,
+    PrivateJwk, PublicJwk, TrustedIssuer, VerifyPolicy, base64url, issue, verify,
 };
 use rand_core::OsRng;
 use serde_json::{Value, json};

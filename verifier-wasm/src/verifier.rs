@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use credential::crypto::RustCryptoP256;
-use credential::crypto::deferred::DeferredVerification;
+use credential::deferred::DeferredVerification;
 use credential::openid4vp::{
     DEFAULT_REQUEST_LIFETIME, Expected, QUERY_ID, Rejection, RelyingParty, RelyingPartySettings,
     RequestParams, judge,

@@ -1,12 +1,12 @@
 //! ES256 signature checks through the page's WebCrypto (`crypto.subtle`), which is native
 //! code and much faster than elliptic-curve arithmetic in wasm. Used with the core's
-//! two-phase [`credential::crypto::deferred`] verification; where `crypto.subtle` is
+//! two-phase [`credential::deferred`] verification; where `crypto.subtle` is
 //! missing (a page that is not a secure context) the pure-Rust provider is used instead.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use credential::crypto::deferred::SignatureCheck;
+use credential::deferred::SignatureCheck;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -11,8 +11,8 @@
 
 use credential::openid4vp::AuthorizationResponse;
 use credential::{
-    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk, Status,
-    StatusList, StatusListTokenParams, StatusReference, issue, status_list,
+    CopyParams, Credential, Disclosable, IssueParams, JsonPointer, KeyBindingParams, PrivateJwk,
+    Status, StatusList, StatusListTokenParams, StatusReference, issue, status_list,
 };
 use js_sys::{Function, Promise, Reflect};
 use rand_core::OsRng;

@@ -38,7 +38,7 @@
 use miniz_oxide::inflate::TINFLStatus;
 
 use super::ResponseError;
-use super::response::{AuthorizationResponse, MAX_RESPONSE_BYTES};
+use super::request::MAX_RESPONSE_BYTES;
 use crate::base64url;
 use crate::decoded::Decoded;
 use crate::disclosure::{Disclosure, sha256_b64};
@@ -118,100 +118,103 @@ crate::error_codes! {
     }
 }
 
-impl AuthorizationResponse {
-    /// The response in compact form (see the module documentation).
-    ///
-    /// # Errors
-    /// [`CompactError`] if it has other than one presentation or that is not a compact
-    /// SD-JWT+KB.
-    pub fn to_compact(&self) -> Result<String, CompactError> {
-        let mut entries = self.vp_token.iter();
-        let (id, presentation) = match (entries.next(), entries.next()) {
-            (Some((id, presentations)), None) => match presentations.as_slice() {
-                [one] => (id, one),
-                _ => return Err(CompactError::NotOnePresentation),
-            },
-            _ => return Err(CompactError::NotOnePresentation),
-        };
-        // Any serialization the core reads; the compact form rebuilds the compact one
-        // (the Key Binding JWT's sd_hash is over it in both).
-        let decoded =
-            Decoded::parse(presentation).map_err(|_| CompactError::NotCompactPresentation)?;
-        let kb_jwt = decoded
-            .key_binding_jwt()
-            .ok_or(CompactError::NotCompactPresentation)?;
-        let issuer_jwt = decoded.issuer_jwt();
-        let disclosures: Vec<&str> = decoded
-            .disclosures()
-            .iter()
-            .map(Disclosure::encoded)
-            .collect();
-        if disclosures.len() >= usize::from(u8::MAX) {
-            return Err(CompactError::NotCompactPresentation);
-        }
-        let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
-        let sd_hash = sha256_b64(decoded.sd_hash_input());
+/// A response's parts as the compact form carries them.
+pub(super) struct CompactParts {
+    /// The `state`.
+    pub state: String,
+    /// The credential query id.
+    pub id: String,
+    /// The presentation, rebuilt byte for byte.
+    pub presentation: String,
+}
 
-        let mut body = vec![VERSION];
-        put_field(&mut body, self.state.as_bytes());
-        put_field(&mut body, id.as_bytes());
-        put_jwt(&mut body, &issuer_jwt, &digests)?;
-        put_varint(&mut body, disclosures.len());
-        for disclosure in disclosures {
-            put_field(&mut body, &shrink(&decode_segment(disclosure)?, &[])?);
-        }
-        put_jwt(&mut body, kb_jwt, std::slice::from_ref(&sd_hash))?;
-        let deflated = miniz_oxide::deflate::compress_to_vec(&body, 10);
-        Ok(format!("{COMPACT_PREFIX}{}", base45::encode(deflated)))
+/// The compact form of a response with `state` carrying `presentation` for the
+/// credential query `id` (see the module documentation).
+///
+/// # Errors
+/// [`CompactError::NotCompactPresentation`] for a presentation it cannot carry.
+pub(super) fn encode(state: &str, id: &str, presentation: &str) -> Result<String, CompactError> {
+    // Any serialization the core reads; the compact form rebuilds the compact one
+    // (the Key Binding JWT's sd_hash is over it in both).
+    let decoded = Decoded::parse(presentation).map_err(|_| CompactError::NotCompactPresentation)?;
+    let kb_jwt = decoded
+        .key_binding_jwt()
+        .ok_or(CompactError::NotCompactPresentation)?;
+    let issuer_jwt = decoded.issuer_jwt();
+    let disclosures: Vec<&str> = decoded
+        .disclosures()
+        .iter()
+        .map(Disclosure::encoded)
+        .collect();
+    if disclosures.len() >= usize::from(u8::MAX) {
+        return Err(CompactError::NotCompactPresentation);
     }
+    let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
+    let sd_hash = sha256_b64(decoded.sd_hash_input());
 
-    /// Reads the compact form; `text` must start with [`COMPACT_PREFIX`].
-    ///
-    /// # Errors
-    /// [`ResponseError::TooLarge`] past `MAX_RESPONSE_BYTES` (compressed or inflated),
-    /// otherwise [`ResponseError::Malformed`] naming `compact`.
-    pub fn from_compact(text: &str) -> Result<Self, ResponseError> {
-        const MALFORMED: ResponseError = ResponseError::Malformed("compact");
-        if text.len() > MAX_RESPONSE_BYTES {
-            return Err(ResponseError::TooLarge);
-        }
-        let encoded = text.strip_prefix(COMPACT_PREFIX).ok_or(MALFORMED)?;
-        let deflated = base45::decode(encoded).map_err(|_| MALFORMED)?;
-        let body = inflate_exactly(&deflated)?;
-        let mut reader = Reader { rest: &body };
-        if !reader
-            .byte()
-            .is_some_and(|v| READABLE_VERSIONS.contains(&v))
-        {
-            return Err(MALFORMED);
-        }
-        let state = reader.text().ok_or(MALFORMED)?;
-        let id = reader.text().ok_or(MALFORMED)?;
-        let issuer_jwt = reader.jwt().ok_or(MALFORMED)?;
-        let count = reader
-            .varint()
-            .filter(|n| *n <= MAX_DISCLOSURES)
-            .ok_or(MALFORMED)?;
-        let mut disclosures = Vec::new();
-        for _ in 0..count {
-            let json = expand(reader.field().ok_or(MALFORMED)?, &[]).ok_or(MALFORMED)?;
-            disclosures.push(base64url::encode(&json));
-        }
-        let kb_jwt = reader.jwt().ok_or(MALFORMED)?;
-        if !reader.rest.is_empty() {
-            return Err(MALFORMED);
-        }
-        let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
-        let mut presentation = issuer_jwt.encode(&digests).ok_or(MALFORMED)?;
+    let mut body = vec![VERSION];
+    put_field(&mut body, state.as_bytes());
+    put_field(&mut body, id.as_bytes());
+    put_jwt(&mut body, &issuer_jwt, &digests)?;
+    put_varint(&mut body, disclosures.len());
+    for disclosure in disclosures {
+        put_field(&mut body, &shrink(&decode_segment(disclosure)?, &[])?);
+    }
+    put_jwt(&mut body, kb_jwt, std::slice::from_ref(&sd_hash))?;
+    let deflated = miniz_oxide::deflate::compress_to_vec(&body, 10);
+    Ok(format!("{COMPACT_PREFIX}{}", base45::encode(deflated)))
+}
+
+/// Reads the compact form; `text` must start with [`COMPACT_PREFIX`].
+///
+/// # Errors
+/// [`ResponseError::TooLarge`] past `MAX_RESPONSE_BYTES` (compressed or inflated),
+/// otherwise [`ResponseError::Malformed`] naming `compact`.
+pub(super) fn decode(text: &str) -> Result<CompactParts, ResponseError> {
+    const MALFORMED: ResponseError = ResponseError::Malformed("compact");
+    if text.len() > MAX_RESPONSE_BYTES {
+        return Err(ResponseError::TooLarge);
+    }
+    let encoded = text.strip_prefix(COMPACT_PREFIX).ok_or(MALFORMED)?;
+    let deflated = base45::decode(encoded).map_err(|_| MALFORMED)?;
+    let body = inflate_exactly(&deflated)?;
+    let mut reader = Reader { rest: &body };
+    if !reader
+        .byte()
+        .is_some_and(|v| READABLE_VERSIONS.contains(&v))
+    {
+        return Err(MALFORMED);
+    }
+    let state = reader.text().ok_or(MALFORMED)?;
+    let id = reader.text().ok_or(MALFORMED)?;
+    let issuer_jwt = reader.jwt().ok_or(MALFORMED)?;
+    let count = reader
+        .varint()
+        .filter(|n| *n <= MAX_DISCLOSURES)
+        .ok_or(MALFORMED)?;
+    let mut disclosures = Vec::new();
+    for _ in 0..count {
+        let json = expand(reader.field().ok_or(MALFORMED)?, &[]).ok_or(MALFORMED)?;
+        disclosures.push(base64url::encode(&json));
+    }
+    let kb_jwt = reader.jwt().ok_or(MALFORMED)?;
+    if !reader.rest.is_empty() {
+        return Err(MALFORMED);
+    }
+    let digests: Vec<String> = disclosures.iter().map(|d| sha256_b64(d)).collect();
+    let mut presentation = issuer_jwt.encode(&digests).ok_or(MALFORMED)?;
+    presentation.push('~');
+    for disclosure in &disclosures {
+        presentation.push_str(disclosure);
         presentation.push('~');
-        for disclosure in &disclosures {
-            presentation.push_str(disclosure);
-            presentation.push('~');
-        }
-        let sd_hash = sha256_b64(&presentation);
-        presentation.push_str(&kb_jwt.encode(&[sd_hash]).ok_or(MALFORMED)?);
-        Ok(Self::new(&state, &id, &presentation))
     }
+    let sd_hash = sha256_b64(&presentation);
+    presentation.push_str(&kb_jwt.encode(&[sd_hash]).ok_or(MALFORMED)?);
+    Ok(CompactParts {
+        state,
+        id,
+        presentation,
+    })
 }
 
 /// Inflates a raw deflate stream that must end exactly where the input ends (no

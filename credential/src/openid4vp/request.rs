@@ -9,6 +9,8 @@ use super::origin::{MAX_URL_BYTES, Origin};
 
 /// Largest request accepted (query string, in bytes).
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
+/// Largest response accepted (a presentation can be a few kilobytes).
+pub(super) const MAX_RESPONSE_BYTES: usize = 4 * MAX_REQUEST_BYTES;
 /// Longest `nonce` or `state` accepted.
 const MAX_TOKEN_BYTES: usize = 256;
 /// The client identifier prefix of unsigned requests whose identifier is the URI the

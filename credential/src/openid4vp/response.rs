@@ -6,10 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::ResponseError;
-use super::request::MAX_REQUEST_BYTES;
-
-/// Largest response accepted (a presentation can be a few kilobytes).
-pub(super) const MAX_RESPONSE_BYTES: usize = 4 * MAX_REQUEST_BYTES;
+use super::compact::{self, COMPACT_PREFIX, CompactError};
+use super::request::MAX_RESPONSE_BYTES;
 
 /// A parsed (not yet verified) authorization response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +26,32 @@ impl AuthorizationResponse {
             state: state.to_owned(),
             vp_token: BTreeMap::from([(id.to_owned(), vec![presentation.to_owned()])]),
         }
+    }
+
+    /// The response in compact form, for a QR code ([`compact`]).
+    ///
+    /// # Errors
+    /// [`CompactError`] if it has other than one presentation or that is not a compact
+    /// SD-JWT+KB.
+    pub fn to_compact(&self) -> Result<String, CompactError> {
+        let mut entries = self.vp_token.iter();
+        match (entries.next(), entries.next()) {
+            (Some((id, presentations)), None) => match presentations.as_slice() {
+                [one] => compact::encode(&self.state, id, one),
+                _ => Err(CompactError::NotOnePresentation),
+            },
+            _ => Err(CompactError::NotOnePresentation),
+        }
+    }
+
+    /// Reads the compact form; `text` must start with [`COMPACT_PREFIX`].
+    ///
+    /// # Errors
+    /// [`ResponseError::TooLarge`] past the response limit (compressed or inflated),
+    /// otherwise [`ResponseError::Malformed`] naming `compact`.
+    pub fn from_compact(text: &str) -> Result<Self, ResponseError> {
+        let parts = compact::decode(text)?;
+        Ok(Self::new(&parts.state, &parts.id, &parts.presentation))
     }
 
     /// The response as form parameters (for a URL fragment or a POST body).
@@ -54,7 +78,7 @@ impl AuthorizationResponse {
             .strip_prefix('#')
             .or_else(|| text.strip_prefix('?'))
             .unwrap_or(text);
-        if text.starts_with(super::compact::COMPACT_PREFIX) {
+        if text.starts_with(COMPACT_PREFIX) {
             return Self::from_compact(text);
         }
         let mut state = None;

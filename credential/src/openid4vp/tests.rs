@@ -371,7 +371,9 @@ fn digital_credentials_api_requests_and_responses() {
 /// An age credential shaped like the issuer's (five flags, two decoys, status entry,
 /// holder key) with a presentation of `age_over_18` bound to `request()`.
 fn age_presentation(rng: &mut rand_core::OsRng) -> (crate::present::Credential, String) {
-    use crate::{CopyParams, Disclosable, IssueParams, KeyBindingParams, PrivateJwk, StatusReference};
+    use crate::{
+        CopyParams, Disclosable, IssueParams, KeyBindingParams, PrivateJwk, StatusReference,
+    };
     let issuer_key = PrivateJwk::generate(rng);
     let holder = PrivateJwk::generate(rng);
     let params = IssueParams {

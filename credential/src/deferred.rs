@@ -11,7 +11,7 @@
 
 use std::cell::RefCell;
 
-use super::{ES256_SIGNATURE_LEN, RustCryptoP256, SignatureVerifier};
+use crate::crypto::{ES256_SIGNATURE_LEN, RustCryptoP256, SignatureVerifier};
 use crate::error::VerifyError;
 use crate::jwk::PublicJwk;
 use crate::policy::VerifyPolicy;
