@@ -22,8 +22,7 @@ use crate::verify::{REGISTERED_CLAIMS, SHA_256, TYP_DC_SD_JWT};
 
 /// Salt length in bytes (128 bits, RFC 9901 §9.3).
 pub const SALT_BYTES: usize = 16;
-/// `typ` of a plain (non-VC) SD-JWT issued by Cachet.
-pub const TYP_SD_JWT: &str = "sd-jwt";
+pub use crate::names::TYP_SD_JWT;
 
 /// Why a credential could not be issued.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

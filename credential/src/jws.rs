@@ -10,8 +10,7 @@ use crate::error::VerifyError;
 use crate::jwk::PublicJwk;
 use p256::ecdsa::SigningKey;
 
-/// The only signature algorithm Cachet accepts or produces.
-pub const ES256: &str = "ES256";
+pub use crate::names::ES256;
 
 /// A decoded JWS: its header and payload as JSON objects, next to the exact encoded
 /// strings they came from.

@@ -57,6 +57,7 @@ pub mod jwk;
 pub mod jws;
 pub(crate) mod jwt;
 pub mod limits;
+pub mod names;
 pub mod openid4vci;
 pub mod openid4vp;
 pub mod pointer;

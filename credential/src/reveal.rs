@@ -17,12 +17,9 @@ use crate::error::VerifyError;
 use crate::limits::{Limit, MAX_ARRAY_LENGTH, MAX_DEPTH};
 use crate::pointer::JsonPointer;
 
-/// The key under which an object lists the digests of its disclosable properties.
-pub const SD: &str = "_sd";
-/// The key of an array element that stands for a disclosable element.
-pub const ELLIPSIS: &str = "...";
-/// The top-level claim naming the digest algorithm.
-pub const SD_ALG: &str = "_sd_alg";
+pub use crate::names::ELLIPSIS;
+pub use crate::names::SD;
+pub use crate::names::SD_ALG;
 
 /// Where one Disclosure's claim is in the processed claims.
 #[derive(Debug, Clone, PartialEq, Eq)]

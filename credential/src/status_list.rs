@@ -17,8 +17,7 @@ use crate::limits::{Limit, MAX_STATUS_LIST_BYTES};
 use crate::time::{UnixTime, Window};
 use crate::trusted_issuer::TrustedIssuer;
 
-/// `typ` of a status list token.
-pub const TYP_STATUS_LIST_JWT: &str = "statuslist+jwt";
+pub use crate::names::TYP_STATUS_LIST_JWT;
 
 /// A credential's status, as a verifier acts on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

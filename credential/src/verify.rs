@@ -19,26 +19,12 @@ use crate::reveal::SD_ALG;
 use crate::status_list::{Status, StatusReference};
 use crate::time::UnixTime;
 
-/// `typ` of an SD-JWT VC.
-pub const TYP_DC_SD_JWT: &str = "dc+sd-jwt";
-/// Earlier `typ` of an SD-JWT VC, still accepted.
-pub const TYP_VC_SD_JWT: &str = "vc+sd-jwt";
-/// `typ` of a Key Binding JWT.
-pub const TYP_KB_JWT: &str = "kb+jwt";
-/// The one digest algorithm accepted in `_sd_alg`.
-pub const SHA_256: &str = "sha-256";
+pub use crate::names::SHA_256;
+pub use crate::names::TYP_DC_SD_JWT;
+pub use crate::names::TYP_KB_JWT;
+pub use crate::names::TYP_VC_SD_JWT;
 
-/// Claims that SD-JWT VC never allows to be selectively disclosed.
-pub const REGISTERED_CLAIMS: [&str; 8] = [
-    "iss",
-    "nbf",
-    "exp",
-    "iat",
-    "cnf",
-    "vct",
-    "vct#integrity",
-    "status",
-];
+pub use crate::names::REGISTERED_CLAIMS;
 
 /// What the status check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

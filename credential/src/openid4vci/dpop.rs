@@ -17,8 +17,7 @@ use crate::jws;
 use crate::jwt::Typ;
 use crate::time::Window;
 
-/// `typ` of a DPoP proof JWT.
-pub const TYP_DPOP: &str = "dpop+jwt";
+pub use crate::names::TYP_DPOP;
 /// Longest `jti` accepted.
 const MAX_JTI_BYTES: usize = 64;
 

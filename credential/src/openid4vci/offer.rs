@@ -6,10 +6,8 @@ use serde_json::{Value, json};
 use super::OfferError;
 use crate::openid4vp::Origin;
 
-/// The grant type of the pre-authorized code flow.
-pub const PRE_AUTHORIZED_GRANT: &str = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
-/// The URI scheme of credential offers for same-device wallets.
-pub const OFFER_SCHEME: &str = "openid-credential-offer://";
+pub use crate::names::OFFER_SCHEME;
+pub use crate::names::PRE_AUTHORIZED_GRANT;
 /// Largest offer accepted, in bytes (a URI or the JSON).
 pub const MAX_OFFER_BYTES: usize = 8 * 1024;
 /// Most credential configurations one offer may name.

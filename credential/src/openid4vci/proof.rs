@@ -13,8 +13,7 @@ use crate::jws::{self, Jws};
 use crate::jwt::{self, Typ};
 use crate::time::{UnixTime, Window};
 
-/// `typ` of a key proof JWT.
-pub const TYP_KEY_PROOF: &str = "openid4vci-proof+jwt";
+pub use crate::names::TYP_KEY_PROOF;
 /// Longest key proof accepted, in bytes.
 const MAX_PROOF_BYTES: usize = 4 * 1024;
 

@@ -27,7 +27,7 @@
 //! (the Huffman codes are shared with the signatures' random bytes), so about 40 bytes
 //! for a 32-byte digest instead of 32.
 //!
-//! Version 2 is what [`AuthorizationResponse::to_compact`] writes. Decoding accepts 1
+//! Version 2 is what [`super::AuthorizationResponse::to_compact`] writes. Decoding accepts 1
 //! too, so a wallet that an offline device still runs from its cache keeps working: a
 //! version 1 body never contains `0xFD` and uses only the first 26 tokens.
 //!

@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 
 use super::{DcqlQuery, Origin};
 
-/// The exchange protocol of unsigned OpenID4VP requests.
-pub const DC_API_PROTOCOL: &str = "openid4vp-v1-unsigned";
+pub use crate::names::DC_API_PROTOCOL;
 
 /// The `data` of an unsigned DC API request.
 #[must_use]

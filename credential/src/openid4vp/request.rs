@@ -13,9 +13,7 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
 pub(super) const MAX_RESPONSE_BYTES: usize = 4 * MAX_REQUEST_BYTES;
 /// Longest `nonce` or `state` accepted.
 const MAX_TOKEN_BYTES: usize = 256;
-/// The client identifier prefix of unsigned requests whose identifier is the URI the
-/// response goes to.
-pub const REDIRECT_URI_PREFIX: &str = "redirect_uri:";
+pub use crate::names::REDIRECT_URI_PREFIX;
 
 /// How the wallet returns the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
