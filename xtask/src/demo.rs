@@ -1,7 +1,7 @@
 //! `cargo xtask demo`: builds everything and serves it on localhost until Ctrl-C.
 
 use crate::cmd::{Result, fail};
-use crate::{serve, setup, test};
+use crate::{serve, setup};
 
 /// The issuer's demo port, its admin page's (a listener of its own); the wallet's origin
 /// it admits by CORS.
@@ -13,7 +13,7 @@ const WALLET_ORIGIN: &str = "http://localhost:7001";
 pub fn run() -> Result {
     setup::run()?;
     println!("== demo: building the wallet");
-    test::build_wallet()?;
+    crate::wallet::build()?;
     println!("== demo: building the verifier package");
     crate::verifier::build()?;
     println!("== demo: building the issuer");

@@ -7,14 +7,17 @@
 //! - `bench`: the benchmarks, printing their figures.
 //! - `build-verifier`: the verifier's ES-module package in `verifier-wasm/pkg`.
 
+mod bench;
 mod cmd;
 mod demo;
+mod harness;
 mod issuer;
 mod serve;
 mod setup;
 mod test;
 mod trust;
 mod verifier;
+mod wallet;
 mod wallet_dist;
 
 use std::process::ExitCode;
@@ -28,9 +31,9 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("test") => test::run(args.get(1..).unwrap_or_default()),
         Some("demo") => demo::run(),
-        Some("bench") => test::bench(),
+        Some("bench") => bench::run(),
         Some("build-verifier") => verifier::build(),
-        Some("build-wallet") => test::build_wallet(),
+        Some("build-wallet") => wallet::build(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cmd::{self, Result, fail, root};
-use crate::{serve, setup};
+use crate::{harness, setup};
 
 /// Crates that build for the browser and are linted and tested as wasm.
 const WASM_CRATES: [&str; 3] = ["credential", "verifier-wasm", "wallet-ui"];
@@ -26,7 +26,7 @@ const STAGES: [Stage; 10] = [
     ("interop with @sd-jwt/core", interop),
     ("fuzzing (bounded)", fuzz),
     ("verifier package (build, Node)", verifier_package),
-    ("wallet release build (trunk)", |_| build_wallet()),
+    ("wallet release build (trunk)", |_| crate::wallet::build()),
     ("end-to-end tests (Playwright)", end_to_end),
 ];
 
@@ -123,30 +123,15 @@ fn wasm_tests(root: &Path) -> Result {
     )
 }
 
-/// Builds the debug `cachet` binary (a no-op when current) and returns its path.
-fn cachet_binary(root: &Path) -> Result<String> {
-    cargo(root, &["build", "-p", "cli"])?;
-    Ok(cmd::target_dir(root)
-        .join("debug/cachet")
-        .to_string_lossy()
-        .into_owned())
-}
-
-/// Runs `node ARGS` in `tests/` with `CACHET_BIN` set to a freshly built `cachet`.
-fn node_with_cachet(root: &Path, args: &[&str]) -> Result {
-    let bin = cachet_binary(root)?;
-    cmd::run(&root.join("tests"), "node", args, &[("CACHET_BIN", &bin)])
-}
-
 /// The `cachet` CLI and `@sd-jwt/core` (npm) check each other's output.
 fn interop(root: &Path) -> Result {
-    node_with_cachet(root, &["--test", "--test-concurrency=1", "interop/"])
+    harness::node_with_cachet(root, &["--test", "--test-concurrency=1", "interop/"])
 }
 
 /// Builds `verifier-wasm/pkg` and uses it from Node as an integrator would.
 fn verifier_package(root: &Path) -> Result {
     crate::verifier::build()?;
-    node_with_cachet(root, &["--test", "--test-concurrency=1", "verifier/"])
+    harness::node_with_cachet(root, &["--test", "--test-concurrency=1", "verifier/"])
 }
 
 /// Runs each fuzz target for a bounded time, from the committed seeds.
@@ -169,103 +154,6 @@ fn fuzz(root: &Path) -> Result {
     Ok(())
 }
 
-/// Builds the wallet for release into `dist/wallet` (shared with the demo), with the
-/// wasm-opt that setup installed.
-pub fn build_wallet() -> Result {
-    let root = root();
-    let path = setup::tool_path(&root);
-    cmd::run(
-        &root,
-        "trunk",
-        &["build", "--release", "--offline"],
-        &[("PATH", &path)],
-    )?;
-    let dist = root.join("dist/wallet");
-    crate::verifier::wasm_package(&root, "qr-scanner", &dist.join("scanner"))?;
-    crate::wallet_dist::finish(&dist)
-}
-
 fn end_to_end(root: &Path) -> Result {
-    with_sites(root, "e2e", &["--test", "--test-concurrency=1", "e2e/"])
-}
-
-/// Starts the sites (free ports) and an issuer with a fresh database in
-/// `target/<scratch>`, then runs `node args` in tests/ with their URLs in
-/// `CACHET_<SITE>_URL`, `CACHET_ISSUER_URL` and the CLI in `CACHET_BIN`.
-fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
-    let trust = crate::trust::TrustSource::default();
-    let running = runtime.block_on(serve::start(serve::test_sites(&trust)))?;
-    let wallet = running
-        .iter()
-        .find(|site| site.name == "wallet")
-        .map(|site| site.url.trim_end_matches('/').to_owned())
-        .ok_or_else(|| fail("the wallet site did not start"))?;
-    let issuer_bin = crate::issuer::binary(root)?;
-    let scratch = cmd::target_dir(root).join(scratch);
-    let _ = std::fs::remove_dir_all(&scratch);
-    let issuer = crate::issuer::start(
-        &issuer_bin,
-        &scratch.join("issuer.db"),
-        crate::issuer::free_port()?,
-        crate::issuer::free_port()?,
-        &wallet,
-    )?;
-    println!("  CACHET_ISSUER_URL={}/", issuer.url);
-    let _ = trust.issuer.set(issuer.url.clone());
-    let _ = trust.wallet.set(format!("{wallet}/"));
-    let mut env: Vec<(String, String)> = running
-        .iter()
-        .map(|site| {
-            let key = format!("CACHET_{}_URL", site.name.to_ascii_uppercase());
-            println!("  {key}={}", site.url);
-            (key, site.url.clone())
-        })
-        .collect();
-    env.push(("CACHET_BIN".into(), cachet_binary(root)?));
-    env.push(("CACHET_ISSUER_URL".into(), format!("{}/", issuer.url)));
-    env.push(("CACHET_ADMIN_URL".into(), issuer.admin_url.clone()));
-    env.push((
-        "CACHET_ISSUER_DB".into(),
-        scratch.join("issuer.db").to_string_lossy().into_owned(),
-    ));
-    env.push((
-        "CACHET_ISSUER_BIN".into(),
-        issuer_bin.to_string_lossy().into_owned(),
-    ));
-    env.push((
-        "CACHET_STATUS_PERIOD".into(),
-        crate::issuer::STATUS_PERIOD.into(),
-    ));
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    // The servers run on the runtime's worker threads while node drives the browser.
-    let result = cmd::run(&root.join("tests"), "node", args, &env);
-    runtime.shutdown_background();
-    result
-}
-
-/// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
-/// release), then the in-page verifier benchmark and the wallet's size and first-render
-/// figures in headless Chromium.
-pub fn bench() -> Result {
-    cargo(
-        &root(),
-        &[
-            "bench",
-            "-p",
-            "credential",
-            "--features",
-            "ring",
-            "--bench",
-            "verify",
-        ],
-    )?;
-    cargo(&root(), &["bench", "-p", "issuer", "--bench", "load"])?;
-    setup::run()?;
-    crate::verifier::build()?;
-    crate::verifier::report_floor()?;
-    node_with_cachet(&root(), &["bench/verify.mjs"])?;
-    build_wallet()?;
-    with_sites(&root(), "bench", &["bench/wallet.mjs"])
+    harness::with_sites(root, "e2e", &["--test", "--test-concurrency=1", "e2e/"])
 }

@@ -9,8 +9,6 @@ use std::sync::{Arc, OnceLock};
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// Most status lists read from the issuer (`/status/1`, `/status/2`, ...).
 const MAX_LISTS: u32 = 8;
@@ -24,46 +22,11 @@ pub struct TrustSource {
     pub wallet: Arc<OnceLock<String>>,
 }
 
-/// A plain `GET` to a local `http://` URL: status and body.
+/// A `GET` of a local `http://` URL: status and body.
 async fn get(url: &str) -> Option<(u16, String)> {
-    let rest = url.strip_prefix("http://")?;
-    let (authority, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
-    let mut stream = TcpStream::connect(authority).await.ok()?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let status = head.split(' ').nth(1)?.parse().ok()?;
-    let chunked = head.lines().any(|line| {
-        line.to_ascii_lowercase()
-            .starts_with("transfer-encoding: chunked")
-    });
-    Some((
-        status,
-        if chunked {
-            unchunk(body)?
-        } else {
-            body.to_owned()
-        },
-    ))
-}
-
-/// Decodes a chunked body.
-fn unchunk(mut body: &str) -> Option<String> {
-    let mut out = String::new();
-    loop {
-        let (size, rest) = body.split_once("\r\n")?;
-        let size = usize::from_str_radix(size.trim(), 16).ok()?;
-        if size == 0 {
-            return Some(out);
-        }
-        out.push_str(rest.get(..size)?);
-        body = rest.get(size + 2..)?;
-    }
+    let response = reqwest::get(url).await.ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.text().await.ok()?))
 }
 
 /// Serves `/trust.js`.

@@ -1,0 +1,38 @@
+//! `cargo xtask bench`: every benchmark, printing its figures.
+
+use crate::cmd::{self, Result, root};
+use crate::harness::{node_with_cachet, with_sites};
+use crate::setup;
+
+/// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
+/// release), then the in-page verifier benchmark and the wallet's size and first-render
+/// figures in headless Chromium.
+pub fn run() -> Result {
+    let root = root();
+    cmd::run(
+        &root,
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "credential",
+            "--features",
+            "ring",
+            "--bench",
+            "verify",
+        ],
+        &[],
+    )?;
+    cmd::run(
+        &root,
+        "cargo",
+        &["bench", "-p", "issuer", "--bench", "load"],
+        &[],
+    )?;
+    setup::run()?;
+    crate::verifier::build()?;
+    crate::verifier::report_floor()?;
+    node_with_cachet(&root, &["bench/verify.mjs"])?;
+    crate::wallet::build()?;
+    with_sites(&root, "bench", &["bench/wallet.mjs"])
+}
