@@ -4,22 +4,14 @@
 //! an age copy to the shop twice and an identity copy to the forum once. Linking a shop
 //! visitor to their forum account, or two shop visits to each other, must do no better
 //! than about twice chance, and no over-18 check may depend on the birthdate.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
-mod support;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::support::{Harness, NOW};
 use credential::age::CivilDate;
 use credential::{Credential, JsonPointer, KeyBindingParams, PrivateJwk, VerifyPolicy, verify};
 use issuer::person::PersonClaims;
 use serde_json::{Value, json};
-use support::{Harness, NOW};
 
 const PEOPLE: usize = 40;
 const HOUR: i64 = 3600;

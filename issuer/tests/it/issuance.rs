@@ -1,17 +1,10 @@
 //! The issuer over HTTP: a full batch issuance verified by the core, unlinkable copies,
 //! concurrent redemption, revocation and restart.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
-mod support;
 
 use credential::ErrorCode;
 use std::collections::HashSet;
 
+use crate::support::{Harness, NOW};
 use credential::crypto::RustCryptoP256;
 use credential::openid4vp::AuthorizationResponse;
 use credential::time::UnixTime;
@@ -20,7 +13,6 @@ use credential::{
     verify_status_list,
 };
 use serde_json::Value;
-use support::{Harness, NOW};
 
 const DAY: i64 = 86_400;
 

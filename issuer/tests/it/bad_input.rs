@@ -1,20 +1,12 @@
 //! Hostile and broken requests get OpenID4VCI/OAuth errors with a 4xx status, never a 5xx,
 //! and consume nothing they should not.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-mod support;
-
+use crate::support::{Harness, NOW};
 use credential::PrivateJwk;
 use credential::jws;
 use credential::openid4vci::TYP_KEY_PROOF;
 use rand_core::OsRng;
 use serde_json::json;
-use support::{Harness, NOW};
 
 fn expect(result: (u16, serde_json::Value), status: u16, error: &str) {
     assert_eq!(result.0, status, "{}", result.1);
@@ -320,7 +312,7 @@ async fn credential_endpoint_refusals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_token_endpoint_is_rate_limited() {
-    let db = support::scratch_dir("rate").join("issuer.db");
+    let db = crate::support::scratch_dir("rate").join("issuer.db");
     let harness = Harness::start_with(db, |config| {
         config.token_rate = issuer::rate_limit::RateLimit {
             burst: 5.0,
@@ -341,7 +333,7 @@ async fn the_token_endpoint_is_rate_limited() {
 /// any of its key proofs is looked at, so it cannot burn the nonce they carry.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nonce_flood_does_not_reach_other_wallets() {
-    let db = support::scratch_dir("nonce-flood").join("issuer.db");
+    let db = crate::support::scratch_dir("nonce-flood").join("issuer.db");
     let harness = Harness::start_with(db, |config| {
         // The default burst, refilled slowly enough that the test's own pace does not
         // matter.
@@ -380,7 +372,7 @@ async fn a_nonce_flood_does_not_reach_other_wallets() {
         .unwrap();
     let response = other.post(harness.url("/nonce")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let (_, body) = support::status_and_json(response).await;
+    let (_, body) = crate::support::status_and_json(response).await;
     let nonce = body["c_nonce"].as_str().unwrap().to_owned();
     let holder = PrivateJwk::generate(&mut OsRng);
     let proof = harness.proof(&holder, &nonce);

@@ -1,14 +1,6 @@
 //! Metadata, CORS and the demo enrollment page, as a wallet and a browser see them.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-mod support;
-
-use support::{Harness, WALLET};
+use crate::support::{Harness, WALLET};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metadata_describes_the_flow() {

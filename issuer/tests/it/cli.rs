@@ -1,11 +1,4 @@
 //! The `cachet-issuer` binary as an operator uses it: serve, enroll, revoke, rotate-key.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 

@@ -1,0 +1,17 @@
+//! The issuer's integration tests, in one binary (one link instead of five, as ruma does):
+//! each module drives a real issuer (in-process, or the built binary for `cli`) over HTTP.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+mod bad_input;
+mod cli;
+mod endpoints;
+mod issuance;
+mod linkability;
