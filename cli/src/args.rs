@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 /// Cachet: issue, present and verify SD-JWT verifiable credentials (RFC 9901, ES256).
 #[derive(Debug, Parser)]
 #[command(name = "cachet", version)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -15,7 +15,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print a new private P-256 JWK (with its thumbprint as kid).
     Keygen,
     /// Issue an SD-JWT (compact) on stdout.
@@ -30,7 +30,7 @@ pub enum Command {
 
 /// `cachet issue`.
 #[derive(Debug, Args)]
-pub struct IssueArgs {
+pub(crate) struct IssueArgs {
     /// The issuer's private JWK.
     #[arg(long, value_name = "FILE")]
     pub issuer_key: PathBuf,
@@ -65,7 +65,7 @@ pub struct IssueArgs {
 
 /// `cachet present`.
 #[derive(Debug, Args)]
-pub struct PresentArgs {
+pub(crate) struct PresentArgs {
     /// The issued credential (compact or JSON serialization).
     #[arg(long, value_name = "FILE")]
     pub credential: PathBuf,
@@ -91,7 +91,7 @@ pub struct PresentArgs {
 
 /// `cachet verify`.
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// The issuer's key: a JWK (public or private) or a JWKS.
     #[arg(long, value_name = "FILE")]
     pub issuer_key: PathBuf,
@@ -127,7 +127,7 @@ pub struct VerifyArgs {
 
 /// `cachet decode`.
 #[derive(Debug, Args)]
-pub struct DecodeArgs {
+pub(crate) struct DecodeArgs {
     /// The SD-JWT or presentation (default: standard input).
     pub file: Option<PathBuf>,
 }

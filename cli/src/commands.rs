@@ -19,7 +19,7 @@ use crate::failure::Failure;
 use crate::input;
 
 /// Runs a command and returns what to print.
-pub fn run(cli: Cli) -> Result<String, Failure> {
+pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Keygen => Ok(pretty(&PrivateJwk::generate(&mut OsRng).to_json())),
         Command::Issue(args) => issue(&args),

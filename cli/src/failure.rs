@@ -2,7 +2,7 @@
 
 /// How a command failed.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// `verify` rejected the presentation: `{"error": CODE, "message": TEXT}` (exit 1).
     Rejected(String),
     /// Bad arguments or unreadable input (exit 2).

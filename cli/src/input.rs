@@ -13,7 +13,7 @@ use crate::failure::Failure;
 const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads a file, or stdin for `None`, as trimmed UTF-8 text.
-pub fn text(path: Option<&Path>) -> Result<String, Failure> {
+pub(crate) fn text(path: Option<&Path>) -> Result<String, Failure> {
     let mut bytes = Vec::new();
     let name = path.map_or_else(|| "standard input".to_owned(), |p| p.display().to_string());
     let read = match path {
@@ -37,7 +37,7 @@ pub fn text(path: Option<&Path>) -> Result<String, Failure> {
 /// Reads an SD-JWT, SD-JWT+KB or presentation in any serialization the core reads
 /// (compact, flattened or general JWS JSON). A JSON string literal holding one (as the
 /// reference vectors store their JSON serializations) is unwrapped first.
-pub fn sd_jwt(path: Option<&Path>) -> Result<String, Failure> {
+pub(crate) fn sd_jwt(path: Option<&Path>) -> Result<String, Failure> {
     let text = text(path)?;
     if !text.starts_with('"') {
         return Ok(text);
@@ -52,7 +52,7 @@ pub fn sd_jwt(path: Option<&Path>) -> Result<String, Failure> {
 }
 
 /// Reads a JSON file.
-pub fn json(path: &Path) -> Result<Value, Failure> {
+pub(crate) fn json(path: &Path) -> Result<Value, Failure> {
     let text = text(Some(path))?;
     serde_json::from_str(&text)
         .map_err(|err| Failure::Usage(format!("{} is not valid JSON: {err}", path.display())))
@@ -63,12 +63,12 @@ fn key_error(path: &Path, err: impl std::fmt::Display) -> Failure {
 }
 
 /// A private JWK file.
-pub fn private_key(path: &Path) -> Result<PrivateJwk, Failure> {
+pub(crate) fn private_key(path: &Path) -> Result<PrivateJwk, Failure> {
     PrivateJwk::from_json(&json(path)?).map_err(|err| key_error(path, err))
 }
 
 /// A JWK file, public or private, as a public key.
-pub fn public_key(path: &Path) -> Result<PublicJwk, Failure> {
+pub(crate) fn public_key(path: &Path) -> Result<PublicJwk, Failure> {
     let value = json(path)?;
     if value.get("d").is_some() {
         return PrivateJwk::from_json(&value)
@@ -79,7 +79,7 @@ pub fn public_key(path: &Path) -> Result<PublicJwk, Failure> {
 }
 
 /// A JWKS, or a single JWK (public or private), as a set of public keys.
-pub fn key_set(path: &Path) -> Result<Jwks, Failure> {
+pub(crate) fn key_set(path: &Path) -> Result<Jwks, Failure> {
     let value = json(path)?;
     if value.get("keys").is_some() {
         return Jwks::from_json(&value).map_err(|err| key_error(path, err));

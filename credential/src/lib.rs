@@ -41,8 +41,6 @@
 //! [`openid4vci`]. Every error implements [`ErrorCode`] (a stable snake-case `code()` and
 //! the list of all `codes()`).
 
-#![warn(unreachable_pub)]
-
 pub mod age;
 pub mod base64url;
 pub mod crypto;

@@ -14,7 +14,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// The states answered so far by this site's pages.
-pub fn load() -> AnsweredStates {
+pub(crate) fn load() -> AnsweredStates {
     storage()
         .and_then(|storage| storage.get_item(AnsweredStates::STORAGE_KEY).ok().flatten())
         .map(|text| AnsweredStates::parse(&text))
@@ -22,7 +22,7 @@ pub fn load() -> AnsweredStates {
 }
 
 /// Records that `state` (open until `expires_at`) was answered.
-pub fn record(state: &str, expires_at: i64, now: i64) {
+pub(crate) fn record(state: &str, expires_at: i64, now: i64) {
     let Some(storage) = storage() else {
         return;
     };

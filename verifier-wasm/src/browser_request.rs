@@ -19,7 +19,7 @@ use crate::result::{Failure, VerificationResult};
 
 /// What the page must ask the browser: `navigator.credentials` and the nonce/audience
 /// the answer must carry.
-pub struct BrowserRequest {
+pub(crate) struct BrowserRequest {
     /// `navigator.credentials`.
     credentials: JsValue,
     /// `navigator.credentials.get`.
@@ -49,7 +49,7 @@ fn property(object: &JsValue, name: &str) -> Option<JsValue> {
 
 impl BrowserRequest {
     /// Prepares the request, or says why this page cannot make one.
-    pub fn new(
+    pub(crate) fn new(
         options: JsValue,
         party: &RelyingParty,
         rng: &mut (impl CryptoRngCore + ?Sized),
@@ -112,7 +112,7 @@ impl BrowserRequest {
     }
 
     /// Asks the browser; returns the presentation for `query_id`, or why there is none.
-    pub async fn ask(&self, query_id: &str) -> Result<String, Refusal> {
+    pub(crate) async fn ask(&self, query_id: &str) -> Result<String, Refusal> {
         let promise = self
             .get
             .call1(&self.credentials, &self.argument)

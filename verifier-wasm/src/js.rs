@@ -5,7 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// A Rust value as a plain JS object, through JSON (`serde_json` is in the module anyway;
 /// a second serializer straight to JS values would add its own code).
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
         .and_then(|text| js_sys::JSON::parse(&text).ok())
@@ -15,7 +15,7 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
 /// A JS value as JSON: the value goes through `JSON.stringify` (`undefined` reads as
 /// `null`); what JSON cannot hold (a BigInt, a cycle) is refused with the engine's message.
 /// The options types read what they need from it (`from_json`).
-pub fn from_js(value: JsValue) -> Result<serde_json::Value, String> {
+pub(crate) fn from_js(value: JsValue) -> Result<serde_json::Value, String> {
     let text = if value.is_undefined() {
         None
     } else {
@@ -29,14 +29,14 @@ pub fn from_js(value: JsValue) -> Result<serde_json::Value, String> {
 }
 
 /// The message of a thrown JS `Error`, or `otherwise` for anything else that was thrown.
-pub fn error_message(thrown: &JsValue, otherwise: &str) -> String {
+pub(crate) fn error_message(thrown: &JsValue, otherwise: &str) -> String {
     thrown
         .dyn_ref::<js_sys::Error>()
         .map_or_else(|| otherwise.to_owned(), |err| String::from(err.message()))
 }
 
 /// The current time, Unix seconds, from the page's clock.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     // Date.now() is milliseconds as an f64; whole seconds fit i64 exactly.
     let seconds = (js_sys::Date::now() / 1000.0).floor();
     if seconds.is_finite() {

@@ -108,7 +108,7 @@ pub struct RequestOptions {
 /// Credentials API.
 #[derive(Debug, Clone, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct BrowserRequestOptions {
+pub(crate) struct BrowserRequestOptions {
     /// Claims asked for: claims path pointers (`[["age_over_18"]]`), or objects with
     /// the path and the values accepted (`[{ path: ["age_over_18"], values: [true] }]`).
     #[tsify(type = "ClaimRequest[]")]
@@ -187,7 +187,7 @@ impl BrowserRequestOptions {
     ///
     /// # Errors
     /// As [`VerifierOptions::from_json`].
-    pub fn from_json(value: &Value) -> Result<Self, String> {
+    pub(crate) fn from_json(value: &Value) -> Result<Self, String> {
         let members = Members::of(value, "the request options")?;
         Ok(Self {
             claims: members.claims("claims")?,

@@ -56,7 +56,7 @@ pub fn init_scanner(
 
 /// The text of the first QR code found in an RGBA frame (`ImageData`-like: `width`,
 /// `height`, `data`), or `None` (also while the decoder is still loading).
-pub fn scan(frame: &JsValue) -> Option<String> {
+pub(crate) fn scan(frame: &JsValue) -> Option<String> {
     let get = |name: &str| js_sys::Reflect::get(frame, &JsValue::from_str(name)).ok();
     let width = u32::try_from(get("width")?.as_f64()? as u64).ok()?;
     let height = u32::try_from(get("height")?.as_f64()? as u64).ok()?;

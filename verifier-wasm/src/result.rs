@@ -77,6 +77,6 @@ impl VerificationResult {
 
 /// `{ valid: true }`: what the methods that only accept or refuse (`useStatusList`,
 /// `restorePending`, `initScanner`) answer on success.
-pub fn accepted() -> JsValue {
+pub(crate) fn accepted() -> JsValue {
     crate::js::to_js(&serde_json::json!({ "valid": true }))
 }

@@ -16,7 +16,7 @@ use web_sys::{CryptoKey, SubtleCrypto};
 const MAX_CACHED_KEYS: usize = 64;
 
 /// The page's `crypto.subtle` with a cache of imported public keys.
-pub struct WebCrypto {
+pub(crate) struct WebCrypto {
     subtle: SubtleCrypto,
     keys: RefCell<HashMap<[u8; 65], CryptoKey>>,
 }
@@ -31,7 +31,7 @@ fn object(entries: &[(&str, &str)]) -> Result<Object, JsValue> {
 
 impl WebCrypto {
     /// `globalThis.crypto.subtle`, if the page has it.
-    pub fn detect() -> Option<Self> {
+    pub(crate) fn detect() -> Option<Self> {
         let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
         let subtle = Reflect::get(&crypto, &JsValue::from_str("subtle")).ok()?;
         if subtle.is_undefined() || subtle.is_null() {
@@ -77,7 +77,7 @@ impl WebCrypto {
 
     /// Whether each signature is valid, all checked concurrently; an error if WebCrypto
     /// failed (the caller then checks in Rust).
-    pub async fn verify_all(&self, checks: &[SignatureCheck]) -> Result<Vec<bool>, JsValue> {
+    pub(crate) async fn verify_all(&self, checks: &[SignatureCheck]) -> Result<Vec<bool>, JsValue> {
         self.import_missing(checks).await?;
         let algorithm = object(&[("name", "ECDSA"), ("hash", "SHA-256")])?;
         let mut started = Vec::with_capacity(checks.len());

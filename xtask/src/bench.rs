@@ -7,7 +7,7 @@ use crate::setup;
 /// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
 /// release), then the in-page verifier benchmark and the wallet's size and first-render
 /// figures in headless Chromium.
-pub fn run() -> Result {
+pub(crate) fn run() -> Result {
     let root = root();
     cmd::run(
         &root,

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 /// What went wrong in an xtask step, said so that the reader knows what to do next.
 #[derive(Debug)]
-pub struct Failure(pub String);
+pub(crate) struct Failure(pub String);
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -18,26 +18,26 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 /// Result of an xtask step.
-pub type Result<T = ()> = std::result::Result<T, Failure>;
+pub(crate) type Result<T = ()> = std::result::Result<T, Failure>;
 
 /// Builds a [`Failure`] from anything printable.
-pub fn fail(message: impl Into<String>) -> Failure {
+pub(crate) fn fail(message: impl Into<String>) -> Failure {
     Failure(message.into())
 }
 
 /// The workspace root (the parent of `xtask/`).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
 /// The target directory cargo builds into (`CARGO_TARGET_DIR`, or `target/`).
-pub fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into)
 }
 
 /// Runs `program args...` in `dir` with inherited output, printing the command first.
-pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result {
+pub(crate) fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result {
     println!("  $ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
@@ -57,7 +57,7 @@ pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> R
 
 /// Runs a command quietly and returns its trimmed stdout, or `None` if it cannot run or
 /// fails. Used to probe what is installed.
-pub fn probe(program: &str, args: &[&str]) -> Option<String> {
+pub(crate) fn probe(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program)
         .args(args)
         .stdin(Stdio::null())

@@ -10,7 +10,7 @@ const ADMIN_PORT: u16 = 7006;
 const WALLET_ORIGIN: &str = "http://localhost:7001";
 
 /// Runs setup, builds, serves the sites and waits for Ctrl-C.
-pub fn run() -> Result {
+pub(crate) fn run() -> Result {
     setup::run()?;
     println!("== demo: building the wallet");
     crate::wallet::build()?;

@@ -21,7 +21,7 @@ fn cachet_binary(root: &Path) -> Result<String> {
 }
 
 /// Runs `node ARGS` in `tests/` with `CACHET_BIN` set to a freshly built `cachet`.
-pub fn node_with_cachet(root: &Path, args: &[&str]) -> Result {
+pub(crate) fn node_with_cachet(root: &Path, args: &[&str]) -> Result {
     let bin = cachet_binary(root)?;
     cmd::run(&root.join("tests"), "node", args, &[("CACHET_BIN", &bin)])
 }
@@ -29,7 +29,7 @@ pub fn node_with_cachet(root: &Path, args: &[&str]) -> Result {
 /// Starts the sites (free ports) and an issuer with a fresh database in
 /// `target/<scratch>`, then runs `node args` in tests/ with their URLs in
 /// `CACHET_<SITE>_URL`, `CACHET_ISSUER_URL` and the CLI in `CACHET_BIN`.
-pub fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
+pub(crate) fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     let trust = crate::trust::TrustSource::default();

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use crate::cmd::{self, Result, fail, target_dir};
 
 /// A running issuer; killed when dropped.
-pub struct IssuerProcess {
+pub(crate) struct IssuerProcess {
     child: Child,
     /// Its public URL (`http://localhost:PORT`).
     pub url: String,
@@ -25,7 +25,7 @@ impl Drop for IssuerProcess {
 }
 
 /// Builds `cachet-issuer` and returns its path.
-pub fn binary(root: &Path) -> Result<PathBuf> {
+pub(crate) fn binary(root: &Path) -> Result<PathBuf> {
     cmd::run(
         root,
         "cargo",
@@ -36,7 +36,7 @@ pub fn binary(root: &Path) -> Result<PathBuf> {
 }
 
 /// A free loopback port: bound, read and released (the issuer binds it right after).
-pub fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
@@ -46,13 +46,13 @@ pub fn free_port() -> Result<u16> {
 /// How often the demo's and the tests' issuer publishes status lists, in seconds: short,
 /// so that a revocation shows within moments (a real issuer publishes hourly, so that many
 /// revocations share one update).
-pub const STATUS_PERIOD: &str = "2";
+pub(crate) const STATUS_PERIOD: &str = "2";
 
 /// Starts the issuer on `port` with its database at `db`, the demo enrollment page on
 /// `admin_port` (its key in the database's `.admin-key` file), status lists published
 /// every [`STATUS_PERIOD`] seconds, and CORS for `wallet_origin`; returns once it is
 /// listening.
-pub fn start(
+pub(crate) fn start(
     bin: &Path,
     db: &Path,
     port: u16,

@@ -13,7 +13,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::cmd::{Result, fail, root};
 
 /// A static site served from one folder.
-pub struct Site {
+pub(crate) struct Site {
     /// Short name used in the printed list and in `CACHET_<NAME>_URL` for the tests.
     pub name: &'static str,
     /// Folder served (single-page apps fall back to its `index.html`).
@@ -32,14 +32,14 @@ pub struct Site {
 
 /// What a host of the wallet sends besides `frame-ancestors 'none'`: no page that opened
 /// the wallet keeps a handle on it (it could swap the request under the person's click).
-pub const WALLET_HEADERS: &[(&str, &str)] = &[("cross-origin-opener-policy", "same-origin")];
+pub(crate) const WALLET_HEADERS: &[(&str, &str)] = &[("cross-origin-opener-policy", "same-origin")];
 
 /// The strictest policy a verifying page can run under: no request of any kind.
-pub const NO_NETWORK_CSP: &str =
+pub(crate) const NO_NETWORK_CSP: &str =
     "default-src 'self'; connect-src 'none'; script-src 'self' 'wasm-unsafe-eval'";
 
 /// A site that is up, with the URL it answers on.
-pub struct Running {
+pub(crate) struct Running {
     /// The site's name.
     pub name: &'static str,
     /// `http://localhost:PORT/`.
@@ -48,7 +48,7 @@ pub struct Running {
 
 /// The sites of the demo that exist so far, on their demo ports (or free ports when
 /// `fixed_ports` is false).
-pub fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -> Vec<Site> {
+pub(crate) fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -> Vec<Site> {
     let root = root();
     let port = |p: u16| if fixed_ports { p } else { 0 };
     vec![
@@ -97,7 +97,7 @@ fn shop(name: &'static str, port: u16, trust: &crate::trust::TrustSource) -> Sit
 
 /// The demo sites plus the test fixtures (on free ports): `csp`, a page that verifies
 /// with the built verifier package under [`NO_NETWORK_CSP`].
-pub fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
+pub(crate) fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
     let root = root();
     let mut sites = demo_sites(false, trust);
     sites.push(Site {
@@ -116,7 +116,7 @@ pub fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
 ///
 /// # Errors
 /// A site folder that does not exist, or a port that cannot be bound.
-pub async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
+pub(crate) async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
     let mut running = Vec::new();
     for site in sites {
         if !site.dir.join("index.html").is_file() {

@@ -29,7 +29,7 @@ const DEBIAN_PACKAGES: [(&str, &str); 2] = [
 ];
 
 /// Runs every setup step.
-pub fn run() -> Result {
+pub(crate) fn run() -> Result {
     let started = Instant::now();
     println!("== setup: checking the toolchain (installs only what is missing)");
     let root = cmd::root();
@@ -167,7 +167,7 @@ fn debian_packages() -> Result {
 }
 
 /// PATH with the npm-installed tools (wasm-opt) first, for Trunk and the size checks.
-pub fn tool_path(root: &Path) -> String {
+pub(crate) fn tool_path(root: &Path) -> String {
     let bin = root.join("tests/node_modules/.bin");
     match std::env::var("PATH") {
         Ok(path) => format!("{}:{path}", bin.display()),

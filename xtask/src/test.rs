@@ -32,7 +32,7 @@ const STAGES: [Stage; 10] = [
 
 /// Runs setup, then every stage; with `only` given, just the stages whose name contains
 /// one of its words (`cargo xtask test end-to-end wallet`), for a quicker loop.
-pub fn run(only: &[String]) -> Result {
+pub(crate) fn run(only: &[String]) -> Result {
     let started = Instant::now();
     setup::run()?;
     let root = root();

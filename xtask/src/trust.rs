@@ -15,7 +15,7 @@ const MAX_LISTS: u32 = 8;
 
 /// Where the trust list comes from; filled in once the issuer and wallet are up.
 #[derive(Clone, Default)]
-pub struct TrustSource {
+pub(crate) struct TrustSource {
     /// The issuer's URL (`http://localhost:PORT`).
     pub issuer: Arc<OnceLock<String>>,
     /// The wallet's URL.
@@ -30,7 +30,7 @@ async fn get(url: &str) -> Option<(u16, String)> {
 }
 
 /// Serves `/trust.js`.
-pub async fn trust_js(source: TrustSource) -> Response {
+pub(crate) async fn trust_js(source: TrustSource) -> Response {
     let (Some(issuer), Some(wallet)) = (source.issuer.get(), source.wallet.get()) else {
         return (StatusCode::SERVICE_UNAVAILABLE, "the issuer is not up yet").into_response();
     };

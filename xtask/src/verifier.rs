@@ -23,7 +23,7 @@ const PACKAGE_JSON: &str = r#"{
 
 /// Builds `verifier-wasm/pkg` (with the QR decoder in `pkg/scanner/`) and prints the
 /// size of both modules, raw and gzipped.
-pub fn build() -> Result {
+pub(crate) fn build() -> Result {
     let root = root();
     let pkg = root.join("verifier-wasm/pkg");
     if pkg.exists() {
@@ -45,7 +45,7 @@ pub fn build() -> Result {
 ///
 /// # Errors
 /// A failing build step.
-pub fn wasm_package(root: &Path, package: &str, out: &Path) -> Result<std::path::PathBuf> {
+pub(crate) fn wasm_package(root: &Path, package: &str, out: &Path) -> Result<std::path::PathBuf> {
     let stem = package.replace('-', "_");
     bindgen_for_size(root, &["-p", package], &format!("{stem}.wasm"), out)
 }
@@ -56,7 +56,7 @@ pub fn wasm_package(root: &Path, package: &str, out: &Path) -> Result<std::path:
 ///
 /// # Errors
 /// A failing build step, or a module that cannot be read.
-pub fn report_floor() -> Result {
+pub(crate) fn report_floor() -> Result {
     let root = root();
     let out = cmd::target_dir(&root).join("verify-floor");
     let floor = bindgen_for_size(

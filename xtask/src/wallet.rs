@@ -6,7 +6,7 @@ use crate::setup;
 
 /// Builds the wallet for release into `dist/wallet` (shared with the demo), with the
 /// wasm-opt that setup installed.
-pub fn build() -> Result {
+pub(crate) fn build() -> Result {
     let root = root();
     let path = setup::tool_path(&root);
     cmd::run(

@@ -50,7 +50,7 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<String>, contents: &mut Vec
 ///
 /// # Errors
 /// A missing or unexpected build output.
-pub fn finish(dist: &Path) -> Result {
+pub(crate) fn finish(dist: &Path) -> Result {
     let index = dist.join("index.html");
     let mut html = read(&index)?;
     if let Some(start) = html.find(INLINE_SCRIPT) {

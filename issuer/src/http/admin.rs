@@ -104,7 +104,7 @@ impl AdminAccess {
 }
 
 /// The admin page, for its own listener.
-pub fn router(issuer: Arc<Issuer>, access: AdminAccess) -> Router {
+pub(super) fn router(issuer: Arc<Issuer>, access: AdminAccess) -> Router {
     Router::new()
         .route("/admin", get(form).post(enroll))
         .route("/admin/style.css", get(style))

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 /// further trusted proxies) that is not a trusted proxy. A trusted proxy that sends no
 /// usable header stands for its clients itself.
 #[must_use]
-pub fn address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+pub(super) fn address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }

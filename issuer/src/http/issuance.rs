@@ -65,7 +65,7 @@ fn request_body(
 }
 
 /// `POST /token`: a form-encoded pre-authorized code grant.
-pub async fn token(
+pub(super) async fn token(
     State(issuer): State<Arc<Issuer>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -133,7 +133,7 @@ fn slow_down(description: &str) -> Response {
 
 /// `POST /nonce`: a fresh `c_nonce`. Unauthenticated (OpenID4VCI §7), so each client
 /// address has a budget: a flood costs its sender, not the wallets of others.
-pub async fn nonce(
+pub(super) async fn nonce(
     State(issuer): State<Arc<Issuer>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -146,7 +146,7 @@ pub async fn nonce(
 }
 
 /// `POST /credential`: a batch of credentials, one per key proof.
-pub async fn credential(
+pub(super) async fn credential(
     State(issuer): State<Arc<Issuer>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

@@ -14,17 +14,17 @@ use crate::refusal::Refusal;
 use crate::service::Issuer;
 
 /// `GET /.well-known/openid-credential-issuer`.
-pub async fn issuer_metadata(State(issuer): State<Arc<Issuer>>) -> Response {
+pub(super) async fn issuer_metadata(State(issuer): State<Arc<Issuer>>) -> Response {
     Json(issuer.issuer_metadata()).into_response()
 }
 
 /// `GET /.well-known/oauth-authorization-server`.
-pub async fn authorization_server_metadata(State(issuer): State<Arc<Issuer>>) -> Response {
+pub(super) async fn authorization_server_metadata(State(issuer): State<Arc<Issuer>>) -> Response {
     Json(issuer.authorization_server_metadata()).into_response()
 }
 
 /// `GET /.well-known/jwt-vc-issuer`.
-pub async fn jwt_vc_issuer(State(issuer): State<Arc<Issuer>>) -> Response {
+pub(super) async fn jwt_vc_issuer(State(issuer): State<Arc<Issuer>>) -> Response {
     let result = tokio::task::spawn_blocking(move || issuer.jwt_vc_issuer_metadata())
         .await
         .unwrap_or_else(|error| Err(Refusal::internal(&error)));
@@ -35,7 +35,7 @@ pub async fn jwt_vc_issuer(State(issuer): State<Arc<Issuer>>) -> Response {
 }
 
 /// `GET /types/{name}`: SD-JWT VC type metadata.
-pub async fn type_metadata(
+pub(super) async fn type_metadata(
     State(issuer): State<Arc<Issuer>>,
     Path(name): Path<String>,
 ) -> Response {
@@ -46,7 +46,7 @@ pub async fn type_metadata(
 }
 
 /// `GET /status/{id}`: the signed status list, with conditional requests.
-pub async fn status_list(
+pub(super) async fn status_list(
     State(issuer): State<Arc<Issuer>>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -90,7 +90,7 @@ pub async fn status_list(
 }
 
 /// `GET /`: what this service is (the admin page is on a listener of its own).
-pub async fn home() -> Html<&'static str> {
+pub(super) async fn home() -> Html<&'static str> {
     Html(
         r#"<!doctype html><html lang="en"><meta charset="utf-8"><title>Cachet issuer</title>
 <h1>Cachet issuer</h1><p>Issues SD-JWT VCs by OpenID4VCI. It never sees where they are used.</p>
@@ -100,6 +100,6 @@ pub async fn home() -> Html<&'static str> {
 }
 
 /// Any other path.
-pub async fn not_found() -> Response {
+pub(super) async fn not_found() -> Response {
     respond(Err(Refusal::not_found()))
 }

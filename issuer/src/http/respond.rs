@@ -12,7 +12,7 @@ use credential::openid4vci::OAuthError;
 use crate::refusal::Refusal;
 
 /// A JSON response that no cache may keep (tokens, nonces, credentials).
-pub fn no_store_json(body: &Value) -> Response {
+pub(super) fn no_store_json(body: &Value) -> Response {
     let mut response = Json(body).into_response();
     response
         .headers_mut()
@@ -46,7 +46,7 @@ pub fn refusal_response(refusal: &Refusal) -> Response {
 }
 
 /// Either a JSON body or a refusal.
-pub fn respond(result: Result<Value, Refusal>) -> Response {
+pub(super) fn respond(result: Result<Value, Refusal>) -> Response {
     match result {
         Ok(body) => no_store_json(&body),
         Err(refusal) => refusal_response(&refusal),

@@ -29,7 +29,7 @@ pub struct PublishedStatusList {
 
 /// The start of the publication period that contains `now`.
 #[must_use]
-pub fn publication_start(now: i64, period: i64) -> i64 {
+pub(super) fn publication_start(now: i64, period: i64) -> i64 {
     let period = period.max(1);
     now.div_euclid(period).saturating_mul(period)
 }

@@ -9,13 +9,13 @@ use crate::text::Text;
 /// An issuer as the wallet names it: the origin of its identifier (or the identifier
 /// itself where it has none).
 #[must_use]
-pub fn issuer_name(iss: &str) -> String {
+pub(crate) fn issuer_name(iss: &str) -> String {
     credential::openid4vp::Origin::of(iss).map_or_else(|| iss.to_owned(), |o| o.to_string())
 }
 
 /// A credential type's name from its `vct` (`…/types/age` → "Age").
 #[must_use]
-pub fn type_name(t: &Text, vct: &str) -> String {
+pub(crate) fn type_name(t: &Text, vct: &str) -> String {
     match vct.rsplit('/').next() {
         Some("identity") => t.type_identity.to_owned(),
         Some("age") => t.type_age.to_owned(),
@@ -25,7 +25,7 @@ pub fn type_name(t: &Text, vct: &str) -> String {
 
 /// A claim's label from its name or JSON Pointer (`/age_over_18`).
 #[must_use]
-pub fn claim_label(t: &Text, claim: &str) -> String {
+pub(crate) fn claim_label(t: &Text, claim: &str) -> String {
     let name = claim.trim_start_matches('/');
     if let Some(years) = name.strip_prefix("age_over_") {
         return t.claim_age_over.replace("{}", years);
@@ -43,7 +43,7 @@ pub fn claim_label(t: &Text, claim: &str) -> String {
 /// Claims in reading order: names, birthdate, region, then the age flags ascending,
 /// then anything else alphabetically.
 #[must_use]
-pub fn reading_order(claims: &serde_json::Map<String, Value>) -> Vec<(String, Value)> {
+pub(crate) fn reading_order(claims: &serde_json::Map<String, Value>) -> Vec<(String, Value)> {
     const FIRST: [&str; 5] = [
         "given_name",
         "family_name",
@@ -68,7 +68,7 @@ pub fn reading_order(claims: &serde_json::Map<String, Value>) -> Vec<(String, Va
 
 /// A claim value.
 #[must_use]
-pub fn claim_value(t: &Text, value: &Value) -> String {
+pub(crate) fn claim_value(t: &Text, value: &Value) -> String {
     match value {
         Value::Bool(true) => t.yes.to_owned(),
         Value::Bool(false) => t.no.to_owned(),
@@ -79,13 +79,13 @@ pub fn claim_value(t: &Text, value: &Value) -> String {
 
 /// A Unix time as a date (`2026-11-22`).
 #[must_use]
-pub fn date(seconds: i64) -> String {
+pub(crate) fn date(seconds: i64) -> String {
     CivilDate::from_unix(seconds).to_string()
 }
 
 /// A Unix time as date and UTC time, for the history.
 #[must_use]
-pub fn date_time(seconds: i64) -> String {
+pub(crate) fn date_time(seconds: i64) -> String {
     let time = seconds.rem_euclid(86_400);
     format!(
         "{} {:02}:{:02} UTC",

@@ -9,7 +9,7 @@ use super::state::Ctx;
 
 /// The history page.
 #[component]
-pub fn History() -> impl IntoView {
+pub(crate) fn History() -> impl IntoView {
     let ctx = Ctx::get();
     let t = move || ctx.lang.get().text();
     let forget = move |id: Option<String>| {

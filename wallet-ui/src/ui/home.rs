@@ -14,7 +14,7 @@ use crate::logic::model::Batch;
 
 /// The start page.
 #[component]
-pub fn Home() -> impl IntoView {
+pub(crate) fn Home() -> impl IntoView {
     let ctx = Ctx::get();
     let t = move || ctx.lang.get().text();
     view! {

@@ -23,7 +23,7 @@ use crate::text::Text;
 
 /// The request page of a deep link (`#/present?…`), answered on this device.
 #[component]
-pub fn Present() -> impl IntoView {
+pub(crate) fn Present() -> impl IntoView {
     let ctx = Ctx::get();
     match incoming::parse(&ctx.hash.get_untracked()) {
         Ok(Incoming::Request(request)) => {
@@ -109,7 +109,7 @@ enum State {
 
 /// Consent for one request, answered through `channel`.
 #[component]
-pub fn ConsentFlow(request: AuthorizationRequest, channel: Channel) -> impl IntoView {
+pub(crate) fn ConsentFlow(request: AuthorizationRequest, channel: Channel) -> impl IntoView {
     let ctx = Ctx::get();
     match consent::consider(request, &ctx.batches.get_untracked(), now()) {
         Ok(consent) => view! { <Asking consent channel/> }.into_any(),

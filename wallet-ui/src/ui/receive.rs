@@ -25,7 +25,7 @@ enum State {
 
 /// The offer page (`#/receive?credential_offer=…`).
 #[component]
-pub fn Receive() -> impl IntoView {
+pub(crate) fn Receive() -> impl IntoView {
     let ctx = Ctx::get();
     let t = move || ctx.lang.get().text();
     let parsed = match incoming::parse(&ctx.hash.get_untracked()) {

@@ -37,7 +37,7 @@ enum Found {
 
 /// The scan page.
 #[component]
-pub fn Scan() -> impl IntoView {
+pub(crate) fn Scan() -> impl IntoView {
     let ctx = Ctx::get();
     let t = move || ctx.lang.get().text();
     let found = RwSignal::new(Found::Nothing);

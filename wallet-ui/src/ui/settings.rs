@@ -16,7 +16,7 @@ use crate::logic::passphrase;
 
 /// The settings page.
 #[component]
-pub fn Settings() -> impl IntoView {
+pub(crate) fn Settings() -> impl IntoView {
     view! {
         <PassphraseSettings/>
         <BackupSettings/>

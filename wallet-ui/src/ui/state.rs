@@ -24,7 +24,7 @@ use crate::text::Lang;
 
 /// Where the wallet is in opening.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Opening the database.
     Loading,
     /// A passphrase is set; waiting for it.
@@ -36,11 +36,11 @@ pub enum Phase {
 }
 
 /// The open wallet, shared by the views.
-pub type Shared = Rc<Mutex<Option<BrowserWallet>>>;
+pub(crate) type Shared = Rc<Mutex<Option<BrowserWallet>>>;
 
 /// Everything the views share (a `Copy` handle).
 #[derive(Clone, Copy)]
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The wallet (`None` until opened).
     pub wallet: StoredValue<Shared, LocalStorage>,
     /// The database (`None` until opened).
@@ -62,7 +62,7 @@ pub struct Ctx {
 impl Ctx {
     /// A fresh state, provided as context.
     #[must_use]
-    pub fn provide() -> Self {
+    pub(crate) fn provide() -> Self {
         let ctx = Self {
             wallet: StoredValue::new_local(Rc::new(Mutex::new(None))),
             store: StoredValue::new_local(None),
@@ -82,26 +82,26 @@ impl Ctx {
     /// # Panics
     /// Outside the app (a view rendered without [`Ctx::provide`]): a programming error.
     #[must_use]
-    pub fn get() -> Self {
+    pub(crate) fn get() -> Self {
         #[allow(clippy::expect_used)]
         use_context::<Self>().expect("Ctx::provide runs in App")
     }
 
     /// The shared wallet handle.
     #[must_use]
-    pub fn shared(&self) -> Shared {
+    pub(crate) fn shared(&self) -> Shared {
         self.wallet.get_value()
     }
 
     /// Copies what the wallet holds into the view signals.
-    pub fn show(&self, wallet: &BrowserWallet) {
+    pub(crate) fn show(&self, wallet: &BrowserWallet) {
         self.batches.set(wallet.batches().to_vec());
         self.history.set(wallet.history().to_vec());
     }
 
     /// Runs `operation` on the open wallet (after any other operation on it ends), then
     /// shows what the wallet holds; `None` when the wallet is not open.
-    pub async fn with_wallet<R>(
+    pub(crate) async fn with_wallet<R>(
         self,
         operation: impl AsyncFnOnce(&mut BrowserWallet) -> R,
     ) -> Option<R> {
@@ -114,7 +114,7 @@ impl Ctx {
     }
 
     /// Opens the database and the vault (unless a passphrase is needed).
-    pub async fn start(self) {
+    pub(crate) async fn start(self) {
         let store = match IdbStore::open().await {
             Ok(store) => store,
             Err(err) => return self.phase.set(Phase::Failed(err.code())),
@@ -131,7 +131,7 @@ impl Ctx {
     }
 
     /// Opens the wallet with a records cipher.
-    pub async fn finish_opening(self, store: IdbStore, cipher: AesGcm) {
+    pub(crate) async fn finish_opening(self, store: IdbStore, cipher: AesGcm) {
         let keys = WebCryptoKeys::new(store.clone());
         match Wallet::open(store, cipher, keys).await {
             Ok(wallet) => {
@@ -148,7 +148,7 @@ impl Ctx {
     /// every [`schedule::CHECK_EVERY_MS`] while the wallet is open. A refresh that fails
     /// (offline, issuer unreachable) is tried again at the next check; one the issuer
     /// refuses drops the refresh token, so it is not asked again.
-    pub fn refresh_on_schedule(self) {
+    pub(crate) fn refresh_on_schedule(self) {
         spawn_local(async move {
             let due = self
                 .batches
@@ -168,7 +168,7 @@ impl Ctx {
     }
 
     /// Goes to a route (`"/"`, `"/history"`, ...).
-    pub fn go(&self, route: &str) {
+    pub(crate) fn go(&self, route: &str) {
         let hash = format!("#{route}");
         if let Some(window) = web_sys::window() {
             let _ = window.location().set_hash(&hash);
@@ -179,7 +179,7 @@ impl Ctx {
 
 /// The page's current URL fragment.
 #[must_use]
-pub fn current_hash() -> String {
+pub(crate) fn current_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()

@@ -9,7 +9,7 @@ use crate::browser::vault::{self, VaultError};
 
 /// Asks for the passphrase and opens the wallet with it.
 #[component]
-pub fn Unlock() -> impl IntoView {
+pub(crate) fn Unlock() -> impl IntoView {
     let ctx = Ctx::get();
     let t = move || ctx.lang.get().text();
     let passphrase = RwSignal::new(String::new());

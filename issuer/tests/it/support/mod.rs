@@ -19,10 +19,10 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 /// 2026-11-22T12:00:00Z.
-pub const NOW: i64 = 1_795_348_800;
-pub const WALLET: &str = "http://localhost:7001";
+pub(crate) const NOW: i64 = 1_795_348_800;
+pub(crate) const WALLET: &str = "http://localhost:7001";
 
-pub struct Harness {
+pub(crate) struct Harness {
     pub base: String,
     /// The admin page's own listener, and its key.
     pub admin_base: String,
@@ -36,13 +36,13 @@ pub struct Harness {
 }
 
 /// A response's status and its JSON body (`null` if it has none).
-pub async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
+pub(crate) async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let body = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null);
     (status, body)
 }
 
-pub fn scratch_dir(name: &str) -> PathBuf {
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cachet-issuer-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -50,11 +50,11 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 }
 
 impl Harness {
-    pub async fn start(name: &str) -> Self {
+    pub(crate) async fn start(name: &str) -> Self {
         Self::start_with(scratch_dir(name).join("issuer.db"), |_| {}).await
     }
 
-    pub async fn start_with(db: PathBuf, configure: impl FnOnce(&mut Config)) -> Self {
+    pub(crate) async fn start_with(db: PathBuf, configure: impl FnOnce(&mut Config)) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = Config::new(&base);
@@ -110,7 +110,7 @@ impl Harness {
     }
 
     /// Stops the server and waits until it has released the database.
-    pub async fn stop(mut self) -> PathBuf {
+    pub(crate) async fn stop(mut self) -> PathBuf {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -120,15 +120,15 @@ impl Harness {
         self.db.clone()
     }
 
-    pub fn advance(&self, seconds: i64) {
+    pub(crate) fn advance(&self, seconds: i64) {
         self.clock.fetch_add(seconds, Ordering::SeqCst);
     }
 
-    pub fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.clock.load(Ordering::SeqCst)
     }
 
-    pub fn enroll(&self, birthdate: &str) -> (String, CredentialOffer) {
+    pub(crate) fn enroll(&self, birthdate: &str) -> (String, CredentialOffer) {
         let claims = json!({
             "given_name": "Ada", "family_name": "Lovelace", "birthdate": birthdate,
             "nationality": "GB", "region": "Greater London"
@@ -142,11 +142,11 @@ impl Harness {
         (enrolled.person_id, enrolled.offer)
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    pub async fn post_form(&self, path: &str, body: String) -> (u16, Value) {
+    pub(crate) async fn post_form(&self, path: &str, body: String) -> (u16, Value) {
         let response = self
             .http
             .post(self.url(path))
@@ -159,7 +159,7 @@ impl Harness {
     }
 
     /// A DPoP proof by `key` for `POST /token`, with a fresh `jti`.
-    pub fn dpop(&self, key: &PrivateJwk) -> String {
+    pub(crate) fn dpop(&self, key: &PrivateJwk) -> String {
         let jti = issuer::secrets::random_token(&mut OsRng, 16);
         let url = self.url("/token");
         let input = credential::openid4vci::dpop_signing_input(
@@ -175,7 +175,7 @@ impl Harness {
     }
 
     /// `POST /token` with a form body and a DPoP proof.
-    pub async fn post_token_with_dpop(&self, body: String, proof: &str) -> (u16, Value) {
+    pub(crate) async fn post_token_with_dpop(&self, body: String, proof: &str) -> (u16, Value) {
         let response = self
             .http
             .post(self.url("/token"))
@@ -188,7 +188,7 @@ impl Harness {
         status_and_json(response).await
     }
 
-    pub async fn token(&self, code: &str) -> (u16, Value) {
+    pub(crate) async fn token(&self, code: &str) -> (u16, Value) {
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", credential::openid4vci::PRE_AUTHORIZED_GRANT)
             .append_pair("pre-authorized_code", code)
@@ -196,20 +196,20 @@ impl Harness {
         self.post_form("/token", body).await
     }
 
-    pub async fn access_token(&self, offer: &CredentialOffer) -> String {
+    pub(crate) async fn access_token(&self, offer: &CredentialOffer) -> String {
         let (status, body) = self.token(offer.pre_authorized_code()).await;
         assert_eq!(status, 200, "{body}");
         body["access_token"].as_str().unwrap().to_owned()
     }
 
-    pub async fn nonce(&self) -> String {
+    pub(crate) async fn nonce(&self) -> String {
         let response = self.http.post(self.url("/nonce")).send().await.unwrap();
         assert_eq!(response.status(), 200);
         let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
         body["c_nonce"].as_str().unwrap().to_owned()
     }
 
-    pub fn proof(&self, holder: &PrivateJwk, nonce: &str) -> String {
+    pub(crate) fn proof(&self, holder: &PrivateJwk, nonce: &str) -> String {
         let input = KeyProof::signing_input(
             &holder.public(),
             &KeyProofParams {
@@ -221,7 +221,7 @@ impl Harness {
         jws::attach_signature(&input, &sign_es256(holder.signing_key(), input.as_bytes()))
     }
 
-    pub async fn credential_raw(&self, token: &str, body: Vec<u8>) -> (u16, Value) {
+    pub(crate) async fn credential_raw(&self, token: &str, body: Vec<u8>) -> (u16, Value) {
         let response = self
             .http
             .post(self.url("/credential"))
@@ -234,7 +234,7 @@ impl Harness {
         status_and_json(response).await
     }
 
-    pub async fn credential(
+    pub(crate) async fn credential(
         &self,
         token: &str,
         configuration: &str,
@@ -246,7 +246,7 @@ impl Harness {
     }
 
     /// A whole batch: keys, nonce, proofs, credentials (asserting success).
-    pub async fn batch(
+    pub(crate) async fn batch(
         &self,
         token: &str,
         configuration: &str,
@@ -275,12 +275,12 @@ impl Harness {
     }
 
     /// `GET path`.
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(self.url(path)).send().await.unwrap()
     }
 
     /// `GET path` with `If-None-Match: etag`.
-    pub async fn get_if_none_match(&self, path: &str, etag: &str) -> reqwest::Response {
+    pub(crate) async fn get_if_none_match(&self, path: &str, etag: &str) -> reqwest::Response {
         self.http
             .get(self.url(path))
             .header("if-none-match", etag)
@@ -291,24 +291,24 @@ impl Harness {
 
     /// Revokes `person` from a second connection to the database, as `cachet-issuer
     /// revoke` does beside a running server; returns how many copies were revoked.
-    pub fn revoke(&self, person: &str) -> usize {
+    pub(crate) fn revoke(&self, person: &str) -> usize {
         let other = issuer::Store::open_existing(&self.db).unwrap();
         other.revoke(person, NOW).unwrap()
     }
 
     /// The status of `GET path`.
-    pub async fn get_status(&self, path: &str) -> u16 {
+    pub(crate) async fn get_status(&self, path: &str) -> u16 {
         self.get(path).await.status().as_u16()
     }
 
-    pub async fn get_json(&self, path: &str) -> Value {
+    pub(crate) async fn get_json(&self, path: &str) -> Value {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
     }
 
     /// The issuer as a verifier trusts it: its identifier and published keys.
-    pub async fn trusted(&self) -> TrustedIssuer {
+    pub(crate) async fn trusted(&self) -> TrustedIssuer {
         let metadata = self.get_json("/.well-known/jwt-vc-issuer").await;
         assert_eq!(metadata["issuer"], self.base);
         TrustedIssuer {
