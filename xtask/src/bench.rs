@@ -9,9 +9,8 @@ use crate::setup;
 /// figures in headless Chromium.
 pub(crate) fn run() -> Result {
     let root = root();
-    cmd::run(
+    cmd::cargo(
         &root,
-        "cargo",
         &[
             "bench",
             "-p",
@@ -21,14 +20,8 @@ pub(crate) fn run() -> Result {
             "--bench",
             "verify",
         ],
-        &[],
     )?;
-    cmd::run(
-        &root,
-        "cargo",
-        &["bench", "-p", "issuer", "--bench", "load"],
-        &[],
-    )?;
+    cmd::cargo(&root, &["bench", "-p", "issuer", "--bench", "load"])?;
     setup::run()?;
     crate::verifier::build()?;
     crate::verifier::report_floor()?;

@@ -69,3 +69,11 @@ pub(crate) fn probe(program: &str, args: &[&str]) -> Option<String> {
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
+
+/// Runs `cargo ARGS` in `root`.
+///
+/// # Errors
+/// As [`run`].
+pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result {
+    run(root, "cargo", args, &[])
+}

@@ -6,14 +6,9 @@ use std::path::Path;
 use crate::cmd::{self, Result, fail};
 use crate::serve;
 
-/// Runs `cargo ARGS` in `root`.
-fn cargo(root: &Path, args: &[&str]) -> Result {
-    cmd::run(root, "cargo", args, &[])
-}
-
 /// Builds the debug `cachet` binary (a no-op when current) and returns its path.
 fn cachet_binary(root: &Path) -> Result<String> {
-    cargo(root, &["build", "-p", "cli"])?;
+    cmd::cargo(root, &["build", "-p", "cli"])?;
     Ok(cmd::target_dir(root)
         .join("debug/cachet")
         .to_string_lossy()

@@ -59,16 +59,12 @@ pub(crate) fn run(only: &[String]) -> Result {
     Ok(())
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result {
-    cmd::run(root, "cargo", args, &[])
-}
-
 fn fmt(root: &Path) -> Result {
-    cargo(root, &["fmt", "--all", "--check"])
+    cmd::cargo(root, &["fmt", "--all", "--check"])
 }
 
 fn clippy_native(root: &Path) -> Result {
-    cargo(
+    cmd::cargo(
         root,
         &[
             "clippy",
@@ -100,11 +96,11 @@ fn clippy_wasm(root: &Path) -> Result {
         &WASM_CRATES,
     );
     args.extend(["--", "-D", "warnings"]);
-    cargo(root, &args)
+    cmd::cargo(root, &args)
 }
 
 fn native_tests(root: &Path) -> Result {
-    cargo(root, &["test", "--workspace"])
+    cmd::cargo(root, &["test", "--workspace"])
 }
 
 fn wasm_tests(root: &Path) -> Result {

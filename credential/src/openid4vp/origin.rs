@@ -76,10 +76,7 @@ mod canonical {
 
     /// The origin of `text` if it is in the browser's serialized form.
     pub(super) fn origin(text: &str) -> Option<String> {
-        // `scheme://`, split on characters (a string pattern would link the two-way
-        // searcher into the in-page verifier for this one call).
-        let (scheme, rest) = text.split_once(':')?;
-        let rest = rest.strip_prefix("//")?;
+        let (scheme, rest) = super::split_scheme(text)?;
         if scheme != "https" && scheme != "http" {
             return None;
         }
@@ -122,6 +119,13 @@ mod canonical {
     }
 }
 
+/// `scheme://rest` as `(scheme, rest)`, split on characters: a string pattern would link
+/// the two-way searcher into the in-page verifier for this alone.
+fn split_scheme(text: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = text.split_once(':')?;
+    Some((scheme, rest.strip_prefix("//")?))
+}
+
 impl Origin {
     /// The origin of `url`, or `None` for anything but an absolute http(s) URL with a host
     /// and no user info, of at most [`MAX_URL_BYTES`], that round-trips (see the module
@@ -159,11 +163,7 @@ impl Origin {
     /// so beside it, since such a host may be a look-alike of a familiar one.
     #[must_use]
     pub fn is_internationalized(&self) -> bool {
-        let host = self
-            .0
-            .split_once(':')
-            .and_then(|(_, rest)| rest.strip_prefix("//"));
-        host.is_some_and(|host| {
+        split_scheme(&self.0).is_some_and(|(_, host)| {
             host.split(['.', ':'])
                 .any(|label| label.starts_with("xn--"))
         })

@@ -20,7 +20,6 @@ use super::{
 };
 use crate::crypto::SignatureVerifier;
 use crate::error::VerifyError;
-use crate::error_code::ErrorCode;
 use crate::format::VerifiedClaims;
 use crate::policy::{TrustedIssuer, VerifyPolicy};
 use crate::status_list::{StatusLists, verify_status_list};
@@ -121,20 +120,11 @@ pub enum Rejection {
     Unanswered(#[from] ResponseError),
 }
 
-impl ErrorCode for Rejection {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Invalid(err) => err.code(),
-            Self::Unanswered(err) => err.code(),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        let mut codes = VerifyError::codes();
-        codes.extend(ResponseError::codes());
-        codes.sort_unstable();
-        codes.dedup();
-        codes
+crate::error_codes! {
+    Rejection {}
+    delegate {
+        Invalid => VerifyError,
+        Unanswered => ResponseError,
     }
 }
 

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use credential::ErrorCode;
-use credential::openid4vci::OAuthError;
 
 use crate::refusal::Refusal;
 
@@ -36,7 +35,7 @@ pub fn refusal_response(refusal: &Refusal) -> Response {
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    if refusal.error == OAuthError::InvalidToken && !refusal.body_too_large {
+    if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer error=\"invalid_token\""),

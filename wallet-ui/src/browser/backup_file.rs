@@ -10,13 +10,9 @@ use crate::logic::wallet::Contents;
 #[error("the backup could not be made: {0}")]
 pub struct ExportError(String);
 
-impl credential::ErrorCode for ExportError {
-    fn code(&self) -> &'static str {
-        "encryption_failed"
-    }
-
-    fn codes() -> Vec<&'static str> {
-        vec!["encryption_failed"]
+credential::error_codes! {
+    ExportError {
+        Self(_) => "encryption_failed",
     }
 }
 

@@ -61,7 +61,7 @@ pub enum IssuanceError {
 credential::error_codes! {
     IssuanceError {
         Self::Http(HttpError::Unreachable(_)) => "issuer_unreachable",
-        Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant" => "grant_refused",
+        Self::Http(http) if refuses_grant(http) => "grant_refused",
         Self::Http(_) => "issuer_error",
         Self::RefreshRefused => "refresh_refused",
         Self::Metadata(_) => "issuer_metadata",
@@ -72,11 +72,16 @@ credential::error_codes! {
     }
 }
 
+/// Whether the issuer refused the grant (the code or refresh token): `invalid_grant`.
+fn refuses_grant(error: &HttpError) -> bool {
+    matches!(error, HttpError::Status { error, .. } if error == "invalid_grant")
+}
+
 impl IssuanceError {
-    /// Whether the issuer refused the grant (code or refresh token): `invalid_grant`.
+    /// Whether the issuer refused the grant (code or refresh token).
     #[must_use]
     pub fn is_grant_refused(&self) -> bool {
-        matches!(self, Self::Http(HttpError::Status { error, .. }) if error == "invalid_grant")
+        matches!(self, Self::Http(http) if refuses_grant(http))
     }
 }
 

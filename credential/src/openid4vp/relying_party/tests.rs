@@ -5,6 +5,7 @@ use rand_core::OsRng;
 use serde_json::json;
 
 use super::*;
+use crate::ErrorCode;
 use crate::openid4vp::ClaimPath;
 use crate::{
     CopyParams, Credential, Disclosable, IssueParams, Jwks, KeyBindingParams, PrivateJwk,
