@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Cachet: issue, present and verify SD-JWT verifiable credentials (RFC 9901, ES256).
+/// Cachet: issue, present and verify SD-JWT verifiable credentials (RFC 9901, ES256) and
+/// pseudonymous BBS credentials (JSON Web Proofs).
 #[derive(Debug, Parser)]
 #[command(name = "cachet", version)]
 pub(crate) struct Cli {
@@ -16,8 +17,10 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Print a new private P-256 JWK (with its thumbprint as kid).
-    Keygen,
+    /// Print a new private P-256 JWK, or with --bbs a BLS12-381 G2 one (thumbprint as kid).
+    Keygen(KeygenArgs),
+    /// Print new holder secret material for pseudonymous credentials (keep it secret).
+    HolderInit,
     /// Issue an SD-JWT (compact) on stdout.
     Issue(IssueArgs),
     /// Build a presentation on stdout.
@@ -28,10 +31,30 @@ pub(crate) enum Command {
     Decode(DecodeArgs),
 }
 
+/// `cachet keygen`.
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// A BBS key (BLS12-381 G2) for pseudonymous credentials instead of a P-256 one.
+    #[arg(long)]
+    pub bbs: bool,
+}
+
+/// A credential format `cachet issue` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum IssueFormat {
+    /// SD-JWT (VC with --vct).
+    SdJwt,
+    /// A pseudonymous BBS credential (JSON Web Proof); needs --holder.
+    Jwp,
+}
+
 /// `cachet issue`.
 #[derive(Debug, Args)]
 pub(crate) struct IssueArgs {
-    /// The issuer's private JWK.
+    /// The credential format.
+    #[arg(long, value_enum, default_value_t = IssueFormat::SdJwt)]
+    pub format: IssueFormat,
+    /// The issuer's private JWK (P-256, or BBS for --format jwp).
     #[arg(long, value_name = "FILE")]
     pub issuer_key: PathBuf,
     /// The claims, a JSON object.
@@ -40,6 +63,14 @@ pub(crate) struct IssueArgs {
     /// The holder's JWK (public or private); binds the credential to it via cnf.
     #[arg(long, value_name = "FILE")]
     pub holder_key: Option<PathBuf>,
+    /// The holder's secret material (from `cachet holder-init`), for --format jwp: both
+    /// sides of blind issuance run here.
+    #[arg(long, value_name = "FILE", conflicts_with = "holder_key")]
+    pub holder: Option<PathBuf>,
+    /// The payload slots of a --format jwp credential after exp, in order (default: the
+    /// pseudonymous identity's age flags).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub slots: Vec<String>,
     /// A JSON Pointer to a selectively disclosable claim (repeatable).
     #[arg(long = "sd", value_name = "POINTER")]
     pub sd: Vec<String>,
@@ -58,7 +89,7 @@ pub(crate) struct IssueArgs {
     /// Issued-at time, Unix seconds (default: now).
     #[arg(long, value_name = "UNIX")]
     pub iat: Option<i64>,
-    /// Expiry time, Unix seconds.
+    /// Expiry time, Unix seconds (for --format jwp, default: the end of the next weekly epoch).
     #[arg(long, value_name = "UNIX")]
     pub exp: Option<i64>,
 }
@@ -78,12 +109,18 @@ pub(crate) struct PresentArgs {
     /// The holder's private JWK; adds a Key Binding JWT.
     #[arg(long, value_name = "FILE", requires_all = ["nonce", "aud"])]
     pub holder_key: Option<PathBuf>,
-    /// The verifier's nonce (with --holder-key).
-    #[arg(long, value_name = "N", requires = "holder_key")]
+    /// The holder's secret material, to present a pseudonymous credential.
+    #[arg(long, value_name = "FILE", requires_all = ["nonce", "aud"], conflicts_with = "holder_key")]
+    pub holder: Option<PathBuf>,
+    /// The verifier's nonce (with --holder-key or --holder).
+    #[arg(long, value_name = "N")]
     pub nonce: Option<String>,
-    /// The verifier's identifier (with --holder-key).
-    #[arg(long, value_name = "A", requires = "holder_key")]
+    /// The verifier's identifier (with --holder-key or --holder).
+    #[arg(long, value_name = "A")]
     pub aud: Option<String>,
+    /// Include the pseudonym for this site (its origin) in a pseudonymous presentation.
+    #[arg(long, value_name = "CONTEXT", requires = "holder")]
+    pub pseudonym_for: Option<String>,
     /// Key Binding JWT issued-at time, Unix seconds (default: now).
     #[arg(long, value_name = "UNIX", requires = "holder_key")]
     pub iat: Option<i64>,
@@ -123,6 +160,10 @@ pub(crate) struct VerifyArgs {
     /// The presentation (default: standard input).
     #[arg(long, value_name = "FILE")]
     pub presentation: Option<PathBuf>,
+    /// Require, check and print the pseudonym for this site (its origin); pseudonymous
+    /// presentations only. Prints `{"claims": {...}, "pseudonym": "..."}`.
+    #[arg(long, value_name = "CONTEXT")]
+    pub pseudonym_for: Option<String>,
 }
 
 /// `cachet decode`.

@@ -14,14 +14,16 @@ use credential::{
 use rand_core::OsRng;
 use serde_json::{Map, Value, json};
 
-use crate::args::{Cli, Command, DecodeArgs, IssueArgs, PresentArgs, VerifyArgs};
+use crate::args::{Cli, Command, DecodeArgs, IssueArgs, IssueFormat, PresentArgs, VerifyArgs};
 use crate::failure::Failure;
-use crate::input;
+use crate::{input, nym};
 
 /// Runs a command and returns what to print.
 pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
-        Command::Keygen => Ok(pretty(&PrivateJwk::generate(&mut OsRng).to_json())),
+        Command::Keygen(args) if args.bbs => nym::keygen(),
+        Command::Keygen(_) => Ok(pretty(&PrivateJwk::generate(&mut OsRng).to_json())),
+        Command::HolderInit => Ok(nym::holder_init()),
         Command::Issue(args) => issue(&args),
         Command::Present(args) => present(&args),
         Command::Verify(args) => verify(&args),
@@ -49,6 +51,14 @@ fn pointers(texts: &[String]) -> Result<Vec<JsonPointer>, Failure> {
 }
 
 fn issue(args: &IssueArgs) -> Result<String, Failure> {
+    if args.format == IssueFormat::Jwp {
+        return nym::issue(args, args.iat.unwrap_or_else(now));
+    }
+    if args.holder.is_some() || !args.slots.is_empty() {
+        return Err(Failure::Usage(
+            "--holder and --slots are for --format jwp".into(),
+        ));
+    }
     let key = input::private_key(&args.issuer_key)?;
     let claims = input::json(&args.claims)?;
     let issuer = match (&args.iss, claims.get("iss").and_then(Value::as_str)) {
@@ -90,6 +100,14 @@ fn issue(args: &IssueArgs) -> Result<String, Failure> {
 
 fn present(args: &PresentArgs) -> Result<String, Failure> {
     let text = input::sd_jwt(Some(&args.credential))?;
+    if credential::bbs::form_of(&text).is_some() {
+        return nym::present(args, &text);
+    }
+    if args.holder.is_some() {
+        return Err(Failure::Usage(
+            "--holder presents a pseudonymous credential; this one is an SD-JWT".into(),
+        ));
+    }
     let credential = Credential::parse(&text).map_err(|err| Failure::Usage(err.to_string()))?;
     let selection = if args.disclose_all {
         credential.select_all()
@@ -114,8 +132,16 @@ fn present(args: &PresentArgs) -> Result<String, Failure> {
 }
 
 fn verify(args: &VerifyArgs) -> Result<String, Failure> {
-    let jwks = input::key_set(&args.issuer_key)?;
     let presentation = input::sd_jwt(args.presentation.as_deref())?;
+    if credential::bbs::form_of(&presentation).is_some() {
+        return nym::verify(args, &presentation, args.now.unwrap_or_else(now));
+    }
+    if args.pseudonym_for.is_some() {
+        return Err(Failure::Usage(
+            "--pseudonym-for is for pseudonymous presentations; this is an SD-JWT".into(),
+        ));
+    }
+    let jwks = input::key_set(&args.issuer_key)?;
     // The key file is the trust anchor; it is trusted for the issuer the token names.
     let iss = Decoded::parse(&presentation)
         .ok()

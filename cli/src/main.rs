@@ -1,11 +1,12 @@
 //! The `cachet` command: keys, issuing, presenting, verifying and inspecting SD-JWT VCs
-//! from the shell. Scripts depend on its names, flags and exit codes:
+//! and pseudonymous BBS credentials from the shell. Scripts depend on its names, flags and exit codes:
 //! 0 success, 1 a presentation was rejected (`verify`), 2 usage or input errors.
 
 mod args;
 mod commands;
 mod failure;
 mod input;
+mod nym;
 
 use std::process::ExitCode;
 

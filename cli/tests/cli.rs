@@ -262,3 +262,212 @@ fn usage_errors_exit_2_and_garbage_is_rejected_with_exit_1() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let output = cachet(args, dir);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The pseudonymous format's contract: `keygen --bbs`, `holder-init`, `issue --format
+/// jwp`, `present --holder [--pseudonym-for]`, `verify [--pseudonym-for]`.
+#[test]
+fn pseudonymous_credentials_from_the_shell() {
+    let dir = scratch("nym");
+    let key: Value = serde_json::from_str(&run_ok(&dir, &["keygen", "--bbs"])).unwrap();
+    assert_eq!(key["crv"], "BLS12381G2");
+    assert!(key["d"].is_string() && key["kid"].is_string());
+    std::fs::write(dir.join("issuer.json"), key.to_string()).unwrap();
+    write_output(&dir, "holder.json", &["holder-init"]);
+    write_output(&dir, "other-holder.json", &["holder-init"]);
+    std::fs::write(
+        dir.join("claims.json"),
+        r#"{"iss": "https://issuer.example", "vct": "https://issuer.example/nym",
+            "age_over_13": true, "age_over_16": true, "age_over_18": true,
+            "age_over_21": false, "age_over_65": false}"#,
+    )
+    .unwrap();
+    let issue = |name: &str, holder: &str| {
+        write_output(
+            &dir,
+            name,
+            &[
+                "issue",
+                "--format",
+                "jwp",
+                "--issuer-key",
+                "issuer.json",
+                "--claims",
+                "claims.json",
+                "--holder",
+                holder,
+            ],
+        );
+    };
+    issue("credential.jwp", "holder.json");
+    issue("refreshed.jwp", "holder.json");
+    issue("other.jwp", "other-holder.json");
+    let present = |credential: &str, holder: &str, nonce: &str, site: Option<&str>| {
+        let mut args = vec![
+            "present",
+            "--credential",
+            credential,
+            "--disclose",
+            "/age_over_18",
+            "--holder",
+            holder,
+            "--nonce",
+            nonce,
+            "--aud",
+            "origin:https://forum.example",
+        ];
+        args.extend(
+            site.map(|site| ["--pseudonym-for", site])
+                .into_iter()
+                .flatten(),
+        );
+        let path = dir.join(format!("{credential}-{nonce}.presented"));
+        std::fs::write(&path, run_ok(&dir, &args)).unwrap();
+        path
+    };
+    let verify = |presentation: &Path, nonce: &str, site: Option<&str>| {
+        let presentation = presentation.to_str().unwrap();
+        let mut args = vec![
+            "verify",
+            "--issuer-key",
+            "issuer.json",
+            "--nonce",
+            nonce,
+            "--aud",
+            "origin:https://forum.example",
+            "--presentation",
+            presentation,
+        ];
+        args.extend(
+            site.map(|site| ["--pseudonym-for", site])
+                .into_iter()
+                .flatten(),
+        );
+        cachet(&args, &dir)
+    };
+    let forum = Some("https://forum.example");
+    let pseudonym_of = |credential: &str, holder: &str, nonce: &str, site: Option<&str>| {
+        let output = verify(&present(credential, holder, nonce, site), nonce, site);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(printed["claims"]["age_over_18"], true);
+        assert_eq!(printed["claims"].get("age_over_21"), None);
+        printed["pseudonym"].as_str().unwrap().to_owned()
+    };
+    let first = pseudonym_of("credential.jwp", "holder.json", "n1", forum);
+    assert_eq!(
+        first,
+        pseudonym_of("credential.jwp", "holder.json", "n2", forum)
+    );
+    assert_eq!(
+        first,
+        pseudonym_of("refreshed.jwp", "holder.json", "n3", forum)
+    );
+    assert_ne!(
+        first,
+        pseudonym_of(
+            "credential.jwp",
+            "holder.json",
+            "n4",
+            Some("https://shop.example")
+        )
+    );
+    assert_ne!(
+        first,
+        pseudonym_of("other.jwp", "other-holder.json", "n5", forum)
+    );
+
+    // Without --pseudonym-for the claims are printed alone.
+    let one_time = present("credential.jwp", "holder.json", "n6", None);
+    let output = verify(&one_time, "n6", None);
+    assert!(output.status.success());
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["age_over_18"], true);
+    // Rejections exit 1 with a code: a wrong context, a missing pseudonym, a wrong nonce.
+    let site = present("credential.jwp", "holder.json", "n7", forum);
+    for (presentation, nonce, context, code) in [
+        (
+            &site,
+            "n7",
+            Some("https://shop.example"),
+            "invalid_signature",
+        ),
+        (&one_time, "n6", forum, "pseudonym_missing"),
+        (&site, "other", forum, "nonce_mismatch"),
+    ] {
+        let output = verify(presentation, nonce, context);
+        assert_eq!(output.status.code(), Some(1));
+        let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(printed["error"], code);
+    }
+    // Only its holder's secrets make a presentation of a credential that verifies.
+    let stolen = dir.join("stolen.presented");
+    let output = cachet(
+        &[
+            "present",
+            "--credential",
+            "credential.jwp",
+            "--disclose",
+            "/age_over_18",
+            "--holder",
+            "other-holder.json",
+            "--nonce",
+            "n8",
+            "--aud",
+            "origin:https://forum.example",
+        ],
+        &dir,
+    );
+    std::fs::write(&stolen, &output.stdout).unwrap();
+    let output = verify(&stolen, "n8", None);
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["error"], "invalid_signature");
+    // Usage errors exit 2.
+    for args in [
+        &[
+            "issue",
+            "--format",
+            "jwp",
+            "--issuer-key",
+            "issuer.json",
+            "--claims",
+            "claims.json",
+        ][..],
+        &[
+            "present",
+            "--credential",
+            "credential.jwp",
+            "--disclose",
+            "/age_over_18",
+        ][..],
+        &[
+            "present",
+            "--credential",
+            "credential.jwp",
+            "--disclose",
+            "/nope",
+            "--holder",
+            "holder.json",
+            "--nonce",
+            "n",
+            "--aud",
+            "a",
+        ][..],
+    ] {
+        assert_eq!(cachet(args, &dir).status.code(), Some(2), "{args:?}");
+    }
+}

@@ -43,6 +43,8 @@
 
 pub mod age;
 pub mod base64url;
+#[cfg(feature = "bbs")]
+pub mod bbs;
 pub mod crypto;
 pub mod decoded;
 pub mod deferred;

@@ -14,7 +14,7 @@ const WASM_TESTED: [&str; 3] = ["credential", "verifier-wasm", "wallet-ui"];
 type Stage = (&'static str, fn(&Path) -> Result);
 
 /// Fuzz targets of `credential/fuzz` and how long each runs in CI.
-const FUZZ_TARGETS: [&str; 3] = ["verify", "parse_inputs", "qr_decode"];
+const FUZZ_TARGETS: [&str; 4] = ["verify", "parse_inputs", "qr_decode", "bbs_jwp"];
 const FUZZ_SECONDS: &str = "20";
 
 const STAGES: [Stage; 10] = [
