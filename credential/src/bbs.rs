@@ -30,29 +30,33 @@
 
 mod context;
 pub mod error;
+pub mod format;
 pub mod held;
 pub mod holder;
 pub mod issue;
 pub mod jwp;
 pub mod keys;
+pub mod relying_party;
 mod suite;
 pub mod types;
 pub mod verify;
 pub mod wire;
 
 pub use error::BbsError;
+pub use format::NymJwp;
 pub use held::{NymCredential, NymSelection};
 pub use holder::{HolderSecret, NymCommitment};
 pub use issue::{NymEntropy, issue};
 pub use jwp::{Form, IssuerHeader, PresentationHeader, form_of};
 pub use keys::{BbsKeyPair, BbsPublicKey};
+pub use relying_party::{NymRejection, policy_of, verify_expected};
 pub use suite::{ALG, TYP};
 pub use types::{DEFAULT_EPOCH_SECONDS, PSEUDONYMOUS_IDENTITY, expiry_for};
 pub use verify::{NymIssuer, NymPolicy, VerifiedNym, verify_nym};
 
 /// The format's identifier in DCQL queries and issuer metadata. Private, like [`ALG`]:
 /// OpenID4VP defines no format for JWP credentials yet.
-pub const FORMAT_ID: &str = "x-cachet-nym+jwp";
+pub const FORMAT_ID: &str = crate::names::FORMAT_NYM_JWP;
 
 #[cfg(test)]
 mod tests;

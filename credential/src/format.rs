@@ -11,20 +11,20 @@
 //!   consent screen lists exactly that), and presents a selection;
 //! - the **relying party**: a verified presentation ([`VerifiedClaims`]) gives its claims,
 //!   issuer, type and expiry, which [`crate::openid4vp::judge`] checks against the question;
-//! - **verification** itself: [`Format::verify`], under a [`VerifyPolicy`] and with a
-//!   [`SignatureVerifier`].
+//! - **verification** itself: [`Format::verify`], under the format's policy (for SD-JWT
+//!   VC a [`VerifyPolicy`]), each failure an [`ErrorCode`].
 //!
 //! DCQL matching ([`crate::openid4vp::matching`]) and the relying party's verdict are
 //! written against these traits.
 
 use serde_json::{Map, Value};
 
-use crate::crypto::SignatureVerifier;
+use crate::ErrorCode;
 use crate::error::VerifyError;
 use crate::pointer::JsonPointer;
 use crate::policy::VerifyPolicy;
 use crate::present::{Credential, PresentError, Selection};
-use crate::verify::{TYP_DC_SD_JWT, Verified, verify_with};
+use crate::verify::{TYP_DC_SD_JWT, Verified};
 
 /// A credential format.
 pub trait Format {
@@ -34,22 +34,27 @@ pub trait Format {
     type Held: Held;
     /// A presentation that passed verification.
     type Verified: VerifiedClaims;
+    /// What a verifier accepts (trusted issuers, its transaction, the clock).
+    type Policy;
+    /// Why a held credential could not be read.
+    type ReadError: ErrorCode + core::fmt::Debug;
+    /// Why a presentation was refused.
+    type VerifyError: ErrorCode + core::fmt::Debug;
 
-    /// Reads a credential the holder received.
+    /// Reads a credential the holder received (its form; it was verified on receipt).
     ///
     /// # Errors
-    /// [`PresentError`] for one that is malformed.
-    fn read(text: &str) -> Result<Self::Held, PresentError>;
+    /// [`Self::ReadError`] for one that is malformed.
+    fn read(text: &str) -> Result<Self::Held, Self::ReadError>;
 
-    /// Verifies a presentation under `policy` with `provider`.
+    /// Verifies a presentation under `policy`.
     ///
     /// # Errors
-    /// The [`VerifyError`] of the first check that fails.
+    /// The [`Self::VerifyError`] of the first check that fails.
     fn verify(
         presentation: &str,
-        policy: &VerifyPolicy,
-        provider: &dyn SignatureVerifier,
-    ) -> Result<Self::Verified, VerifyError>;
+        policy: &Self::Policy,
+    ) -> Result<Self::Verified, Self::VerifyError>;
 }
 
 /// What the wallet needs of a credential it holds.
@@ -100,17 +105,16 @@ impl Format for SdJwtVc {
     const ID: &'static str = TYP_DC_SD_JWT;
     type Held = Credential;
     type Verified = Verified;
+    type Policy = VerifyPolicy;
+    type ReadError = PresentError;
+    type VerifyError = VerifyError;
 
     fn read(text: &str) -> Result<Credential, PresentError> {
         Credential::parse(text)
     }
 
-    fn verify(
-        presentation: &str,
-        policy: &VerifyPolicy,
-        provider: &dyn SignatureVerifier,
-    ) -> Result<Verified, VerifyError> {
-        verify_with(presentation, policy, provider)
+    fn verify(presentation: &str, policy: &VerifyPolicy) -> Result<Verified, VerifyError> {
+        crate::verify(presentation, policy)
     }
 }
 
@@ -162,11 +166,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::crypto::RustCryptoP256;
     use crate::{CopyParams, Disclosable, IssueParams, Jwks, PrivateJwk, TrustedIssuer};
 
     /// Code written against the seam alone: what the wallet and a relying party do.
-    fn round_trip<F: Format>(issued: &str, policy: &VerifyPolicy) -> (Map<String, Value>, String)
+    fn round_trip<F: Format>(issued: &str, policy: &F::Policy) -> (Map<String, Value>, String)
     where
         <F::Held as Held>::Selection: core::fmt::Debug,
     {
@@ -176,7 +179,7 @@ mod tests {
             .unwrap();
         let revealed = held.revealed(&selection);
         assert_eq!(held.credential_type(), Some("urn:example:age"));
-        let verified = F::verify(issued, policy, &RustCryptoP256).unwrap();
+        let verified = F::verify(issued, policy).unwrap();
         (revealed, verified.issuer().to_owned())
     }
 

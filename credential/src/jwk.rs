@@ -10,7 +10,7 @@ use rand_core::CryptoRngCore;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::base64url;
+use crate::{base64url, names};
 
 /// Why a JWK was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -245,16 +245,23 @@ impl PrivateJwk {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Jwks {
     keys: Vec<PublicJwk>,
+    /// Keys of the pseudonymous format (`crv` BLS12381G2), kept as published for
+    /// `credential::bbs`, which reads them.
+    pseudonymous: Vec<Value>,
 }
 
 impl Jwks {
     /// A set of the given keys.
     #[must_use]
     pub fn new(keys: Vec<PublicJwk>) -> Self {
-        Self { keys }
+        Self {
+            keys,
+            pseudonymous: Vec::new(),
+        }
     }
 
-    /// Parses `{"keys": [...]}`; every key must be a valid public P-256 JWK.
+    /// Parses `{"keys": [...]}`; every key must be a valid public P-256 JWK, except the
+    /// pseudonymous format's (`crv` BLS12381G2), which are kept as they are for it.
     ///
     /// # Errors
     /// [`JwkError::MalformedSet`] without a `keys` array, or the first bad key's error.
@@ -263,11 +270,21 @@ impl Jwks {
             .get("keys")
             .and_then(Value::as_array)
             .ok_or(JwkError::MalformedSet)?;
-        let keys = keys
-            .iter()
-            .map(PublicJwk::from_json)
-            .collect::<Result<_, _>>()?;
-        Ok(Self { keys })
+        let mut set = Self::new(Vec::new());
+        for key in keys {
+            if key.get("crv").and_then(Value::as_str) == Some(names::CRV_BLS12381G2) {
+                set.pseudonymous.push(key.clone());
+            } else {
+                set.keys.push(PublicJwk::from_json(key)?);
+            }
+        }
+        Ok(set)
+    }
+
+    /// The pseudonymous format's keys, as published.
+    #[must_use]
+    pub fn pseudonymous_keys(&self) -> &[Value] {
+        &self.pseudonymous
     }
 
     /// The keys.
@@ -279,7 +296,8 @@ impl Jwks {
     /// `{"keys": [...]}`.
     #[must_use]
     pub fn to_json(&self) -> Value {
-        json!({"keys": self.keys.iter().map(PublicJwk::to_json).collect::<Vec<_>>()})
+        let keys = self.keys.iter().map(PublicJwk::to_json);
+        json!({"keys": keys.chain(self.pseudonymous.iter().cloned()).collect::<Vec<_>>()})
     }
 
     /// The keys to try for a token with this `kid`: the one with that `kid`, or all of

@@ -30,6 +30,13 @@ pub const TYP_DC_SD_JWT: &str = "dc+sd-jwt";
 /// Earlier `typ` of an SD-JWT VC, still accepted.
 pub const TYP_VC_SD_JWT: &str = "vc+sd-jwt";
 
+/// The DCQL and metadata format of Cachet's pseudonymous credentials (BBS as JWP),
+/// private: OpenID4VP defines no JWP format yet. See `credential::bbs`.
+pub const FORMAT_NYM_JWP: &str = "x-cachet-nym+jwp";
+
+/// The JWK curve of a pseudonymous credential issuer's key (BLS12-381 G2).
+pub const CRV_BLS12381G2: &str = "BLS12381G2";
+
 /// `typ` of a Key Binding JWT.
 pub const TYP_KB_JWT: &str = "kb+jwt";
 

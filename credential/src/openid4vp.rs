@@ -21,15 +21,16 @@ mod response;
 pub use compact::{COMPACT_PREFIX, CompactError};
 pub use dc_api::{DC_API_PROTOCOL, dc_api_audience, dc_api_request};
 pub use dcql::{
-    ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery,
-    MAX_VALUES as MAX_CLAIM_VALUES,
+    ClaimPath, ClaimPathElement, ClaimsQuery, CredentialQuery, DcqlQuery, FORMAT_NYM_JWP,
+    MAX_VALUES as MAX_CLAIM_VALUES, PSEUDONYM_META,
 };
 pub use error::{RequestError, ResponseError};
 pub use origin::{MAX_URL_BYTES, Origin};
 pub use pending::{AnsweredStates, PendingRequest, PendingRequests};
 pub use relying_party::{
-    CreatedRequest, DEFAULT_REQUEST_LIFETIME, DcApiRequest, Expectations, Expected, QUERY_ID,
-    Rejection, RelyingParty, RelyingPartySettings, RequestParams, SetupError, TakenResponse, judge,
+    CreatedRequest, DEFAULT_REQUEST_LIFETIME, DcApiRequest, Expectations, Expected, NymExpectation,
+    NymTrust, QUERY_ID, Rejection, RelyingParty, RelyingPartySettings, RequestParams,
+    RequestedFormat, SetupError, TakenResponse, judge, pseudonym_site,
 };
 pub use request::{AuthorizationRequest, MAX_REQUEST_BYTES, REDIRECT_URI_PREFIX, ResponseMode};
 pub use response::AuthorizationResponse;

@@ -35,6 +35,16 @@ pub enum PresentError {
     NoSuchClaim(String),
 }
 
+crate::error_codes! {
+    PresentError {
+        Self::UnexpectedKeyBinding => "unexpected_key_binding",
+        Self::NoSuchClaim(_) => "no_such_claim",
+    }
+    delegate {
+        Malformed => VerifyError,
+    }
+}
+
 /// A selectively disclosable claim of a credential.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisclosableClaim {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use qrcodegen::{QrCode, QrCodeEcc};
+use qrcodegen::{QrCode, QrCodeEcc, QrSegment};
 
 /// Light modules around a code (the quiet zone the standard asks for), in modules.
 const QUIET_ZONE: i32 = 4;
@@ -16,8 +16,18 @@ const MIN_SVG_PIXELS: i32 = 256;
 /// when that fits the same version), in one segment of the densest mode for all of it:
 /// alphanumeric for the compact response form (base45), bytes for a URL.
 fn encode(text: &str) -> Option<QrCode> {
-    QrCode::encode_text(text, QrCodeEcc::Low).ok()
+    let segment = if text.bytes().all(|byte| QR_ALPHANUMERIC.contains(&byte)) {
+        QrSegment::make_alphanumeric(text)
+    } else {
+        QrSegment::make_bytes(text.as_bytes())
+    };
+    QrCode::encode_segments(&[segment], QrCodeEcc::Low).ok()
 }
+
+/// The characters of QR's alphanumeric mode (ISO/IEC 18004 §7.4.4). Checked here rather
+/// than by `encode_text`, whose segment analysis (numeric runs and all) the in-page
+/// verifier does not need: its codes are one segment anyway.
+const QR_ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /// `text` as an SVG QR code, or `None` if it is too long for any QR version. One `<path>`
 /// of dark modules (a run of them per subpath) over a white square, in pixel units.

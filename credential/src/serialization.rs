@@ -79,7 +79,11 @@ impl Parts {
                 "an SD-JWT has at least one '~' after the issuer-signed JWT",
             ));
         };
-        let (sd_jwt, kb) = text.split_at(last_tilde + 1);
+        // `split_at_checked`: '~' is one byte, so this always splits, without the
+        // char-boundary panic path (and its formatting) that `split_at` brings along.
+        let Some((sd_jwt, kb)) = text.split_at_checked(last_tilde + 1) else {
+            return Err(VerifyError::MalformedSerialization("an SD-JWT"));
+        };
         let body = sd_jwt.strip_suffix('~').unwrap_or(sd_jwt);
         let mut pieces = body.split('~');
         let jwt = pieces.next().unwrap_or_default();

@@ -7,11 +7,14 @@
 
 use core::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-/// A JSON value read without duplicate member names.
-struct Strict(Value);
+/// A JSON value read without duplicate member names; `None` once a duplicate was seen
+/// anywhere inside it. (A duplicate is carried up as `None` rather than as a serde error:
+/// `de::Error::custom` is the only way to make one, and it brings serde_json's message
+/// formatting into the in-page verifier.)
+struct Strict(Option<Value>);
 
 struct StrictVisitor;
 
@@ -23,52 +26,56 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
-        Ok(Strict(Value::Bool(v)))
+        Ok(Strict(Some(Value::Bool(v))))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
-        Ok(Strict(Value::Number(v.into())))
+        Ok(Strict(Some(Value::Number(v.into()))))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
-        Ok(Strict(Value::Number(v.into())))
+        Ok(Strict(Some(Value::Number(v.into()))))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Strict, E> {
-        Number::from_f64(v)
-            .map(|n| Strict(Value::Number(n)))
-            .ok_or_else(|| E::custom("not a finite number"))
+    fn visit_f64<E>(self, v: f64) -> Result<Strict, E> {
+        // serde_json's parser refuses numbers out of range ("number out of range") before
+        // a visitor sees one, so `from_f64`, which fails only for non-finite numbers,
+        // never does here; were it to, the value is refused like a duplicate.
+        Ok(Strict(Number::from_f64(v).map(Value::Number)))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
-        Ok(Strict(Value::String(v.to_owned())))
+        Ok(Strict(Some(Value::String(v.to_owned()))))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Strict, E> {
-        Ok(Strict(Value::String(v)))
+        Ok(Strict(Some(Value::String(v))))
     }
 
     fn visit_unit<E>(self) -> Result<Strict, E> {
-        Ok(Strict(Value::Null))
+        Ok(Strict(Some(Value::Null)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
-        let mut items = Vec::new();
+        let mut items = Some(Vec::new());
         while let Some(Strict(item)) = seq.next_element()? {
-            items.push(item);
+            items = items.zip(item).map(|(mut items, item)| {
+                items.push(item);
+                items
+            });
         }
-        Ok(Strict(Value::Array(items)))
+        Ok(Strict(items.map(Value::Array)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
-        let mut object = Map::new();
+        let mut object = Some(Map::new());
         while let Some(name) = map.next_key::<String>()? {
             let Strict(value) = map.next_value()?;
-            if object.insert(name, value).is_some() {
-                return Err(de::Error::custom("duplicate member name"));
-            }
+            object = object.zip(value).and_then(|(mut object, value)| {
+                object.insert(name, value).is_none().then_some(object)
+            });
         }
-        Ok(Strict(Value::Object(object)))
+        Ok(Strict(object.map(Value::Object)))
     }
 }
 
@@ -86,7 +93,7 @@ impl<'de> Deserialize<'de> for Strict {
 pub fn parse(bytes: &[u8]) -> Option<Value> {
     serde_json::from_slice::<Strict>(bytes)
         .ok()
-        .map(|Strict(value)| value)
+        .and_then(|Strict(value)| value)
 }
 
 #[cfg(test)]

@@ -45,3 +45,26 @@ export function makePresentation({ claims, disclose, iss = "https://issuer.examp
   const { d: _private, ...publicJwk } = issuerJwk;
   return { presentation, issuerJwk, publicJwk, iss, aud, nonce };
 }
+
+/**
+ * Issues a pseudonymous credential (BBS, JWP) to a fresh holder with the CLI and returns
+ * a function presenting it: present({ disclose, nonce, aud, site? }) gives the presented
+ * JWP, with the pseudonym for `site` when given. Returns { present, publicJwk, iss, dir }.
+ */
+export function makePseudonymous({ claims = { age_over_13: true, age_over_16: true, age_over_18: true,
+  age_over_21: false, age_over_65: false }, iss = "https://issuer.example",
+  vct = "https://issuer.example/credentials/pseudonymous_identity", holderFile } = {}) {
+  const dir = scratch();
+  const issuerJwk = JSON.parse(cachetOk(["keygen", "--bbs"], dir));
+  writeFileSync(join(dir, "issuer.json"), JSON.stringify(issuerJwk));
+  const holder = holderFile ?? join(dir, "holder.json");
+  if (!holderFile) writeFileSync(holder, cachetOk(["holder-init"], dir));
+  writeFileSync(join(dir, "claims.json"), JSON.stringify({ iss, vct, ...claims }));
+  writeFileSync(join(dir, "credential.jwp"), cachetOk(["issue", "--format", "jwp", "--issuer-key", "issuer.json",
+    "--claims", "claims.json", "--holder", holder], dir));
+  const present = ({ disclose, nonce, aud, site }) => cachetOk(["present", "--credential", "credential.jwp",
+    ...disclose.flatMap((pointer) => ["--disclose", pointer]), "--holder", holder, "--nonce", nonce, "--aud", aud,
+    ...(site ? ["--pseudonym-for", site] : [])], dir);
+  const { d: _private, ...publicJwk } = issuerJwk;
+  return { present, publicJwk, iss, vct, dir };
+}

@@ -16,6 +16,8 @@ pub enum FacadeError {
     InvalidConfig(String),
     /// The QR decoder module did not load.
     ScannerUnavailable(String),
+    /// The pseudonymous format's module did not load (reported by `js/nym.js`).
+    PseudonymsUnavailable(String),
     /// The page or browser cannot make a Digital Credentials API request.
     DcApiUnavailable(&'static str),
     /// The browser refused or failed the Digital Credentials API request.
@@ -32,6 +34,7 @@ impl core::fmt::Display for FacadeError {
             Self::InvalidArgument(message)
             | Self::InvalidConfig(message)
             | Self::ScannerUnavailable(message)
+            | Self::PseudonymsUnavailable(message)
             | Self::DcApiError(message)
             | Self::MalformedResponse(message) => message,
             Self::DcApiUnavailable(message) | Self::AccessDenied(message) => message,
@@ -46,6 +49,7 @@ credential::error_codes! {
         Self::InvalidArgument(_) => "invalid_argument",
         Self::InvalidConfig(_) => "invalid_config",
         Self::ScannerUnavailable(_) => "scanner_unavailable",
+        Self::PseudonymsUnavailable(_) => "pseudonyms_unavailable",
         Self::DcApiUnavailable(_) => "dc_api_unavailable",
         Self::DcApiError(_) => "dc_api_error",
         Self::AccessDenied(_) => "access_denied",
@@ -65,6 +69,9 @@ pub fn error_codes() -> Vec<&'static str> {
     let mut codes = VerifyError::codes();
     codes.extend(ResponseError::codes());
     codes.extend(FacadeError::codes());
+    // The on-demand module's codes (native only: the main module carries no BBS code).
+    #[cfg(not(target_arch = "wasm32"))]
+    codes.extend(credential::bbs::NymRejection::codes());
     codes.extend(
         CREATE_REQUEST_CODES
             .iter()

@@ -9,6 +9,7 @@ mod answered;
 mod browser_request;
 mod error;
 mod js;
+mod nym;
 mod options;
 mod qr;
 mod request;
@@ -17,6 +18,7 @@ mod verifier;
 mod webcrypto;
 
 pub use error::{FacadeError, error_code_typescript, error_codes};
+pub use nym::init_pseudonyms;
 pub use options::{RequestOptions, TrustedIssuerOptions, VerifierOptions, VerifyOptions};
 pub use qr::init_scanner;
 pub use request::PresentationRequest;

@@ -102,6 +102,11 @@ pub struct RequestOptions {
     /// Acceptable credential types (`vct`); empty accepts any.
     #[serde(default)]
     pub vct_values: Vec<String>,
+    /// Ask for a pseudonymous credential with this site's pseudonym: the same person is
+    /// recognised on every visit, and no other site can link them (default false: an
+    /// SD-JWT VC).
+    #[serde(default)]
+    pub pseudonym: bool,
 }
 
 /// `verifier.requestWithBrowser(options)`: a request through the browser's Digital
@@ -127,6 +132,9 @@ pub struct VerifyOptions {
     /// The time to verify at, Unix seconds (default: now).
     #[serde(default)]
     pub now: Option<i64>,
+    /// For a pseudonymous presentation, require and return this site's pseudonym.
+    #[serde(default)]
+    pub pseudonym: bool,
 }
 
 impl TrustedIssuerOptions {
@@ -178,6 +186,7 @@ impl RequestOptions {
                 .unwrap_or(ResponseMode::Fragment),
             redirect_uri: members.string("redirectUri")?,
             vct_values: members.strings("vctValues")?,
+            pseudonym: members.optional_bool("pseudonym")?,
         })
     }
 }
@@ -206,6 +215,7 @@ impl VerifyOptions {
         Ok(Self {
             nonce: members.string("nonce")?,
             now: members.optional_i64("now")?,
+            pseudonym: members.optional_bool("pseudonym")?,
         })
     }
 }
@@ -233,6 +243,15 @@ impl<'a> Members<'a> {
 
     fn string(&self, name: &str) -> Result<String, String> {
         self.required(name).and_then(|value| as_string(name, value))
+    }
+
+    /// A boolean member; absent is false.
+    fn optional_bool(&self, name: &str) -> Result<bool, String> {
+        self.optional(name).map_or(Ok(false), |value| {
+            value
+                .as_bool()
+                .ok_or_else(|| format!("member `{name}` must be a boolean"))
+        })
     }
 
     fn optional_string(&self, name: &str) -> Result<Option<String>, String> {

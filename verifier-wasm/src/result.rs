@@ -26,6 +26,14 @@ pub struct ErrorInfo {
 pub struct VerificationResult {
     /// Whether every check passed.
     pub valid: bool,
+    /// The credential format, when valid: `"dc+sd-jwt"` or `"x-cachet-nym+jwp"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub format: Option<String>,
+    /// This site's pseudonym for the person, when the request asked for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub pseudonym: Option<String>,
     /// The disclosed claims (with `iss`, `vct`, `exp`, ...), when valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Record<string, unknown>")]
@@ -58,6 +66,8 @@ impl VerificationResult {
     fn failed(code: &str, message: String) -> Self {
         Self {
             valid: false,
+            format: None,
+            pseudonym: None,
             claims: None,
             issuer: None,
             expires_at: None,

@@ -7,7 +7,7 @@ use credential::crypto::RustCryptoP256;
 use credential::deferred::DeferredVerification;
 use credential::openid4vp::{
     DEFAULT_REQUEST_LIFETIME, Expected, QUERY_ID, Rejection, RelyingParty, RelyingPartySettings,
-    RequestParams, judge,
+    RequestParams, RequestedFormat, judge,
 };
 use credential::time::UnixTime;
 use credential::{Jwks, StatusCheck, TrustedIssuer, Verified, verify};
@@ -54,6 +54,8 @@ fn result_of(verdict: Result<Verified, Rejection>) -> VerificationResult {
     match verdict {
         Ok(verified) => VerificationResult {
             valid: true,
+            format: Some(credential::names::TYP_DC_SD_JWT.to_owned()),
+            pseudonym: None,
             issuer: Some(verified.issuer().to_owned()),
             expires_at: verified.expires_at(),
             status: Some(
@@ -79,7 +81,11 @@ fn settle(backend: &Backend, expected: Expected) -> js_sys::Promise {
         presentation,
         policy,
         query,
+        pseudonymous,
     } = expected;
+    if let Some(nym) = pseudonymous {
+        return crate::nym::verify(&presentation, &nym);
+    }
     match backend {
         Backend::Wasm => {
             let outcome = verify(&presentation, &policy);
@@ -218,6 +224,13 @@ impl Verifier {
             Err(message) => return invalid_config(message).to_js(),
         };
         let params = RequestParams {
+            format: if options.pseudonym {
+                RequestedFormat::Pseudonymous {
+                    site_pseudonym: true,
+                }
+            } else {
+                RequestedFormat::SdJwtVc
+            },
             claims: options.claims,
             vct_values: &options.vct_values,
             purpose: options.purpose,
@@ -299,10 +312,13 @@ impl Verifier {
             Err(message) => return settled(invalid_config(message).to_js()),
         };
         let now = UnixTime::from_secs(options.now.unwrap_or_else(now));
-        let expected =
+        let mut expected =
             party
                 .expectations()
                 .expect(presentation, party.audience(), &options.nonce, now, None);
+        if options.pseudonym {
+            expected = expected.with_site_pseudonym();
+        }
         settle(&self.backend, expected)
     }
 

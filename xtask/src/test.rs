@@ -7,7 +7,7 @@ use crate::cmd::{self, Result, fail, root};
 use crate::{harness, setup};
 
 /// Crates that build for the browser and are linted and tested as wasm.
-const WASM_CRATES: [&str; 3] = ["credential", "verifier-wasm", "wallet-ui"];
+const WASM_CRATES: [&str; 4] = ["credential", "verifier-wasm", "wallet-ui", "nym-verifier"];
 /// Crates with wasm-bindgen tests that run in headless Chromium.
 const WASM_TESTED: [&str; 3] = ["credential", "verifier-wasm", "wallet-ui"];
 

@@ -1,7 +1,8 @@
 //! `cargo xtask build-verifier`: the ES-module package websites import, in
 //! `verifier-wasm/pkg/` (`verifier_wasm.js`, `verifier_wasm_bg.wasm`, `verifier_wasm.d.ts`,
 //! `package.json`), size-optimised with wasm-opt; the QR decoder that `scanQr` loads on
-//! demand is its own module in `pkg/scanner/` (`qr-scanner/`).
+//! demand is its own module in `pkg/scanner/` (`qr-scanner/`), and so is the verifier of
+//! pseudonymous presentations, in `pkg/nym/` (`nym-verifier/`).
 
 use std::path::Path;
 
@@ -11,18 +12,18 @@ use crate::setup;
 const PACKAGE_JSON: &str = r#"{
   "name": "@cachet/verifier",
   "version": "0.1.0",
-  "description": "Verify Cachet (SD-JWT VC) presentations in the page, with no network access.",
+  "description": "Verify Cachet presentations (SD-JWT VC, pseudonymous BBS) in the page, with no network access.",
   "license": "Apache-2.0",
   "type": "module",
   "main": "verifier_wasm.js",
   "types": "verifier_wasm.d.ts",
-  "files": ["verifier_wasm.js", "verifier_wasm_bg.wasm", "verifier_wasm.d.ts", "verifier_wasm_bg.wasm.d.ts", "verifier_wasm_bytes.js", "snippets/", "scanner/"],
+  "files": ["verifier_wasm.js", "verifier_wasm_bg.wasm", "verifier_wasm.d.ts", "verifier_wasm_bg.wasm.d.ts", "verifier_wasm_bytes.js", "snippets/", "scanner/", "nym/"],
   "sideEffects": false
 }
 "#;
 
-/// Builds `verifier-wasm/pkg` (with the QR decoder in `pkg/scanner/`) and prints the
-/// size of both modules, raw and gzipped.
+/// Builds `verifier-wasm/pkg` (with the QR decoder in `pkg/scanner/` and the pseudonym
+/// verifier in `pkg/nym/`) and prints the size of each module, raw and gzipped.
 pub(crate) fn build() -> Result {
     let root = root();
     let pkg = root.join("verifier-wasm/pkg");
@@ -36,8 +37,11 @@ pub(crate) fn build() -> Result {
     write_bytes_module(&bg, &pkg.join("verifier_wasm_bytes.js"))?;
     let scanner = wasm_package(&root, "qr-scanner", &pkg.join("scanner"))?;
     write_bytes_module(&scanner, &pkg.join("scanner/qr_scanner_bytes.js"))?;
+    let nym = wasm_package(&root, "nym-verifier", &pkg.join("nym"))?;
+    write_bytes_module(&nym, &pkg.join("nym/nym_verifier_bytes.js"))?;
     report_size(&bg)?;
-    report_size(&scanner)
+    report_size(&scanner)?;
+    report_size(&nym)
 }
 
 /// Builds crate `package` for wasm32 (`wasm-release`), runs wasm-bindgen (`--target

@@ -14,8 +14,7 @@ use super::suite::{ALG, Scheme};
 use super::wire::{self, G2_LEN, SCALAR_LEN};
 use crate::base64url;
 
-/// The JWK curve name of a BLS12-381 G2 key.
-pub const CRV_BLS12381G2: &str = "BLS12381G2";
+pub use crate::names::CRV_BLS12381G2;
 /// Bytes of key material drawn for a new key (the draft asks for at least 32).
 const IKM_LEN: usize = 64;
 /// One uncompressed G2 coordinate (an element of Fp2).

@@ -1,5 +1,6 @@
 //! Digital Credentials Query Language (OpenID4VP 1.0 §6), restricted to what Cachet
-//! answers: SD-JWT VCs (`dc+sd-jwt`), selected by `vct` and claims path pointers.
+//! answers: SD-JWT VCs (`dc+sd-jwt`) and its pseudonymous credentials
+//! (`x-cachet-nym+jwp`), selected by `vct` and claims path pointers.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -9,6 +10,11 @@ use crate::pointer::JsonPointer;
 
 /// The credential format Cachet speaks.
 pub(super) const FORMAT_DC_SD_JWT: &str = <crate::format::SdJwtVc as crate::format::Format>::ID;
+pub use crate::names::FORMAT_NYM_JWP;
+/// The formats a query may ask for.
+const SUPPORTED_FORMATS: [&str; 2] = [FORMAT_DC_SD_JWT, FORMAT_NYM_JWP];
+/// The `meta` member of a [`FORMAT_NYM_JWP`] query that asks for the site's pseudonym.
+pub const PSEUDONYM_META: &str = "pseudonym";
 /// Most credential queries, and most claims per query, accepted.
 pub(super) const MAX_QUERIES: usize = 16;
 
@@ -209,6 +215,13 @@ impl CredentialQuery {
         (!named.is_empty()).then(|| named.iter().any(|value| *value == issuer))
     }
 
+    /// Whether this query asks for the site's pseudonym (a [`FORMAT_NYM_JWP`] query with
+    /// `meta.pseudonym` true).
+    #[must_use]
+    pub fn asks_pseudonym(&self) -> bool {
+        self.format == FORMAT_NYM_JWP && self.meta.get(PSEUDONYM_META) == Some(&Value::Bool(true))
+    }
+
     /// The `vct` values this query accepts, if it names any.
     #[must_use]
     pub fn vct_values(&self) -> Option<&[Value]> {
@@ -302,7 +315,7 @@ impl CredentialQuery {
             ),
         };
         let format = string("format")?;
-        if format != FORMAT_DC_SD_JWT {
+        if !SUPPORTED_FORMATS.contains(&format.as_str()) {
             return None;
         }
         let query = Self {
@@ -332,6 +345,15 @@ pub struct DcqlQuery {
     pub credentials: Vec<CredentialQuery>,
 }
 
+/// The `meta` of a query for types `vct_values` (empty: any type).
+fn type_meta(vct_values: &[String]) -> Value {
+    if vct_values.is_empty() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        serde_json::json!({ "vct_values": vct_values })
+    }
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
@@ -344,15 +366,31 @@ impl DcqlQuery {
     /// A query for one SD-JWT VC with these claims (and, if given, one of these types).
     #[must_use]
     pub fn sd_jwt_vc(id: &str, vct_values: &[String], claims: Vec<ClaimsQuery>) -> Self {
-        let meta = if vct_values.is_empty() {
-            Value::Object(serde_json::Map::new())
-        } else {
-            serde_json::json!({ "vct_values": vct_values })
-        };
+        Self::single(id, FORMAT_DC_SD_JWT, type_meta(vct_values), claims)
+    }
+
+    /// A query for one pseudonymous credential ([`FORMAT_NYM_JWP`]) with these claims
+    /// (and, if given, one of these types), with the site's pseudonym when `pseudonym`
+    /// (`meta.pseudonym`, Cachet's own member, since the format is).
+    #[must_use]
+    pub fn pseudonymous(
+        id: &str,
+        vct_values: &[String],
+        claims: Vec<ClaimsQuery>,
+        pseudonym: bool,
+    ) -> Self {
+        let mut meta = type_meta(vct_values);
+        if let (true, Some(object)) = (pseudonym, meta.as_object_mut()) {
+            object.insert(PSEUDONYM_META.into(), Value::Bool(true));
+        }
+        Self::single(id, FORMAT_NYM_JWP, meta, claims)
+    }
+
+    fn single(id: &str, format: &str, meta: Value, claims: Vec<ClaimsQuery>) -> Self {
         Self {
             credentials: vec![CredentialQuery {
                 id: id.to_owned(),
-                format: FORMAT_DC_SD_JWT.to_owned(),
+                format: format.to_owned(),
                 meta,
                 claims: Some(claims),
                 claim_sets: None,
@@ -394,9 +432,9 @@ impl DcqlQuery {
                     "credential ids must be unique [A-Za-z0-9_-]+",
                 ));
             }
-            if query.format != FORMAT_DC_SD_JWT {
+            if !SUPPORTED_FORMATS.contains(&query.format.as_str()) {
                 return Err(RequestError::InvalidQuery(
-                    "only dc+sd-jwt credentials are supported",
+                    "only dc+sd-jwt and x-cachet-nym+jwp credentials are supported",
                 ));
             }
             if let Some(claims) = &query.claims {

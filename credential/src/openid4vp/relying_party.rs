@@ -41,9 +41,25 @@ pub enum SetupError {
     NoTrustedIssuer,
 }
 
+/// Which kind of credential a request asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RequestedFormat {
+    /// An SD-JWT VC.
+    #[default]
+    SdJwtVc,
+    /// A pseudonymous credential: an unlinkable proof, with the site's pseudonym when
+    /// `site_pseudonym` (the same person is recognised here on every visit, nowhere else).
+    Pseudonymous {
+        /// Whether the answer carries the site's pseudonym.
+        site_pseudonym: bool,
+    },
+}
+
 /// What a site asks for in a request.
 #[derive(Debug, Clone)]
 pub struct RequestParams<'a> {
+    /// The kind of credential.
+    pub format: RequestedFormat,
     /// The claims asked for.
     pub claims: Vec<ClaimsQuery>,
     /// Acceptable credential types (`vct`); empty accepts any.
@@ -94,6 +110,21 @@ pub struct Expected {
     pub policy: VerifyPolicy,
     /// The question it answers, if it answers one of this relying party's requests.
     pub query: Option<CredentialQuery>,
+    /// For a pseudonymous presentation, what it is verified under instead of `policy`
+    /// (by `credential::bbs`, which only the modules that verify them carry).
+    pub pseudonymous: Option<NymExpectation>,
+}
+
+impl Expected {
+    /// Asks a pseudonymous presentation outside a request for the site's pseudonym (the
+    /// origin of the audience it is bound to).
+    #[must_use]
+    pub fn with_site_pseudonym(mut self) -> Self {
+        if let Some(nym) = &mut self.pseudonymous {
+            nym.site = pseudonym_site(&nym.audience);
+        }
+        self
+    }
 }
 
 /// A response whose state was taken: what to verify, and the state, which the caller
@@ -168,10 +199,52 @@ impl Expectations {
         now: UnixTime,
         query: Option<CredentialQuery>,
     ) -> Expected {
+        let pseudonymous = match &query {
+            Some(_) => pseudonymous::is_pseudonymous(query.as_ref()),
+            None => pseudonymous::looks_pseudonymous(&presentation),
+        };
         Expected {
+            pseudonymous: pseudonymous
+                .then(|| self.nym_expectation(audience, nonce, now, query.as_ref())),
             presentation,
             policy: self.policy(audience, nonce, now),
             query,
+        }
+    }
+
+    fn nym_expectation(
+        &self,
+        audience: &str,
+        nonce: &str,
+        now: UnixTime,
+        query: Option<&CredentialQuery>,
+    ) -> NymExpectation {
+        let issuers = self
+            .settings
+            .issuers
+            .iter()
+            .filter(|issuer| !issuer.jwks.pseudonymous_keys().is_empty())
+            .map(|issuer| NymTrust {
+                iss: issuer.iss.clone(),
+                keys: issuer.jwks.pseudonymous_keys().to_vec(),
+            })
+            .collect();
+        // Inside a request, the question says whether the site's pseudonym is wanted;
+        // outside one, the caller says ([`Expected::with_site_pseudonym`]).
+        let site = query
+            .filter(|query| query.asks_pseudonym())
+            .and_then(|_| pseudonym_site(audience));
+        NymExpectation {
+            issuers,
+            audience: audience.to_owned(),
+            nonce: nonce.to_owned(),
+            now: now.as_secs(),
+            clock_skew: self
+                .settings
+                .clock_skew
+                .unwrap_or(crate::policy::DEFAULT_CLOCK_SKEW_SECONDS),
+            site,
+            query: query.cloned(),
         }
     }
 
@@ -254,10 +327,22 @@ impl RelyingParty {
         self.pending.len()
     }
 
-    /// The question this relying party asks for `claims` of the types `vct_values`.
+    /// The question this relying party asks for `claims` of the types `vct_values`, in
+    /// `format`.
     #[must_use]
-    pub fn query(&self, vct_values: &[String], claims: Vec<ClaimsQuery>) -> DcqlQuery {
-        DcqlQuery::sd_jwt_vc(QUERY_ID, vct_values, claims).trusting(&self.issuer_ids())
+    pub fn query(
+        &self,
+        format: RequestedFormat,
+        vct_values: &[String],
+        claims: Vec<ClaimsQuery>,
+    ) -> DcqlQuery {
+        let query = match format {
+            RequestedFormat::SdJwtVc => DcqlQuery::sd_jwt_vc(QUERY_ID, vct_values, claims),
+            RequestedFormat::Pseudonymous { site_pseudonym } => {
+                DcqlQuery::pseudonymous(QUERY_ID, vct_values, claims, site_pseudonym)
+            }
+        };
+        query.trusting(&self.issuer_ids())
     }
 
     /// Makes a single-use request with a fresh nonce and state (128 random bits each),
@@ -271,7 +356,14 @@ impl RelyingParty {
         rng: &mut (impl CryptoRngCore + ?Sized),
         now: UnixTime,
     ) -> Result<CreatedRequest, RequestError> {
-        let query = self.query(params.vct_values, params.claims);
+        if params.format != RequestedFormat::SdJwtVc
+            && pseudonym_site(&self.settings.audience).is_none()
+        {
+            return Err(RequestError::InvalidQuery(
+                "a pseudonymous request needs an audience naming the site's origin",
+            ));
+        }
+        let query = self.query(params.format, params.vct_values, params.claims);
         let expected = first_query(&query)?;
         let (nonce, state) = (random_token(rng), random_token(rng));
         let request = AuthorizationRequest::new(
@@ -329,13 +421,13 @@ impl RelyingParty {
         let pending = self.pending.take(&response.state, now.as_secs())?;
         let presentation = response.presentation(&pending.query.id)?.to_owned();
         Ok(TakenResponse {
-            expected: Expected {
+            expected: self.expectations().expect(
                 presentation,
-                policy: self
-                    .expectations()
-                    .policy(&pending.client_id, &pending.nonce, now),
-                query: Some(pending.query),
-            },
+                &pending.client_id,
+                &pending.nonce,
+                now,
+                Some(pending.query),
+            ),
             state: response.state,
             expires_at: pending.expires_at,
         })
@@ -353,7 +445,7 @@ impl RelyingParty {
         claims: Vec<ClaimsQuery>,
         rng: &mut (impl CryptoRngCore + ?Sized),
     ) -> Result<DcApiRequest, RequestError> {
-        let query = self.query(vct_values, claims);
+        let query = self.query(RequestedFormat::SdJwtVc, vct_values, claims);
         query.validate()?;
         let expected = first_query(&query)?;
         let nonce = random_token(rng);
@@ -421,6 +513,9 @@ fn random_token(rng: &mut (impl CryptoRngCore + ?Sized)) -> String {
 fn site_origin(id: &str) -> Option<Origin> {
     Origin::of(id.strip_prefix(REDIRECT_URI_PREFIX).unwrap_or(id))
 }
+
+mod pseudonymous;
+pub use pseudonymous::{NymExpectation, NymTrust, pseudonym_site};
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! contexts; hostile input.
 
 mod hostile;
+mod relying_party;
 mod roundtrip;
 
 use rand_core::OsRng;

@@ -256,3 +256,40 @@ fn keys_round_trip_through_jwk_and_storage() {
     let again = BbsKeyPair::from_secret_bytes(&key.secret_bytes()).unwrap();
     assert_eq!(again.public(), key.public());
 }
+
+/// The seam: DCQL matching and the consent screen reach the format as they reach SD-JWT.
+#[test]
+fn the_format_is_reached_through_the_seam() {
+    use crate::format::{Format, Held, VerifiedClaims};
+    use crate::openid4vp::{ClaimPath, CredentialQuery, DcqlQuery};
+
+    let query_for = |claim: &str| -> CredentialQuery {
+        let mut query =
+            DcqlQuery::sd_jwt_vc("age", &[VCT.into()], vec![ClaimPath::names([claim]).into()])
+                .credentials
+                .remove(0);
+        query.format = NymJwp::ID.into();
+        query
+    };
+    use crate::openid4vp::matching;
+    use crate::pointer::JsonPointer;
+
+    let f = fixture();
+    let held = NymJwp::read(&f.credential.to_text()).unwrap();
+    assert_eq!(Held::credential_type(&held), Some(VCT));
+    let query = query_for("age_over_18");
+    let answer = matching::answer(&query, &held).unwrap();
+    let selection = Held::select(&held, &answer.claims).unwrap();
+    let consent = Held::revealed(&held, &selection);
+    let presented = held
+        .present(&f.holder, &selection, AUD, "n", Some(FORUM), &mut OsRng)
+        .unwrap();
+    let verified = NymJwp::verify(&presented, &f.policy("n").with_pseudonym_for(FORUM)).unwrap();
+    assert_eq!(VerifiedClaims::claims(&verified), &consent);
+    assert_eq!(VerifiedClaims::expires_at(&verified), Some(EXP));
+    // Nested paths name nothing in a flat credential; a missing claim is named.
+    let nested = JsonPointer::root().child("age_over_18").child("x");
+    assert!(Held::select(&held, &[nested]).is_err());
+    let wanted = query_for("resident");
+    assert!(matching::answer(&wanted, &held).is_err());
+}

@@ -91,6 +91,7 @@ fn ask_over_18(party: &mut RelyingParty, now: i64) -> CreatedRequest {
     party
         .create_request(
             RequestParams {
+                format: RequestedFormat::SdJwtVc,
                 claims: vec![ClaimPath::names(["age_over_18"]).into()],
                 vct_values: &[VCT.into()],
                 purpose: Some("Age check".into()),
