@@ -16,9 +16,11 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 #[must_use]
 pub fn verify(presentation: &str, expectation: &str) -> String {
-    let result = match serde_json::from_str::<NymExpectation>(expectation) {
-        Err(err) => failure("invalid_argument", &format!("not an expectation: {err}")),
-        Ok(expected) => match verify_expected(presentation, &expected) {
+    let expected = credential::strict_json::parse(expectation.as_bytes())
+        .and_then(|value| NymExpectation::from_json(&value));
+    let result = match expected {
+        None => failure("invalid_argument", "not a relying party's expectation"),
+        Some(expected) => match verify_expected(presentation, &expected) {
             Ok(verified) => {
                 let mut result = json!({
                     "valid": true,

@@ -21,6 +21,18 @@ pub(crate) fn run() -> Result {
             "verify",
         ],
     )?;
+    cmd::cargo(
+        &root,
+        &[
+            "bench",
+            "-p",
+            "credential",
+            "--features",
+            "bbs",
+            "--bench",
+            "nym",
+        ],
+    )?;
     cmd::cargo(&root, &["bench", "-p", "issuer", "--bench", "load"])?;
     setup::run()?;
     crate::verifier::build()?;

@@ -7,7 +7,7 @@ use rand_core::OsRng;
 use super::*;
 use crate::ErrorCode;
 use crate::openid4vp::{
-    AuthorizationRequest, AuthorizationResponse, ClaimPath, QUERY_ID, RelyingParty,
+    AuthorizationRequest, AuthorizationResponse, ClaimPath, DcqlQuery, QUERY_ID, RelyingParty,
     RelyingPartySettings, RequestParams, RequestedFormat, ResponseMode,
 };
 use crate::{Jwks, TrustedIssuer};
@@ -168,9 +168,24 @@ fn outside_a_request_the_caller_asks_for_the_pseudonym() {
             .is_some()
     );
     // The expectation crosses into the on-demand module as JSON.
-    let json = serde_json::to_string(nym).unwrap();
+    let json = serde_json::to_value(nym).unwrap();
     assert_eq!(
-        &serde_json::from_str::<crate::openid4vp::NymExpectation>(&json).unwrap(),
+        &crate::openid4vp::NymExpectation::from_json(&json).unwrap(),
+        nym
+    );
+    let mut asked =
+        party
+            .expectations()
+            .expect("a.b.c.d".into(), FORUM, "n", UnixTime::from_secs(NOW), None);
+    let nym = asked.pseudonymous.as_mut().unwrap();
+    nym.query = Some(
+        DcqlQuery::pseudonymous("q", &[VCT.into()], vec![], true)
+            .credentials
+            .remove(0),
+    );
+    let json = serde_json::to_value(&*nym).unwrap();
+    assert_eq!(
+        &crate::openid4vp::NymExpectation::from_json(&json).unwrap(),
         nym
     );
 }

@@ -3,13 +3,13 @@
 //! none), and `credential::bbs` verifies under it, where that code is loaded (the
 //! verifier's on-demand module, a server, the CLI).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::super::{CredentialQuery, FORMAT_NYM_JWP, Origin, REDIRECT_URI_PREFIX};
 
 /// A trusted issuer's keys for the pseudonymous format, as its JWKS publishes them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NymTrust {
     /// The issuer identifier.
     pub iss: String,
@@ -17,8 +17,9 @@ pub struct NymTrust {
     pub keys: Vec<Value>,
 }
 
-/// Everything a pseudonymous presentation is verified and judged against.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything a pseudonymous presentation is verified and judged against. It crosses into
+/// the on-demand module as JSON (`Serialize`, read back by [`NymExpectation::from_json`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NymExpectation {
     /// The trusted issuers with pseudonymous keys.
     pub issuers: Vec<NymTrust>,
@@ -35,6 +36,44 @@ pub struct NymExpectation {
     pub site: Option<String>,
     /// The question it answers, if it answers one of this relying party's requests.
     pub query: Option<CredentialQuery>,
+}
+
+impl NymExpectation {
+    /// Reads an expectation as its `Serialize` implementation writes it, by hand (serde's
+    /// derived readers would bring their error formatting into the on-demand module);
+    /// `None` for anything else.
+    #[must_use]
+    pub fn from_json(value: &Value) -> Option<Self> {
+        let object = value.as_object()?;
+        let string = |name: &str| object.get(name)?.as_str().map(str::to_owned);
+        let issuers = object
+            .get("issuers")?
+            .as_array()?
+            .iter()
+            .map(|trust| {
+                Some(NymTrust {
+                    iss: trust.get("iss")?.as_str()?.to_owned(),
+                    keys: trust.get("keys")?.as_array()?.clone(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let optional = |name: &str| object.get(name).filter(|value| !value.is_null());
+        Some(Self {
+            issuers,
+            audience: string("audience")?,
+            nonce: string("nonce")?,
+            now: object.get("now")?.as_i64()?,
+            clock_skew: object.get("clock_skew")?.as_u64()?,
+            site: match optional("site") {
+                None => None,
+                Some(site) => Some(site.as_str()?.to_owned()),
+            },
+            query: match optional("query") {
+                None => None,
+                Some(query) => Some(CredentialQuery::from_json(query)?),
+            },
+        })
+    }
 }
 
 /// Whether `query` is for the pseudonymous format.
