@@ -1,5 +1,6 @@
-//! The credentials this issuer offers: the full identity credential and the minimal age
-//! credential, with what goes into each, how long each copy is valid, and the metadata
+//! The credentials this issuer offers: the full identity credential, the minimal age
+//! credential and the pseudonymous identity (BBS, one account per person per site), with
+//! what goes into each, how long each copy is valid, and the metadata
 //! that describes them (OpenID4VCI configuration entries and SD-JWT VC type metadata).
 //!
 //! Nothing a verifier sees may depend on the person except the claims they disclose, so:
@@ -21,7 +22,17 @@ pub enum Configuration {
     Identity,
     /// Only `age_over_13/16/18/21/65`: what an age check needs, small enough for a QR.
     Age,
+    /// The age flags as a pseudonymous credential (`x-cachet-nym+jwp`): signed blind over
+    /// the holder's nym secret, presented with per-site pseudonyms. Its payload slots are
+    /// fixed ([`credential::bbs::PSEUDONYMOUS_IDENTITY`]), a flag that is not true being
+    /// the fixed `null`.
+    Pseudonymous,
 }
+
+/// The proof type a pseudonymous credential request carries in place of key proofs: the
+/// holder's commitment to its nym secret with its proof of knowledge (base64url). Cachet's
+/// own, as the format is.
+pub const NYM_COMMITMENT_PROOF: &str = "x-cachet-nym-commitment";
 
 const SECONDS_PER_DAY: i64 = 86_400;
 /// The grid `iat` and `exp` sit on: one week.
@@ -71,7 +82,10 @@ impl Period {
 
 impl Configuration {
     /// Every configuration, in the order offers list them.
-    pub const ALL: [Self; 2] = [Self::Identity, Self::Age];
+    pub const ALL: [Self; 3] = [Self::Identity, Self::Age, Self::Pseudonymous];
+    /// What an enrollment offers unless asked for more: the wallet does not yet receive
+    /// pseudonymous credentials, so offering them to everyone would fail its receipt.
+    pub const OFFERED: [Self; 2] = [Self::Identity, Self::Age];
 
     /// The `credential_configuration_id`.
     #[must_use]
@@ -79,6 +93,7 @@ impl Configuration {
         match self {
             Self::Identity => "cachet_identity",
             Self::Age => "cachet_age",
+            Self::Pseudonymous => "cachet_pseudonymous_identity",
         }
     }
 
@@ -96,6 +111,7 @@ impl Configuration {
         match self {
             Self::Identity => "identity",
             Self::Age => "age",
+            Self::Pseudonymous => "pseudonymous_identity",
         }
     }
 
@@ -150,6 +166,7 @@ impl Configuration {
         match self {
             Self::Identity => "Cachet identity",
             Self::Age => "Cachet age",
+            Self::Pseudonymous => "Cachet pseudonymous identity",
         }
     }
 
@@ -162,6 +179,10 @@ impl Configuration {
             Self::Age => json!([
                 {"locale": "en", "name": self.english_name(), "description": "Proves an age threshold, nothing else."},
                 {"locale": "zh-Hans", "name": "Cachet 年龄凭证", "description": "只证明年龄门槛，不含其他信息。"}
+            ]),
+            Self::Pseudonymous => json!([
+                {"locale": "en", "name": self.english_name(), "description": "One account per site: each site recognises you, no two sites can link you."},
+                {"locale": "zh-Hans", "name": "Cachet 化名身份", "description": "每个网站一个账户：网站能认出您，但任何两个网站都无法关联您。"}
             ]),
         }
     }
@@ -217,6 +238,19 @@ impl Configuration {
     /// The entry in `credential_configurations_supported` (OpenID4VCI 1.0 §12.2.4).
     #[must_use]
     pub fn issuer_metadata(self, issuer: &str) -> Value {
+        if self == Self::Pseudonymous {
+            return json!({
+                "format": credential::bbs::FORMAT_ID,
+                "vct": self.vct(issuer),
+                "scope": self.id(),
+                "credential_signing_alg_values_supported": [credential::bbs::ALG],
+                "proof_types_supported": {NYM_COMMITMENT_PROOF: {}},
+                "credential_metadata": {
+                    "display": self.display(),
+                    "claims": self.claims_metadata("name"),
+                }
+            });
+        }
         json!({
             "format": <SdJwtVc as Format>::ID,
             "vct": self.vct(issuer),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use credential::age::CivilDate;
+use issuer::catalog::Configuration;
 use issuer::person::PersonClaims;
 use issuer::{Config, Issuer, Store, service, system_clock};
 use rand_core::OsRng;
@@ -70,6 +71,21 @@ enum Command {
         /// nationality, region, locality, postal_code, street_address.
         #[arg(long)]
         claims: PathBuf,
+        /// Offer the pseudonymous identity too (BBS, one account per person per site);
+        /// the wallet's support for receiving it is still to come.
+        #[arg(long)]
+        pseudonymous: bool,
+    },
+    /// Reset a person's pseudonyms (a lost wallet and recovery code): the next issuance
+    /// binds a new holder secret, and the person gets new pseudonyms at every site.
+    /// Counted; prints {"person_id", "resets"}.
+    ResetPseudonyms {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The person id printed by enroll.
+        #[arg(long, allow_hyphen_values = true)]
+        person: String,
     },
     /// Revoke every copy issued to a person.
     Revoke {
@@ -116,7 +132,12 @@ fn main() -> ExitCode {
             });
             serve(&db, &listen, admin, config)
         }
-        Command::Enroll { db, claims } => enroll(&db, &claims),
+        Command::Enroll {
+            db,
+            claims,
+            pseudonymous,
+        } => enroll(&db, &claims, pseudonymous),
+        Command::ResetPseudonyms { db, person } => reset_pseudonyms(&db, &person),
         Command::Revoke { db, person } => revoke(&db, &person),
         Command::RotateKey { db } => rotate_key(&db),
     };
@@ -240,7 +261,7 @@ fn now() -> i64 {
     (system_clock())()
 }
 
-fn enroll(db: &Path, claims_file: &Path) -> Result<(), String> {
+fn enroll(db: &Path, claims_file: &Path, pseudonymous: bool) -> Result<(), String> {
     let store = Store::open_existing(db).map_err(|error| error.to_string())?;
     let bytes = std::fs::read(claims_file)
         .map_err(|error| format!("cannot read {}: {error}", claims_file.display()))?;
@@ -250,18 +271,33 @@ fn enroll(db: &Path, claims_file: &Path) -> Result<(), String> {
     let public_url = service::recorded_public_url(&store)
         .map_err(|error| error.to_string())?
         .ok_or("the database has no public URL yet; run `cachet-issuer serve` once first")?;
-    let enrolled = service::enroll(
+    let configurations: &[Configuration] = if pseudonymous {
+        &Configuration::ALL
+    } else {
+        &Configuration::OFFERED
+    };
+    let enrolled = service::enroll_for(
         &store,
         &public_url,
         &claims,
         now,
         issuer::config::DEFAULT_OFFER_LIFETIME,
+        configurations,
     )
     .map_err(|refusal| refusal.description)?;
     println!(
         "{}",
         json!({"person_id": enrolled.person_id, "credential_offer": enrolled.offer.to_uri()})
     );
+    Ok(())
+}
+
+fn reset_pseudonyms(db: &Path, person: &str) -> Result<(), String> {
+    let store = Store::open_existing(db).map_err(|error| error.to_string())?;
+    let resets = store
+        .reset_pseudonyms(person)
+        .map_err(|error| error.to_string())?;
+    println!("{}", json!({"person_id": person, "resets": resets}));
     Ok(())
 }
 

@@ -29,6 +29,7 @@ use crate::store::{
 mod issuance;
 mod metadata;
 mod nonce;
+mod pseudonymous;
 mod status;
 mod token;
 
@@ -138,19 +139,33 @@ impl Issuer {
     /// # Errors
     /// [`Refusal`] on a database failure.
     pub fn enroll(&self, claims: &PersonClaims) -> Result<Enrolled, Refusal> {
-        enroll(
+        self.enroll_for(claims, &Configuration::OFFERED)
+    }
+
+    /// Enrolls a person with an offer for `configurations`.
+    ///
+    /// # Errors
+    /// [`Refusal`] on a database failure.
+    pub fn enroll_for(
+        &self,
+        claims: &PersonClaims,
+        configurations: &[Configuration],
+    ) -> Result<Enrolled, Refusal> {
+        enroll_for(
             &lock(&self.store),
             &self.config.public_url,
             claims,
             self.now(),
             self.config.offer_lifetime,
+            configurations,
         )
     }
 }
 
 const PUBLIC_URL: &str = "public_url";
 
-/// Records a person with a fresh offer for every credential configuration.
+/// Records a person with a fresh offer for the configurations offered by default
+/// ([`Configuration::OFFERED`]).
 ///
 /// # Errors
 /// [`Refusal`] on a database failure.
@@ -161,11 +176,33 @@ pub fn enroll(
     now: i64,
     offer_lifetime: i64,
 ) -> Result<Enrolled, Refusal> {
+    enroll_for(
+        store,
+        public_url,
+        claims,
+        now,
+        offer_lifetime,
+        &Configuration::OFFERED,
+    )
+}
+
+/// Records a person with a fresh offer for `configurations`.
+///
+/// # Errors
+/// [`Refusal`] on a database failure.
+pub fn enroll_for(
+    store: &Store,
+    public_url: &str,
+    claims: &PersonClaims,
+    now: i64,
+    offer_lifetime: i64,
+    configurations: &[Configuration],
+) -> Result<Enrolled, Refusal> {
     // Prefixed so that it never starts with '-' and reads as a flag on the command line
     // (`cachet-issuer revoke --person <id>`).
     let person_id = format!("p_{}", secrets::random_token(&mut OsRng, ID_BYTES));
     let code = secrets::random_token(&mut OsRng, SECRET_BYTES);
-    let ids: Vec<&str> = Configuration::ALL.iter().map(|c| c.id()).collect();
+    let ids: Vec<&str> = configurations.iter().map(|c| c.id()).collect();
     let offer = CredentialOffer::new(
         public_url,
         ids.iter().map(|id| (*id).to_owned()).collect(),

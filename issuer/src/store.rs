@@ -11,6 +11,7 @@
 
 mod grants;
 mod keys;
+mod nym;
 mod persons;
 mod status;
 
@@ -19,6 +20,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use grants::{BatchRequest, GrantError, Issuance, RefreshGrant, StatusLayout};
+pub use nym::NymBindingError;
 pub use persons::{NewOffer, PersonRow};
 pub use status::StatusListRow;
 
@@ -28,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/schema_v2.sql"),
     include_str!("store/schema_v3.sql"),
     include_str!("store/schema_v4.sql"),
+    include_str!("store/schema_v5.sql"),
 ];
 /// How long a writer waits for another process's transaction (e.g. `revoke`) to end.
 const BUSY_TIMEOUT_MS: u32 = 5_000;

@@ -2,6 +2,8 @@
 //! token grants.
 
 use super::*;
+use crate::catalog::NYM_COMMITMENT_PROOF;
+use credential::bbs::NymCommitment;
 
 impl Issuer {
     /// The credential endpoint: one SD-JWT VC per key proof.
@@ -13,6 +15,12 @@ impl Issuer {
     pub fn credential(&self, access_token: &str, body: &[u8]) -> Result<Value, Refusal> {
         let request = CredentialRequest::parse(body, self.config.batch_size)?;
         let now = self.now();
+        let proofs = match request.proofs {
+            Proofs::Keys(proofs) => proofs,
+            Proofs::NymCommitment(commitment) => {
+                return self.pseudonymous_credential(access_token, &commitment, now);
+            }
+        };
         // The cheap check first: no key proof is verified for a request whose access
         // token grants nothing (it is spent, with the proofs, in one transaction below).
         lock(&self.store)
@@ -22,7 +30,7 @@ impl Issuer {
                 now,
             )
             .map_err(grant_refusal)?;
-        let keys = self.verify_proofs(&request.proofs, now)?;
+        let keys = self.verify_proofs(&proofs, now)?;
         let today = CivilDate::from_unix(now);
         let period = Period::containing(now);
         let exp = period.exp(self.config.validity_days);
@@ -134,7 +142,7 @@ impl Issuer {
 }
 
 /// The credential endpoint's answer to a grant that does not allow the request.
-fn grant_refusal(error: GrantError) -> Refusal {
+pub(super) fn grant_refusal(error: GrantError) -> Refusal {
     match error {
         GrantError::InvalidToken => Refusal::new(
             OAuthError::InvalidToken,
@@ -152,7 +160,7 @@ fn grant_refusal(error: GrantError) -> Refusal {
     }
 }
 
-fn stored_birthdate(claims: &Value) -> Option<CivilDate> {
+pub(super) fn stored_birthdate(claims: &Value) -> Option<CivilDate> {
     claims
         .get("birthdate")
         .and_then(Value::as_str)
@@ -162,7 +170,14 @@ fn stored_birthdate(claims: &Value) -> Option<CivilDate> {
 /// A parsed credential request.
 struct CredentialRequest {
     configuration: Configuration,
-    proofs: Vec<String>,
+    proofs: Proofs,
+}
+
+/// What a request proves: key proofs (one copy each), or for the pseudonymous
+/// configuration the holder's commitment to its nym secret.
+enum Proofs {
+    Keys(Vec<String>),
+    NymCommitment(NymCommitment),
 }
 
 impl CredentialRequest {
@@ -194,6 +209,12 @@ impl CredentialRequest {
             .get("proofs")
             .and_then(Value::as_object)
             .ok_or_else(|| Refusal::new(OAuthError::InvalidProof, "proofs is missing"))?;
+        if configuration == Configuration::Pseudonymous {
+            return Ok(Self {
+                configuration,
+                proofs: Proofs::NymCommitment(nym_commitment(proofs)?),
+            });
+        }
         if proofs.len() != 1 {
             return Err(Refusal::new(
                 OAuthError::InvalidProof,
@@ -226,7 +247,31 @@ impl CredentialRequest {
             })?;
         Ok(Self {
             configuration,
-            proofs,
+            proofs: Proofs::Keys(proofs),
         })
     }
+}
+
+/// The one commitment of `proofs` (`{"x-cachet-nym-commitment": ["<base64url>"]}`),
+/// checked for form (its exact length, point and scalars); its proof of knowledge is
+/// checked before signing.
+fn nym_commitment(proofs: &Map<String, Value>) -> Result<NymCommitment, Refusal> {
+    let refuse = |description: &str| Refusal::new(OAuthError::InvalidProof, description);
+    let [text] = proofs
+        .get(NYM_COMMITMENT_PROOF)
+        .and_then(Value::as_array)
+        .filter(|_| proofs.len() == 1)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    else {
+        return Err(refuse(
+            "a pseudonymous credential is requested with exactly one x-cachet-nym-commitment proof",
+        ));
+    };
+    let bytes = text
+        .as_str()
+        .and_then(|text| credential::base64url::decode(text).ok())
+        .ok_or_else(|| refuse("the commitment is not base64url"))?;
+    NymCommitment::from_bytes(&bytes)
+        .map_err(|error| refuse(&format!("the commitment is malformed: {error}")))
 }

@@ -50,10 +50,17 @@ impl Issuer {
     /// # Errors
     /// [`Refusal`] on a database failure.
     pub fn jwt_vc_issuer_metadata(&self) -> Result<Value, Refusal> {
-        let keys = lock(&self.store).published_keys(self.now())?;
+        let (keys, bbs_keys) = {
+            let store = lock(&self.store);
+            (store.published_keys(self.now())?, store.bbs_public_keys()?)
+        };
+        // The ES256 keys, then the pseudonymous format's BLS12-381 G2 keys, which readers
+        // of SD-JWT VC set aside (credential::Jwks keeps them for the format that reads them).
+        let mut keys: Vec<Value> = keys.iter().map(PublicJwk::to_json).collect();
+        keys.extend(bbs_keys.iter().map(|(kid, key)| key.to_jwk(kid)));
         Ok(json!({
             "issuer": self.config.public_url,
-            "jwks": credential::Jwks::new(keys).to_json(),
+            "jwks": { "keys": keys },
         }))
     }
     /// Type metadata for `/types/{name}`.

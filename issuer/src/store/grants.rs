@@ -268,7 +268,7 @@ impl Store {
         token_hash: &[u8],
         configuration_id: &str,
         now: i64,
-    ) -> Result<(), GrantError> {
+    ) -> Result<String, GrantError> {
         let person: Option<String> = self
             .conn
             .query_row(
@@ -282,7 +282,7 @@ impl Store {
             return Err(why_not_granted(&self.conn, token_hash, now)?);
         };
         match self.person(&person)? {
-            Some(row) if row.revoked_at.is_none() => Ok(()),
+            Some(row) if row.revoked_at.is_none() => Ok(person),
             _ => Err(GrantError::Revoked),
         }
     }
@@ -327,7 +327,12 @@ impl Store {
             .ok_or(StoreError::Corrupt("no active signing key"))?;
         let exp = exp_of(&person).ok_or(StoreError::Corrupt("person claims"))?;
         self.record_signature(&kid, exp)?;
-        let status = self.allocate_status(&person_id, batch.copies, layout, rng)?;
+        // A pseudonymous credential has no status entry: revocation is refusing its refresh.
+        let status = if batch.copies == 0 {
+            Vec::new()
+        } else {
+            self.allocate_status(&person_id, batch.copies, layout, rng)?
+        };
         tx.commit()?;
         Ok(Issuance {
             person,

@@ -36,7 +36,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         Err(StoreError::Missing(_))
     ));
     let store = Store::open_or_create(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     enrolled(&store, "p1", b"code");
     // A version 1 database (before refresh tokens and change times) is migrated, keeping
     // its data; an entry revoked before version 3 counts as published long ago.
@@ -44,6 +44,9 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         .conn
         .execute_batch(
             "DROP TABLE refresh_tokens;
+             DROP TABLE nym_holders;
+             DROP TABLE bbs_keys;
+             ALTER TABLE persons DROP COLUMN nym_resets;
              ALTER TABLE status_entries DROP COLUMN changed_at;
              INSERT INTO status_lists (id, capacity) VALUES (9, 16);
              INSERT INTO status_entries (list_id, idx, person_id, status) VALUES (9, 3, 'p1', 1);
@@ -52,7 +55,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         .unwrap();
     drop(store);
     let store = Store::open_existing(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     assert_eq!(store.status_list(9, 1).unwrap().unwrap().flagged, [(3, 1)]);
     assert!(
         store.person("p1").unwrap().is_some(),
@@ -66,7 +69,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     store.conn.pragma_update(None, "user_version", 7).unwrap();
     drop(store);
     match Store::open_existing(&path) {
-        Err(StoreError::NewerSchema { found: 7, known: 4 }) => {}
+        Err(StoreError::NewerSchema { found: 7, known: 5 }) => {}
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     #[cfg(unix)]

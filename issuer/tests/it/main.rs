@@ -15,3 +15,4 @@ mod cli;
 mod endpoints;
 mod issuance;
 mod linkability;
+mod pseudonymous;

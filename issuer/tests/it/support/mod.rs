@@ -129,6 +129,15 @@ impl Harness {
     }
 
     pub(crate) fn enroll(&self, birthdate: &str) -> (String, CredentialOffer) {
+        self.enroll_for(birthdate, &issuer::catalog::Configuration::OFFERED)
+    }
+
+    /// Enrolls a person with an offer for `configurations`.
+    pub(crate) fn enroll_for(
+        &self,
+        birthdate: &str,
+        configurations: &[issuer::catalog::Configuration],
+    ) -> (String, CredentialOffer) {
         let claims = json!({
             "given_name": "Ada", "family_name": "Lovelace", "birthdate": birthdate,
             "nationality": "GB", "region": "Greater London"
@@ -138,7 +147,7 @@ impl Harness {
             CivilDate::from_unix(self.now()),
         )
         .unwrap();
-        let enrolled = self.issuer.enroll(&claims).unwrap();
+        let enrolled = self.issuer.enroll_for(&claims, configurations).unwrap();
         (enrolled.person_id, enrolled.offer)
     }
 

@@ -1,0 +1,91 @@
+//! `POST /credential` for the pseudonymous configuration: one credential signed blind over
+//! the holder's commitment, with the person's nym entropy (the same for the same
+//! commitment, so pseudonyms survive refresh and device change), no status entry.
+
+use credential::bbs::{self, IssuerHeader, NymCommitment, NymEntropy};
+
+use super::issuance::{grant_refusal, stored_birthdate};
+use super::*;
+use crate::store::NymBindingError;
+
+impl Issuer {
+    /// Issues a pseudonymous credential for the commitment, under the access token.
+    pub(super) fn pseudonymous_credential(
+        &self,
+        access_token: &str,
+        commitment: &NymCommitment,
+        now: i64,
+    ) -> Result<Value, Refusal> {
+        let configuration = Configuration::Pseudonymous;
+        let token_hash = secrets::hash(access_token);
+        let person = lock(&self.store)
+            .check_grant(&token_hash, configuration.id(), now)
+            .map_err(grant_refusal)?;
+        commitment.check().map_err(|error| {
+            Refusal::new(
+                OAuthError::InvalidProof,
+                format!("the commitment does not verify: {error}"),
+            )
+        })?;
+        let period = Period::containing(now);
+        let exp = period.exp(self.config.validity_days);
+        let (issuance, kid, key, entropy) = {
+            let store = lock(&self.store);
+            // The binding first, so that a refused commitment does not spend the grant.
+            let entropy = store
+                .nym_entropy(
+                    &person,
+                    &commitment.point(),
+                    &NymEntropy::generate(&mut OsRng),
+                )
+                .map_err(binding_refusal)?;
+            let issuance = store
+                .begin_issuance(
+                    &BatchRequest {
+                        token_hash: &token_hash,
+                        configuration_id: configuration.id(),
+                        copies: 0,
+                    },
+                    StatusLayout {
+                        capacity: self.config.status_capacity,
+                    },
+                    now,
+                    &mut OsRng,
+                    |_| Some(exp),
+                )
+                .map_err(grant_refusal)?;
+            let (kid, key) = store.ensure_bbs_key(now, &mut OsRng)?;
+            (issuance, kid, key, entropy)
+        };
+        let claims = issuance
+            .person
+            .claims
+            .as_object()
+            .ok_or_else(|| Refusal::internal(&"stored claims are not an object"))?;
+        let birthdate = stored_birthdate(&issuance.person.claims)
+            .ok_or_else(|| Refusal::internal(&"stored birthdate does not parse"))?;
+        let claims = configuration.claims(claims, birthdate, CivilDate::from_unix(now));
+        let claims = claims
+            .as_object()
+            .ok_or_else(|| Refusal::internal(&"claims are not an object"))?;
+        let issuer = &self.config.public_url;
+        let header = IssuerHeader::new(
+            issuer,
+            &configuration.vct(issuer),
+            &kid,
+            &bbs::PSEUDONYMOUS_IDENTITY,
+        )
+        .map_err(|error| Refusal::internal(&error))?;
+        let issued = bbs::issue(&key, &header, claims, issuance.exp, commitment, &entropy)
+            .map_err(|error| Refusal::internal(&error))?;
+        Ok(json!({ "credentials": [{ "credential": issued }] }))
+    }
+}
+
+/// The answer to a commitment the person may not use.
+fn binding_refusal(error: NymBindingError) -> Refusal {
+    match error {
+        NymBindingError::Store(error) => error.into(),
+        refused => Refusal::new(OAuthError::CredentialRequestDenied, refused.to_string()),
+    }
+}

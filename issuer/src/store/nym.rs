@@ -1,0 +1,155 @@
+//! What pseudonymous issuance keeps: the BBS signing key, and for each person the
+//! commitment point of their holder secret with the nym entropy it was given (see
+//! `schema_v5.sql` for why).
+
+use credential::bbs::wire::G1_LEN;
+use credential::bbs::{BbsKeyPair, BbsPublicKey, NymEntropy};
+use rand_core::CryptoRngCore;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError};
+
+/// Why a commitment was not accepted for a person.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NymBindingError {
+    /// The person already has another commitment (a second set of pseudonyms); an
+    /// operator's counted reset must come first.
+    #[error("this person already has pseudonyms from another holder secret; a reset is needed")]
+    SecondCommitment,
+    /// Another person holds this commitment.
+    #[error("this commitment belongs to someone else")]
+    ForeignCommitment,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for NymBindingError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(error))
+    }
+}
+
+impl Store {
+    /// The active BBS key and its `kid` (its thumbprint), creating the first one.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn ensure_bbs_key(
+        &self,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(String, BbsKeyPair), StoreError> {
+        let active: Option<(String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT kid, secret_key FROM bbs_keys WHERE retired_at IS NULL",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((kid, secret)) = active {
+            let key = BbsKeyPair::from_secret_bytes(&secret)
+                .map_err(|_| StoreError::Corrupt("BBS key"))?;
+            return Ok((kid, key));
+        }
+        let key = BbsKeyPair::generate(rng).map_err(|_| StoreError::Corrupt("BBS key"))?;
+        let kid = key.public().thumbprint();
+        self.conn.execute(
+            "INSERT INTO bbs_keys (kid, public_key, secret_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![kid, key.public().to_bytes().as_slice(), key.secret_bytes().as_slice(), now],
+        )?;
+        Ok((kid, key))
+    }
+
+    /// The BBS public keys to publish, with their `kid`s: the active one (retired keys
+    /// would stay published while their credentials live, as for ES256, once rotation of
+    /// BBS keys exists).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn bbs_public_keys(&self) -> Result<Vec<(String, BbsPublicKey)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT kid, public_key FROM bbs_keys WHERE retired_at IS NULL")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })?;
+        rows.map(|row| {
+            let (kid, bytes) = row?;
+            BbsPublicKey::from_bytes(&bytes)
+                .map(|key| (kid, key))
+                .map_err(|_| StoreError::Corrupt("BBS public key"))
+        })
+        .collect()
+    }
+
+    /// The nym entropy of `person_id` for the commitment at `point`: `fresh` when it is the
+    /// person's first (or first since a reset), the stored one for the same commitment.
+    ///
+    /// # Errors
+    /// [`NymBindingError::SecondCommitment`] for another commitment of a person who has one,
+    /// [`NymBindingError::ForeignCommitment`] for another person's commitment.
+    pub fn nym_entropy(
+        &self,
+        person_id: &str,
+        point: &[u8; G1_LEN],
+        fresh: &NymEntropy,
+    ) -> Result<NymEntropy, NymBindingError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let held: Option<(Vec<u8>, Vec<u8>)> = tx
+            .query_row(
+                "SELECT commitment, entropy FROM nym_holders WHERE person_id = ?1",
+                [person_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let entropy = match held {
+            Some((commitment, entropy)) if commitment == point.as_slice() => {
+                NymEntropy::from_bytes(&entropy).map_err(|_| StoreError::Corrupt("nym entropy"))?
+            }
+            Some(_) => return Err(NymBindingError::SecondCommitment),
+            None => {
+                let owner: Option<String> = tx
+                    .query_row(
+                        "SELECT person_id FROM nym_holders WHERE commitment = ?1",
+                        [point.as_slice()],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                if owner.is_some() {
+                    return Err(NymBindingError::ForeignCommitment);
+                }
+                tx.execute(
+                    "INSERT INTO nym_holders (person_id, commitment, entropy) VALUES (?1, ?2, ?3)",
+                    params![person_id, point.as_slice(), fresh.to_bytes().as_slice()],
+                )?;
+                fresh.clone()
+            }
+        };
+        tx.commit()?;
+        Ok(entropy)
+    }
+
+    /// An operator's reset of a person's pseudonyms (a lost wallet and recovery code):
+    /// forgets their commitment, so the next issuance binds a new one with new entropy,
+    /// and counts it. Returns the person's number of resets.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`].
+    pub fn reset_pseudonyms(&self, person_id: &str) -> Result<i64, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let resets: Option<i64> = tx
+            .query_row(
+                "UPDATE persons SET nym_resets = nym_resets + 1 WHERE id = ?1 RETURNING nym_resets",
+                [person_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let resets = resets.ok_or_else(|| StoreError::UnknownPerson(person_id.to_owned()))?;
+        tx.execute("DELETE FROM nym_holders WHERE person_id = ?1", [person_id])?;
+        tx.commit()?;
+        Ok(resets)
+    }
+}
