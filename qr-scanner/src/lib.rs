@@ -3,7 +3,7 @@
 //! saves about 85 KB (gzipped) on every load. The wallet runs it in a Web Worker only
 //! while the camera is on (`wallet-ui/pwa/scanner-worker.js`), off the page's main
 //! thread; the verifier package ships it as `pkg/scanner/`, loaded by `initScanner()` or
-//! the first `scanQr()` (`verifier-wasm/js/scanner.js`).
+//! the first `scanQr()` (`verifier-wasm/js/on_demand.js`).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -27,7 +27,7 @@ test("a page under connect-src 'none' verifies in the page and makes no network 
     // Only the page and its scripts were loaded (the QR decoder's two only when asked for):
     // the verification itself made no request.
     const snippet = requests.find((path) => path.startsWith("/pkg/snippets/"));
-    assert.match(snippet ?? "", /^\/pkg\/snippets\/verifier-wasm-[0-9a-f]+\/js\/scanner\.js$/);
+    assert.match(snippet ?? "", /^\/pkg\/snippets\/verifier-wasm-[0-9a-f]+\/js\/on_demand\.js$/);
     assert.deepEqual(requests.sort(), [
       "/", "/check.js", snippet, "/pkg/scanner/qr_scanner.js", "/pkg/scanner/qr_scanner_bytes.js",
       "/pkg/verifier_wasm.js", "/pkg/verifier_wasm_bytes.js",

@@ -1,4 +1,4 @@
-// The verifier's QR decoder loader (verifier-wasm/js/scanner.js, a wasm-bindgen snippet),
+// The verifier's QR decoder loader (verifier-wasm/js/on_demand.js, a wasm-bindgen snippet),
 // run against a stand-in decoder module: scanQr starts loading on its first frame, does not
 // try again for five seconds after a failed load (nor fill the console), initScanner
 // always tries, and once loaded, frames go to the decoder.
@@ -12,11 +12,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 test("a failed decoder load is retried after five seconds and reported once", async () => {
-  // The package layout: pkg/snippets/<crate>/js/scanner.js imports ../../../scanner/qr_scanner.js.
+  // The package layout: pkg/snippets/<crate>/js/on_demand.js imports ../../../scanner/qr_scanner.js.
   const pkg = mkdtempSync(join(tmpdir(), "cachet-scanner-"));
   mkdirSync(join(pkg, "snippets/verifier-wasm-test/js"), { recursive: true });
   mkdirSync(join(pkg, "scanner"));
-  copyFileSync(join(root, "verifier-wasm/js/scanner.js"), join(pkg, "snippets/verifier-wasm-test/js/scanner.js"));
+  copyFileSync(join(root, "verifier-wasm/js/on_demand.js"), join(pkg, "snippets/verifier-wasm-test/js/on_demand.js"));
   writeFileSync(join(pkg, "scanner/qr_scanner.js"), `
     export default async function init(options) {
       globalThis.decoderInits.push(options);
@@ -35,7 +35,7 @@ test("a failed decoder load is retried after five seconds and reported once", as
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
   try {
     const { load_decoder, decode_frame } = await import(
-      pathToFileURL(join(pkg, "snippets/verifier-wasm-test/js/scanner.js")).href);
+      pathToFileURL(join(pkg, "snippets/verifier-wasm-test/js/on_demand.js")).href);
     const frame = new Uint8Array(4);
 
     assert.equal(decode_frame(1, 1, frame), undefined, "nothing while loading");
@@ -75,7 +75,7 @@ test("a decoder that traps on a frame is replaced by a fresh instance", async ()
   const pkg = mkdtempSync(join(tmpdir(), "cachet-scanner-trap-"));
   mkdirSync(join(pkg, "snippets/verifier-wasm-test/js"), { recursive: true });
   mkdirSync(join(pkg, "scanner"));
-  copyFileSync(join(root, "verifier-wasm/js/scanner.js"), join(pkg, "snippets/verifier-wasm-test/js/scanner.js"));
+  copyFileSync(join(root, "verifier-wasm/js/on_demand.js"), join(pkg, "snippets/verifier-wasm-test/js/on_demand.js"));
   // A stand-in whose every instance counts itself, and which traps (as a panic in the
   // wasm decoder does) on a frame of width 13; a trapped instance stays broken.
   writeFileSync(join(pkg, "scanner/qr_scanner.js"), `
@@ -94,7 +94,7 @@ test("a decoder that traps on a frame is replaced by a fresh instance", async ()
   console.warn = (message) => warnings.push(message);
   try {
     const { load_decoder, decode_frame, decoder_instances } = await import(
-      pathToFileURL(join(pkg, "snippets/verifier-wasm-test/js/scanner.js")).href);
+      pathToFileURL(join(pkg, "snippets/verifier-wasm-test/js/on_demand.js")).href);
     const frame = new Uint8Array(4);
     await load_decoder(undefined);
     assert.equal(decode_frame(1, 1, frame), "instance 1");

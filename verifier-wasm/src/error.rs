@@ -16,7 +16,7 @@ pub enum FacadeError {
     InvalidConfig(String),
     /// The QR decoder module did not load.
     ScannerUnavailable(String),
-    /// The pseudonymous format's module did not load (reported by `js/nym.js`).
+    /// The pseudonymous format's module did not load (reported by `js/on_demand.js`).
     PseudonymsUnavailable(String),
     /// The page or browser cannot make a Digital Credentials API request.
     DcApiUnavailable(&'static str),

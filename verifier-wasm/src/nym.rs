@@ -1,14 +1,14 @@
 //! Pseudonymous presentations: verified by a wasm module of their own (`nym-verifier/`,
-//! in the package's `nym/`) that `js/nym.js` loads on demand, so a page that never asks
+//! in the package's `nym/`) that `js/on_demand.js` loads on demand, so a page that never asks
 //! for pseudonyms downloads no BBS code. This module hands over the presentation and
-//! the relying party's expectation (as JSON); the Promise is `js/nym.js`'s, which
+//! the relying party's expectation (as JSON); the Promise is `js/on_demand.js`'s, which
 //! resolves to the module's result or to `pseudonyms_unavailable` and never rejects.
 
 use credential::openid4vp::NymExpectation;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-#[wasm_bindgen(module = "/js/nym.js")]
+#[wasm_bindgen(module = "/js/on_demand.js")]
 extern "C" {
     /// Loads the module (`options` as its `init` takes them).
     fn load_nym(options: JsValue) -> js_sys::Promise;

@@ -1,6 +1,6 @@
 //! Reading a QR code from a camera frame handed over from JavaScript. The decoder is a
 //! separate wasm module (`qr-scanner/`, in the package's `scanner/`) that
-//! `js/scanner.js` loads on demand: this module only checks the frame and passes it on.
+//! `js/on_demand.js` loads on demand: this module only checks the frame and passes it on.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,7 +12,7 @@ use crate::result::{VerificationResult, accepted};
 /// Largest camera frame accepted by [`scan`], in pixels.
 const MAX_FRAME_PIXELS: usize = 4096 * 4096;
 
-#[wasm_bindgen(module = "/js/scanner.js")]
+#[wasm_bindgen(module = "/js/on_demand.js")]
 extern "C" {
     /// Loads the decoder module (`options` as its `init` takes them).
     #[wasm_bindgen(catch)]

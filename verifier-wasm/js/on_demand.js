@@ -1,7 +1,10 @@
+// The verifier's modules loaded on demand, in one snippet (one request for both loaders):
+// the QR decoder and the pseudonym verifier. wasm-bindgen copies this file to
+// pkg/snippets/verifier-wasm-<hash>/js/, three levels below pkg/.
+//
 // The QR decoder lives in a module of its own (pkg/scanner/, built from qr-scanner/): its
 // Galois-field tables alone are 64 KB, so pages that never scan never download it. It is
-// loaded by initScanner() or, failing that, on the first scanQr() call. wasm-bindgen
-// copies this file to pkg/snippets/verifier-wasm-<hash>/js/, three levels below pkg/.
+// loaded by initScanner() or, failing that, on the first scanQr() call.
 const SCANNER = "../../../scanner/qr_scanner.js";
 
 let decode = null;
@@ -70,4 +73,50 @@ export function decode_frame(width, height, rgba) {
 // How many decoder instances were started (diagnostics and tests).
 export function decoder_instances() {
   return instances;
+}
+
+// The pseudonymous format's verifier lives in a module of its own (pkg/nym/, built from
+// nym-verifier/): its BBS code is nearly as large as the rest of the verifier, so pages
+// that never ask for pseudonyms never download it. It is loaded by initPseudonyms() or,
+// failing that, by the first pseudonymous presentation.
+//
+// Both functions resolve to a VerificationResult object and never reject (the verifier's
+// promises never do): a module that does not load is `pseudonyms_unavailable`.
+const NYM = "../../../nym/nym_verifier.js";
+
+let verifyNym = null;
+let nymLoading = null;
+let nymOptions;
+
+function loadNym(options) {
+  if (options !== undefined) nymOptions = options;
+  if (verifyNym) return Promise.resolve();
+  if (!nymLoading) {
+    nymLoading = import(NYM)
+      .then(async (nym) => {
+        await nym.default(nymOptions);
+        verifyNym = nym.verify;
+      })
+      .catch((error) => {
+        nymLoading = null;
+        throw error;
+      });
+  }
+  return nymLoading;
+}
+
+function unavailable(error) {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { valid: false, error: { code: "pseudonyms_unavailable", message: `the pseudonym module did not load: ${reason}` } };
+}
+
+// Loads the module; `options` as for its init (`{ module_or_path }`), or undefined to
+// fetch pkg/nym/nym_verifier_bg.wasm. A failed load may be retried.
+export function load_nym(options) {
+  return loadNym(options).then(() => ({ valid: true }), unavailable);
+}
+
+// The module's result for a presentation (JSON text of the relying party's expectation).
+export function verify_nym(presentation, expectation) {
+  return loadNym().then(() => JSON.parse(verifyNym(presentation, expectation)), unavailable);
 }
