@@ -110,6 +110,9 @@ impl Store {
         self.conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted content is overwritten with zeros, not left in free pages: an erased
+        // private key must not be recoverable from a copy of the file.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn
             .busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
@@ -183,6 +186,18 @@ impl Store {
             .meta(REVISION)?
             .and_then(|value| value.parse().ok())
             .unwrap_or(0))
+    }
+
+    /// Copies the write-ahead log into the database and truncates it, so that the old
+    /// page images it holds (an erased key's among them) leave the files. Best effort
+    /// beside readers: SQLite checkpoints what no open read transaction still needs.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     fn bump_revision(conn: &Connection) -> Result<(), StoreError> {

@@ -94,6 +94,9 @@ impl Store {
         self.insert_key(&key, now)?;
         Self::bump_revision(&tx)?;
         tx.commit()?;
+        // The retired key's bytes are zeroed in the database (secure_delete); its earlier
+        // page images go with the log.
+        self.checkpoint()?;
         Ok(key.kid().to_owned())
     }
 
