@@ -10,6 +10,8 @@
 //! curve, in the prime-order subgroup and not the identity, every scalar non-zero and
 //! below the group order. Only then does the library run.
 
+use bls12_381_plus::group::GroupEncoding;
+use bls12_381_plus::group::prime::PrimeCurveAffine;
 use bls12_381_plus::{G1Affine, G2Affine, Scalar};
 
 use super::error::BbsError;
@@ -52,34 +54,30 @@ pub fn exact(what: &'static str, bytes: &[u8], expected: usize) -> Result<(), Bb
     }
 }
 
-/// A G1 point: on the curve, in the subgroup, not the identity.
-pub(crate) fn g1(what: &'static str, bytes: &[u8]) -> Result<G1Affine, BbsError> {
-    let array: &[u8; G1_LEN] = bytes.try_into().map_err(|_| BbsError::WrongLength {
-        what,
-        expected: G1_LEN,
-        found: bytes.len(),
-    })?;
-    let point = Option::<G1Affine>::from(G1Affine::from_compressed(array))
-        .ok_or(BbsError::InvalidPoint(what))?;
+/// A point of G1 or G2 in compressed form: on the curve, in the prime-order subgroup
+/// (`from_bytes` of these curves checks both), not the identity.
+fn point<P: GroupEncoding + PrimeCurveAffine>(
+    what: &'static str,
+    bytes: &[u8],
+) -> Result<P, BbsError> {
+    let mut repr = P::Repr::default();
+    exact(what, bytes, repr.as_ref().len())?;
+    repr.as_mut().copy_from_slice(bytes);
+    let point = Option::<P>::from(P::from_bytes(&repr)).ok_or(BbsError::InvalidPoint(what))?;
     if bool::from(point.is_identity()) {
         return Err(BbsError::InvalidPoint(what));
     }
     Ok(point)
 }
 
-/// A G2 point: on the curve, in the subgroup, not the identity.
+/// A G1 point, checked as [`point`] says.
+pub(crate) fn g1(what: &'static str, bytes: &[u8]) -> Result<G1Affine, BbsError> {
+    point(what, bytes)
+}
+
+/// A G2 point, checked as [`point`] says.
 pub(crate) fn g2(what: &'static str, bytes: &[u8]) -> Result<G2Affine, BbsError> {
-    let array: &[u8; G2_LEN] = bytes.try_into().map_err(|_| BbsError::WrongLength {
-        what,
-        expected: G2_LEN,
-        found: bytes.len(),
-    })?;
-    let point = Option::<G2Affine>::from(G2Affine::from_compressed(array))
-        .ok_or(BbsError::InvalidPoint(what))?;
-    if bool::from(point.is_identity()) {
-        return Err(BbsError::InvalidPoint(what));
-    }
-    Ok(point)
+    point(what, bytes)
 }
 
 /// A scalar: below the group order and not zero.

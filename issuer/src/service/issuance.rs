@@ -34,30 +34,17 @@ impl Issuer {
         let today = CivilDate::from_unix(now);
         let period = Period::containing(now);
         let exp = period.exp(self.config.validity_days);
-        let issuance = lock(&self.store)
-            .begin_issuance(
-                &BatchRequest {
-                    token_hash: &secrets::hash(access_token),
-                    configuration_id: request.configuration.id(),
-                    copies: keys.len(),
-                },
-                StatusLayout {
-                    capacity: self.config.status_capacity,
-                },
-                now,
-                &mut OsRng,
-                |_| Some(exp),
-            )
-            .map_err(grant_refusal)?;
-        let claims = issuance
-            .person
-            .claims
-            .as_object()
-            .ok_or_else(|| Refusal::internal(&"stored claims are not an object"))?;
-        let birthdate = stored_birthdate(&issuance.person.claims)
-            .ok_or_else(|| Refusal::internal(&"stored birthdate does not parse"))?;
+        let token_hash = secrets::hash(access_token);
+        let issuance = self.spend_grant(
+            &lock(&self.store),
+            &token_hash,
+            request.configuration,
+            keys.len(),
+            now,
+            exp,
+        )?;
         let key = self.signing_key(&issuance.kid)?;
-        let claims = request.configuration.claims(claims, birthdate, today);
+        let claims = copy_claims(&issuance, request.configuration, today)?;
         let claim_count = claims.as_object().map_or(0, Map::len);
         // What every copy of this type issued this week shares: the time fields of the
         // period and the digest count of the type. Only the holder key and the status
@@ -141,6 +128,52 @@ impl Issuer {
     }
 }
 
+impl Issuer {
+    /// Spends the grant of the access token hashed `token_hash` for `configuration` on
+    /// `copies` copies (each with a status entry) valid until `exp`.
+    pub(super) fn spend_grant(
+        &self,
+        store: &Store,
+        token_hash: &[u8],
+        configuration: Configuration,
+        copies: usize,
+        now: i64,
+        exp: i64,
+    ) -> Result<crate::store::Issuance, Refusal> {
+        store
+            .begin_issuance(
+                &BatchRequest {
+                    token_hash,
+                    configuration_id: configuration.id(),
+                    copies,
+                },
+                StatusLayout {
+                    capacity: self.config.status_capacity,
+                },
+                now,
+                &mut OsRng,
+                |_| Some(exp),
+            )
+            .map_err(grant_refusal)
+    }
+}
+
+/// The claims a copy of `configuration` carries for the issuance's person on `today`.
+pub(super) fn copy_claims(
+    issuance: &crate::store::Issuance,
+    configuration: Configuration,
+    today: CivilDate,
+) -> Result<Value, Refusal> {
+    let claims = issuance
+        .person
+        .claims
+        .as_object()
+        .ok_or_else(|| Refusal::internal(&"stored claims are not an object"))?;
+    let birthdate = stored_birthdate(&issuance.person.claims)
+        .ok_or_else(|| Refusal::internal(&"stored birthdate does not parse"))?;
+    Ok(configuration.claims(claims, birthdate, today))
+}
+
 /// The credential endpoint's answer to a grant that does not allow the request.
 pub(super) fn grant_refusal(error: GrantError) -> Refusal {
     match error {
@@ -160,7 +193,7 @@ pub(super) fn grant_refusal(error: GrantError) -> Refusal {
     }
 }
 
-pub(super) fn stored_birthdate(claims: &Value) -> Option<CivilDate> {
+fn stored_birthdate(claims: &Value) -> Option<CivilDate> {
     claims
         .get("birthdate")
         .and_then(Value::as_str)

@@ -4,7 +4,7 @@
 
 use credential::bbs::{self, IssuerHeader, NymCommitment, NymEntropy};
 
-use super::issuance::{grant_refusal, stored_birthdate};
+use super::issuance::{copy_claims, grant_refusal};
 use super::*;
 use crate::store::NymBindingError;
 
@@ -39,32 +39,12 @@ impl Issuer {
                     &NymEntropy::generate(&mut OsRng),
                 )
                 .map_err(binding_refusal)?;
-            let issuance = store
-                .begin_issuance(
-                    &BatchRequest {
-                        token_hash: &token_hash,
-                        configuration_id: configuration.id(),
-                        copies: 0,
-                    },
-                    StatusLayout {
-                        capacity: self.config.status_capacity,
-                    },
-                    now,
-                    &mut OsRng,
-                    |_| Some(exp),
-                )
-                .map_err(grant_refusal)?;
+            // No status entry: revocation is refusing the next refresh.
+            let issuance = self.spend_grant(&store, &token_hash, configuration, 0, now, exp)?;
             let (kid, key) = store.ensure_bbs_key(now, &mut OsRng)?;
             (issuance, kid, key, entropy)
         };
-        let claims = issuance
-            .person
-            .claims
-            .as_object()
-            .ok_or_else(|| Refusal::internal(&"stored claims are not an object"))?;
-        let birthdate = stored_birthdate(&issuance.person.claims)
-            .ok_or_else(|| Refusal::internal(&"stored birthdate does not parse"))?;
-        let claims = configuration.claims(claims, birthdate, CivilDate::from_unix(now));
+        let claims = copy_claims(&issuance, configuration, CivilDate::from_unix(now))?;
         let claims = claims
             .as_object()
             .ok_or_else(|| Refusal::internal(&"claims are not an object"))?;

@@ -53,6 +53,16 @@ fn answer(f: &Fixture, request: &AuthorizationRequest, claim: &str) -> String {
     let site = query
         .asks_pseudonym()
         .then(|| crate::openid4vp::pseudonym_site(&request.client_id).unwrap());
+    answer_with(f, request, claim, site.as_deref())
+}
+
+/// An answer to `request` disclosing `claim`, with the pseudonym for `site`.
+fn answer_with(
+    f: &Fixture,
+    request: &AuthorizationRequest,
+    claim: &str,
+    site: Option<&str>,
+) -> String {
     let selection = f.credential.select(&[claim]).unwrap();
     let presented = f
         .credential
@@ -61,7 +71,7 @@ fn answer(f: &Fixture, request: &AuthorizationRequest, claim: &str) -> String {
             &selection,
             &request.client_id,
             &request.nonce,
-            site.as_deref(),
+            site,
             &mut OsRng,
         )
         .unwrap();
@@ -110,19 +120,7 @@ fn a_pseudonym_the_request_did_not_ask_for_is_refused() {
     let f = fixture();
     let mut party = party(&f);
     let request = ask(&mut party, "age_over_18", false);
-    let selection = f.credential.select(&["age_over_18"]).unwrap();
-    let presented = f
-        .credential
-        .present(
-            &f.holder,
-            &selection,
-            &request.client_id,
-            &request.nonce,
-            Some(FORUM),
-            &mut OsRng,
-        )
-        .unwrap();
-    let response = AuthorizationResponse::new(&request.state, QUERY_ID, &presented).to_form();
+    let response = answer_with(&f, &request, "age_over_18", Some(FORUM));
     let taken = party
         .take_response(&response, UnixTime::from_secs(NOW))
         .unwrap();
