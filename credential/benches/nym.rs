@@ -13,20 +13,26 @@ use credential::bbs::{
     BbsKeyPair, HolderSecret, IssuerHeader, NymCredential, NymEntropy, NymIssuer, NymPolicy,
     PSEUDONYMOUS_IDENTITY, issue, verify_nym,
 };
+use credential::openid4vp::{AuthorizationResponse, QUERY_ID};
 use credential::time::UnixTime;
 use criterion::{Criterion, criterion_group, criterion_main};
+use qrcodegen::{QrCode, QrCodeEcc};
 use rand_core::OsRng;
 use serde_json::json;
 
 const ISS: &str = "https://issuer.example";
 const KID: &str = "bbs-1";
-const AUD: &str = "origin:https://forum.example";
+/// The client identifier of a request made by the forum's page, as the wallet answers it.
+const AUD: &str = "redirect_uri:https://forum.example/join";
+/// A nonce and a state as the relying party mints them (128 bits, base64url).
+const NONCE: &str = "q1Vx0bTz3mR6y8PnA2cL7w";
+const STATE: &str = "Zk4pW9sHd2TfGm0xYc6NvQ";
 const SITE: &str = "https://forum.example";
 const NOW: i64 = 1_800_000_000;
 
 fn bench(c: &mut Criterion) {
     let key = BbsKeyPair::generate(&mut OsRng).unwrap();
-    let vct = format!("{ISS}/credentials/pseudonymous_identity");
+    let vct = format!("{ISS}/types/pseudonymous_identity");
     let header = IssuerHeader::new(ISS, &vct, KID, &PSEUDONYMOUS_IDENTITY).unwrap();
     let holder = HolderSecret::generate(&mut OsRng);
     let claims = json!({"age_over_13": true, "age_over_16": true, "age_over_18": true,
@@ -49,7 +55,7 @@ fn bench(c: &mut Criterion) {
         key: key.public().clone(),
     }];
     let policy =
-        NymPolicy::new(issuers, UnixTime::from_secs(NOW), AUD, "n").with_pseudonym_for(SITE);
+        NymPolicy::new(issuers, UnixTime::from_secs(NOW), AUD, NONCE).with_pseudonym_for(SITE);
 
     c.bench_function("nym: issue (blind sign, issuer side)", |b| {
         b.iter(|| {
@@ -73,11 +79,18 @@ fn bench(c: &mut Criterion) {
     for disclosed in [&["age_over_18"][..], &["age_over_18", "age_over_21"][..]] {
         let selection = credential.select(disclosed).unwrap();
         let presented = credential
-            .present(&holder, &selection, AUD, "n", Some(SITE), &mut OsRng)
+            .present(&holder, &selection, AUD, NONCE, Some(SITE), &mut OsRng)
             .unwrap();
+        let response = AuthorizationResponse::new(STATE, QUERY_ID, &presented);
+        let compact = response.to_compact().unwrap();
+        let version = QrCode::encode_text(&compact, QrCodeEcc::Low).map(|qr| qr.version().value());
         println!(
-            "nym answer disclosing exp + {disclosed:?} with the site's pseudonym: {} bytes",
-            presented.len()
+            "nym answer disclosing exp + {disclosed:?} with the site's pseudonym: {} bytes; \
+             response form {} bytes; compact QR form {} characters, QR version {version:?} \
+             at level L (goal <= 20)",
+            presented.len(),
+            response.to_form().len(),
+            compact.len()
         );
         let label = disclosed.len();
         c.bench_function(
@@ -85,7 +98,7 @@ fn bench(c: &mut Criterion) {
             |b| {
                 b.iter(|| {
                     credential
-                        .present(&holder, &selection, AUD, "n", Some(SITE), &mut OsRng)
+                        .present(&holder, &selection, AUD, NONCE, Some(SITE), &mut OsRng)
                         .unwrap()
                 });
             },

@@ -33,7 +33,16 @@
 //!
 //! Decoding re-encodes every segment in canonical base64url, so the SD-JWT+KB comes back
 //! byte for byte (the core only accepts canonical base64url, and every signature and
-//! digest is checked again by `verify`). Only compact SD-JWT+KB presentations are encoded.
+//! digest is checked again by `verify`).
+//!
+//! Body version 3 carries a pseudonymous presentation (a JWP: base64url segments between
+//! `.` and `~`), segment by segment, so the proof and pseudonym go as bytes:
+//!
+//! ```text
+//! body    = 0x03 field(state) field(query id) varint(n) n × segment
+//! segment = kind field(bytes)   kind: bit 0 = '~' follows (else '.', none after the
+//!                               last), bit 1 = JSON sent shrunk (headers and payloads)
+//! ```
 
 use miniz_oxide::inflate::TINFLStatus;
 
@@ -48,8 +57,16 @@ use crate::limits::MAX_DISCLOSURES;
 pub const COMPACT_PREFIX: &str = "CACHET1:";
 /// The body version written; see the module documentation for what 1 lacks.
 const VERSION: u8 = 2;
-/// The body versions read.
+/// The body versions read as SD-JWT+KB.
 const READABLE_VERSIONS: [u8; 2] = [1, 2];
+/// The body version of a pseudonymous presentation (JWP).
+const JWP_VERSION: u8 = 3;
+/// Most segments in a JWP body (headers, payload slots, proof components).
+const MAX_JWP_SEGMENTS: usize = 80;
+/// Segment kind: a `~` follows it.
+const TILDE_FOLLOWS: u8 = 1;
+/// Segment kind: JSON, sent shrunk.
+const SHRUNK: u8 = 2;
 const TOKEN: u8 = 0xFF;
 const DIGEST: u8 = 0xFE;
 const RAW: u8 = 0xFD;
@@ -61,8 +78,9 @@ const MAX_RAW_CHARS: usize = 340;
 /// Spellings shared by Cachet credentials, replaced by `0xFF i` (the longest match wins).
 /// Entries may be appended (with a new body version), never changed or reordered. The
 /// first 26 are version 1's; the rest spell JSON as the issuer writes it (keys sorted),
-/// and `http://` for a demo issuer on this computer.
-pub const TOKENS: [&str; 34] = [
+/// and `http://` for a demo issuer on this computer; the last 3 (version 3) spell the
+/// issuer header of a pseudonymous identity.
+pub const TOKENS: [&str; 37] = [
     r#"{"alg":"ES256","typ":"dc+sd-jwt","kid":""#,
     r#"{"alg":"ES256","typ":"kb+jwt"}"#,
     r#""cnf":{"jwk":{"kty":"EC","crv":"P-256","x":""#,
@@ -97,6 +115,9 @@ pub const TOKENS: [&str; 34] = [
     r#""iss":"http://"#,
     r#""vct":"http://"#,
     r#""uri":"http://"#,
+    r#"{"alg":"x-cachet-bbs-nym","claims":["exp","age_over_13","age_over_16","age_over_18","age_over_21","age_over_65"],"iss":""#,
+    r#"","typ":"cachet-nym+jpt","vct":""#,
+    r#"/types/pseudonymous_identity"}"#,
 ];
 
 /// Why a response cannot be put in compact form.
@@ -106,8 +127,9 @@ pub enum CompactError {
     /// The response does not carry exactly one presentation.
     #[error("the response must carry exactly one presentation")]
     NotOnePresentation,
-    /// The presentation is not a compact SD-JWT+KB with canonical base64url segments.
-    #[error("the presentation is not a compact SD-JWT+KB")]
+    /// The presentation is neither a compact SD-JWT+KB nor a presented JWP with
+    /// canonical base64url segments.
+    #[error("the presentation is not a compact SD-JWT+KB nor a presented JWP")]
     NotCompactPresentation,
 }
 
@@ -134,6 +156,9 @@ pub(super) struct CompactParts {
 /// # Errors
 /// [`CompactError::NotCompactPresentation`] for a presentation it cannot carry.
 pub(super) fn encode(state: &str, id: &str, presentation: &str) -> Result<String, CompactError> {
+    if presentation.split('.').count() == 4 {
+        return encode_jwp(state, id, presentation);
+    }
     // Any serialization the core reads; the compact form rebuilds the compact one
     // (the Key Binding JWT's sd_hash is over it in both).
     let decoded = Decoded::parse(presentation).map_err(|_| CompactError::NotCompactPresentation)?;
@@ -161,8 +186,71 @@ pub(super) fn encode(state: &str, id: &str, presentation: &str) -> Result<String
         put_field(&mut body, &shrink(&decode_segment(disclosure)?, &[])?);
     }
     put_jwt(&mut body, kb_jwt, std::slice::from_ref(&sd_hash))?;
-    let deflated = miniz_oxide::deflate::compress_to_vec(&body, 10);
-    Ok(format!("{COMPACT_PREFIX}{}", base45::encode(deflated)))
+    Ok(finish(&body))
+}
+
+fn finish(body: &[u8]) -> String {
+    let deflated = miniz_oxide::deflate::compress_to_vec(body, 10);
+    format!("{COMPACT_PREFIX}{}", base45::encode(deflated))
+}
+
+/// Body version 3: a JWP's segments, JSON ones shrunk, binary ones as they are.
+fn encode_jwp(state: &str, id: &str, presentation: &str) -> Result<String, CompactError> {
+    let mut body = vec![JWP_VERSION];
+    put_field(&mut body, state.as_bytes());
+    put_field(&mut body, id.as_bytes());
+    let mut segments = Vec::new();
+    for (dot, part) in presentation.split('.').enumerate() {
+        let pieces: Vec<&str> = part.split('~').collect();
+        for (at, piece) in pieces.iter().enumerate() {
+            let bytes = decode_segment(piece)?;
+            let tilde = if at + 1 < pieces.len() {
+                TILDE_FOLLOWS
+            } else {
+                0
+            };
+            // The last part holds the proof and the pseudonym: binary.
+            let json = dot < 3 && std::str::from_utf8(&bytes).is_ok();
+            segments.push((tilde, json, bytes));
+        }
+    }
+    if segments.len() > MAX_JWP_SEGMENTS {
+        return Err(CompactError::NotCompactPresentation);
+    }
+    put_varint(&mut body, segments.len());
+    for (tilde, json, bytes) in segments {
+        if json {
+            body.push(tilde | SHRUNK);
+            put_field(&mut body, &shrink(&bytes, &[])?);
+        } else {
+            body.push(tilde);
+            put_field(&mut body, &bytes);
+        }
+    }
+    Ok(finish(&body))
+}
+
+/// Reads the rest of a version 3 body: the JWP, rebuilt byte for byte.
+fn decode_jwp(reader: &mut Reader<'_>) -> Option<String> {
+    let count = reader.varint().filter(|n| *n <= MAX_JWP_SEGMENTS)?;
+    let mut presentation = String::new();
+    let mut dots = 0;
+    for at in 0..count {
+        let kind = reader.byte()?;
+        let field = reader.field()?;
+        if kind & SHRUNK == 0 {
+            presentation.push_str(&base64url::encode(field));
+        } else {
+            presentation.push_str(&base64url::encode(&expand(field, &[])?));
+        }
+        if kind & TILDE_FOLLOWS != 0 {
+            presentation.push('~');
+        } else if at + 1 < count {
+            presentation.push('.');
+            dots += 1;
+        }
+    }
+    (dots == 3 && reader.rest.is_empty()).then_some(presentation)
 }
 
 /// Reads the compact form; `text` must start with [`COMPACT_PREFIX`].
@@ -179,14 +267,20 @@ pub(super) fn decode(text: &str) -> Result<CompactParts, ResponseError> {
     let deflated = base45::decode(encoded).map_err(|_| MALFORMED)?;
     let body = inflate_exactly(&deflated)?;
     let mut reader = Reader { rest: &body };
-    if !reader
-        .byte()
-        .is_some_and(|v| READABLE_VERSIONS.contains(&v))
-    {
+    let version = reader.byte().ok_or(MALFORMED)?;
+    if version != JWP_VERSION && !READABLE_VERSIONS.contains(&version) {
         return Err(MALFORMED);
     }
     let state = reader.text().ok_or(MALFORMED)?;
     let id = reader.text().ok_or(MALFORMED)?;
+    if version == JWP_VERSION {
+        let presentation = decode_jwp(&mut reader).ok_or(MALFORMED)?;
+        return Ok(CompactParts {
+            state,
+            id,
+            presentation,
+        });
+    }
     let issuer_jwt = reader.jwt().ok_or(MALFORMED)?;
     let count = reader
         .varint()

@@ -221,3 +221,39 @@ fn a_pseudonymous_request_needs_an_origin_audience() {
         .unwrap_err();
     assert_eq!(err.code(), "invalid_dcql_query");
 }
+
+/// The compact QR form carries a pseudonymous answer byte for byte, the proof as bytes.
+#[test]
+fn a_pseudonymous_answer_goes_by_the_compact_qr_form() {
+    let f = fixture();
+    let mut party = party(&f);
+    let request = ask(&mut party, "age_over_18", true);
+    let form = answer(&f, &request, "age_over_18");
+    let response = AuthorizationResponse::parse(&form).unwrap();
+    let compact = response.to_compact().unwrap();
+    assert!(compact.starts_with(crate::openid4vp::COMPACT_PREFIX));
+    let back = AuthorizationResponse::from_compact(&compact).unwrap();
+    assert_eq!(back, response);
+    // QR alphanumeric throughout (5.5 bits a character against 8 for the form's bytes),
+    // and a site takes it like any response.
+    let alphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    assert!(compact.chars().all(|c| alphanumeric.contains(c)));
+    eprintln!(
+        "pseudonymous answer: form {} bytes, compact {} characters",
+        form.len(),
+        compact.len()
+    );
+    let taken = party
+        .take_response(&compact, UnixTime::from_secs(NOW))
+        .unwrap();
+    let verified = verify_expected(
+        &taken.expected.presentation,
+        taken.expected.pseudonymous.as_ref().unwrap(),
+    )
+    .unwrap();
+    assert!(verified.pseudonym().is_some());
+    // Truncated or altered compact text is refused, never a panic.
+    for cut in (crate::openid4vp::COMPACT_PREFIX.len()..compact.len()).step_by(5) {
+        assert!(AuthorizationResponse::from_compact(&compact[..cut]).is_err());
+    }
+}
