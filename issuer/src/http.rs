@@ -83,6 +83,7 @@ pub fn router(issuer: Arc<Issuer>) -> Router {
     let logging = issuer.config().log_requests;
     Router::new()
         .route("/", get(public::home))
+        .route("/health", get(public::health))
         .merge(issuance)
         .merge(public)
         .fallback(public::not_found)

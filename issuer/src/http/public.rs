@@ -34,6 +34,18 @@ pub(super) async fn jwt_vc_issuer(State(issuer): State<Arc<Issuer>>) -> Response
     }
 }
 
+/// `GET /health`: 200 with `{"status": "ok", ...}` when the database answers, the
+/// refusal's status otherwise (a load balancer takes the node out).
+pub(super) async fn health(State(issuer): State<Arc<Issuer>>) -> Response {
+    let result = tokio::task::spawn_blocking(move || issuer.health())
+        .await
+        .unwrap_or_else(|error| Err(Refusal::internal(&error)));
+    match result {
+        Ok(body) => Json(body).into_response(),
+        Err(refusal) => refusal_response(&refusal),
+    }
+}
+
 /// `GET /types/{name}`: SD-JWT VC type metadata.
 pub(super) async fn type_metadata(
     State(issuer): State<Arc<Issuer>>,

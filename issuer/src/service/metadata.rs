@@ -63,6 +63,20 @@ impl Issuer {
             "jwks": { "keys": keys },
         }))
     }
+    /// `GET /health`: whether this node can serve, checked on the database it depends on
+    /// (a query, so a lost or locked file shows). Nothing about anyone: the schema
+    /// version and the active key's id.
+    ///
+    /// # Errors
+    /// [`Refusal`] when the database does not answer.
+    pub fn health(&self) -> Result<Value, Refusal> {
+        let store = lock(&self.store);
+        Ok(json!({
+            "status": "ok",
+            "schema_version": store.schema_version()?,
+            "active_kid": store.active_kid()?,
+        }))
+    }
     /// Type metadata for `/types/{name}`.
     #[must_use]
     pub fn type_metadata(&self, name: &str) -> Option<Value> {

@@ -237,3 +237,14 @@ async fn the_admin_page_wants_its_own_host_and_its_key() {
     }
     harness.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_from_the_database_and_names_nobody() {
+    let harness = Harness::start("health").await;
+    let health = harness.get_json("/health").await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["schema_version"], 5);
+    assert!(health["active_kid"].is_string());
+    let members: Vec<&String> = health.as_object().unwrap().keys().collect();
+    assert_eq!(members, ["active_kid", "schema_version", "status"]);
+}
