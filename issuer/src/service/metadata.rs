@@ -52,7 +52,10 @@ impl Issuer {
     pub fn jwt_vc_issuer_metadata(&self) -> Result<Value, Refusal> {
         let (keys, bbs_keys) = {
             let store = lock(&self.store);
-            (store.published_keys(self.now())?, store.bbs_public_keys()?)
+            (
+                store.published_keys(self.now())?,
+                store.bbs_public_keys(self.now())?,
+            )
         };
         // The ES256 keys, then the pseudonymous format's BLS12-381 G2 keys, which readers
         // of SD-JWT VC set aside (credential::Jwks keeps them for the format that reads them).

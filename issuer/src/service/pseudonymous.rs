@@ -42,6 +42,7 @@ impl Issuer {
             // No status entry: revocation is refusing the next refresh.
             let issuance = self.spend_grant(&store, &token_hash, configuration, 0, now, exp)?;
             let (kid, key) = store.ensure_bbs_key(now, &mut OsRng)?;
+            store.record_bbs_signature(&kid, issuance.exp)?;
             (issuance, kid, key, entropy)
         };
         let claims = copy_claims(&issuance, configuration, CivilDate::from_unix(now))?;

@@ -78,8 +78,8 @@ impl Store {
             .optional()?)
     }
 
-    /// Retires the active key (erasing its private part) and makes a new one active.
-    /// Returns the new `kid`.
+    /// Retires the active key (erasing its private part) and makes a new one active, and
+    /// so for the BBS key if there is one. Returns the new ES256 `kid`.
     ///
     /// # Errors
     /// [`StoreError`].
@@ -92,6 +92,7 @@ impl Store {
             [now],
         )?;
         self.insert_key(&key, now)?;
+        self.rotate_bbs_key(now, rng)?;
         Self::bump_revision(&tx)?;
         tx.commit()?;
         // The retired key's bytes are zeroed in the database (secure_delete); its earlier

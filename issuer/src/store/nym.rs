@@ -63,17 +63,17 @@ impl Store {
         Ok((kid, key))
     }
 
-    /// The BBS public keys to publish, with their `kid`s: the active one (retired keys
-    /// would stay published while their credentials live, as for ES256, once rotation of
-    /// BBS keys exists).
+    /// The BBS public keys to publish at `now`, with their `kid`s: the active one and every
+    /// retired one that signed a credential not yet expired.
     ///
     /// # Errors
     /// [`StoreError`].
-    pub fn bbs_public_keys(&self) -> Result<Vec<(String, BbsPublicKey)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT kid, public_key FROM bbs_keys WHERE retired_at IS NULL")?;
-        let rows = statement.query_map([], |row| {
+    pub fn bbs_public_keys(&self, now: i64) -> Result<Vec<(String, BbsPublicKey)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT kid, public_key FROM bbs_keys WHERE retired_at IS NULL OR last_exp > ?1
+             ORDER BY retired_at IS NULL DESC, created_at DESC, kid",
+        )?;
+        let rows = statement.query_map([now], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
         })?;
         rows.map(|row| {
@@ -83,6 +83,37 @@ impl Store {
                 .map_err(|_| StoreError::Corrupt("BBS public key"))
         })
         .collect()
+    }
+
+    /// Notes that BBS key `kid` signed a credential valid until `exp`, so it stays
+    /// published that long.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn record_bbs_signature(&self, kid: &str, exp: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE bbs_keys SET last_exp = MAX(last_exp, ?2) WHERE kid = ?1",
+            params![kid, exp],
+        )?;
+        Ok(())
+    }
+
+    /// Retires the active BBS key, if any (erasing its secret), and makes a new one
+    /// active; part of [`Store::rotate_key`]'s transaction. Pseudonyms do not change: the
+    /// nym secret is the holder's and the stored entropy, not the key's.
+    pub(super) fn rotate_bbs_key(
+        &self,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), StoreError> {
+        let retired = self.conn.execute(
+            "UPDATE bbs_keys SET retired_at = ?1, secret_key = NULL WHERE retired_at IS NULL",
+            [now],
+        )?;
+        if retired > 0 {
+            self.ensure_bbs_key(now, rng)?;
+        }
+        Ok(())
     }
 
     /// The nym entropy of `person_id` for the commitment at `point`: `fresh` when it is the

@@ -379,7 +379,7 @@ fn a_reused_refresh_token_ends_its_family() {
     );
 }
 
-/// A rotated key's private part leaves no recoverable bytes: not in the database file's
+/// A rotated key's private part (ES256 and BBS) leaves no recoverable bytes: not in the database file's
 /// free pages, not in the write-ahead log.
 #[test]
 fn a_retired_private_key_leaves_no_bytes_in_the_files() {
@@ -393,6 +393,8 @@ fn a_retired_private_key_leaves_no_bytes_in_the_files() {
     assert_eq!(secure, 1);
     let key = store.ensure_key(NOW, &mut rand_core::OsRng).unwrap();
     let d = key.to_json()["d"].as_str().unwrap().to_owned();
+    let (_, bbs) = store.ensure_bbs_key(NOW, &mut rand_core::OsRng).unwrap();
+    let bbs_secret = bbs.secret_bytes();
     let files = || -> Vec<u8> {
         ["", "-wal", "-shm"]
             .iter()
@@ -406,11 +408,19 @@ fn a_retired_private_key_leaves_no_bytes_in_the_files() {
     let contains =
         |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
     assert!(contains(&files(), d.as_bytes()), "the active key is stored");
+    assert!(
+        contains(&files(), &bbs_secret),
+        "the active BBS key is stored"
+    );
     store.rotate_key(NOW + 1, &mut rand_core::OsRng).unwrap();
     assert!(
         !contains(&files(), d.as_bytes()),
         "the retired key's d is gone from every file"
     );
+    assert!(
+        !contains(&files(), &bbs_secret),
+        "and the retired BBS secret"
+    );
     drop(store);
-    assert!(!contains(&files(), d.as_bytes()));
+    assert!(!contains(&files(), d.as_bytes()) && !contains(&files(), &bbs_secret));
 }

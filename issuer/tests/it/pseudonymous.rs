@@ -225,3 +225,45 @@ async fn malformed_and_forged_commitments_are_refused() {
         "{status} {body}"
     );
 }
+
+/// Rotating the keys rotates the BBS key too: the old one stays published while what it
+/// signed lives, and the person's pseudonyms do not change (they are the holder's secret
+/// and the stored entropy, not the key).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pseudonyms_outlive_a_key_rotation() {
+    let harness = Harness::start("nym-rotate").await;
+    let (_, offer) = harness.enroll_for("2000-05-17", &Configuration::ALL);
+    let holder = HolderSecret::generate(&mut OsRng);
+    let (mut grant, token) = Grant::redeem(&harness, &offer).await;
+    let before = issued(&harness, &token, &holder).await;
+    let old_kid = before.header().kid().to_owned();
+    let at_forum = pseudonym_at(&harness, &before, &holder, FORUM).await;
+
+    issuer::Store::open_existing(&harness.db)
+        .unwrap()
+        .rotate_key(NOW, &mut OsRng)
+        .unwrap();
+    let published: Vec<String> = bbs_keys(&harness)
+        .await
+        .into_iter()
+        .map(|k| k.kid)
+        .collect();
+    assert_eq!(
+        published.len(),
+        2,
+        "the old key stays published: {published:?}"
+    );
+    assert_ne!(published[0], old_kid, "the new key is first");
+    let token = grant.next(&harness).await;
+    let after = issued(&harness, &token, &holder).await;
+    assert_ne!(after.header().kid(), old_kid);
+    assert_eq!(
+        pseudonym_at(&harness, &after, &holder, FORUM).await,
+        at_forum
+    );
+    assert_eq!(
+        pseudonym_at(&harness, &before, &holder, FORUM).await,
+        at_forum,
+        "the old credential still verifies"
+    );
+}
