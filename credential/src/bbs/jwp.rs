@@ -51,13 +51,15 @@ impl IssuerHeader {
     /// # Errors
     /// [`BbsError::InvalidHeader`] for a layout this format refuses.
     pub fn new(iss: &str, vct: &str, kid: &str, claims: &[&str]) -> Result<Self, BbsError> {
+        // Members in sorted order, so that the octets are the same whether or not
+        // serde_json keeps insertion order (a feature another crate may turn on).
         let header = json!({
             "alg": ALG,
-            "typ": TYP,
-            "kid": kid,
-            "iss": iss,
-            "vct": vct,
             "claims": claims,
+            "iss": iss,
+            "kid": kid,
+            "typ": TYP,
+            "vct": vct,
         });
         let bytes = serde_json::to_vec(&header).map_err(|_| BbsError::Library)?;
         Self::parse(&bytes)

@@ -293,3 +293,14 @@ fn the_format_is_reached_through_the_seam() {
     let wanted = query_for("resident");
     assert!(matching::answer(&wanted, &held).is_err());
 }
+
+/// The issuer header's octets are its members in sorted order, whatever serde_json's
+/// map order (the compact QR form's tokens spell it so).
+#[test]
+fn the_issuer_header_is_written_in_sorted_order() {
+    let header = IssuerHeader::new(ISS, VCT, KID, &CLAIMS).unwrap();
+    let text = std::str::from_utf8(header.as_bytes()).unwrap();
+    let at = |member: &str| text.find(&format!("\"{member}\":")).unwrap();
+    let order = ["alg", "claims", "iss", "kid", "typ", "vct"].map(at);
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "{text}");
+}
