@@ -43,7 +43,7 @@ fn now() -> i64 {
         })
 }
 
-fn pointers(texts: &[String]) -> Result<Vec<JsonPointer>, Failure> {
+pub(crate) fn pointers(texts: &[String]) -> Result<Vec<JsonPointer>, Failure> {
     texts
         .iter()
         .map(|text| JsonPointer::parse(text).map_err(|err| Failure::Usage(err.to_string())))

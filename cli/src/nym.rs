@@ -9,9 +9,10 @@ use credential::bbs::{
     self, BbsKeyPair, BbsPublicKey, HolderSecret, IssuerHeader, NymCredential, NymEntropy,
     NymIssuer, NymPolicy,
 };
+use credential::format::Held;
 use credential::time::UnixTime;
 use rand_core::OsRng;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::args::{IssueArgs, PresentArgs, VerifyArgs};
 use crate::failure::Failure;
@@ -64,13 +65,6 @@ fn holder(path: &Path) -> Result<HolderSecret, Failure> {
     Ok(HolderSecret::from_seed(seed))
 }
 
-/// A key file's `kid`, or the key's thumbprint.
-fn kid_of(jwk: &Map<String, Value>, key: &BbsPublicKey) -> String {
-    jwk.get("kid")
-        .and_then(Value::as_str)
-        .map_or_else(|| key.thumbprint(), str::to_owned)
-}
-
 fn private_key(path: &Path) -> Result<(BbsKeyPair, String), Failure> {
     let value = input::json(path)?;
     let jwk = value
@@ -78,7 +72,7 @@ fn private_key(path: &Path) -> Result<(BbsKeyPair, String), Failure> {
         .ok_or_else(|| usage(format!("{}: not a JWK", path.display())))?;
     let key = BbsKeyPair::from_private_jwk(jwk)
         .map_err(|err| usage(format!("{}: {err}", path.display())))?;
-    let kid = kid_of(jwk, key.public());
+    let kid = key.public().kid_in(jwk);
     Ok((key, kid))
 }
 
@@ -97,7 +91,7 @@ fn public_keys(path: &Path) -> Result<Vec<(BbsPublicKey, String)>, Failure> {
             let mut public = jwk.clone();
             public.remove("d");
             BbsPublicKey::from_jwk(&public).map(|key| {
-                let kid = kid_of(jwk, &key);
+                let kid = key.kid_in(jwk);
                 (key, kid)
             })
         })
@@ -165,29 +159,18 @@ pub(crate) fn present(args: &PresentArgs, text: &str) -> Result<String, Failure>
     };
     let holder = holder(holder_path)?;
     let credential = NymCredential::read(text).map_err(usage)?;
-    let names: Vec<String> = if args.disclose_all {
+    // The same pointers and selection rules as SD-JWT and the wallet (the format seam).
+    let pointers = if args.disclose_all {
+        let root = credential::JsonPointer::root();
         credential
             .claims()
             .keys()
-            .filter(|name| *name != "iss" && *name != "vct")
-            .cloned()
+            .map(|name| root.child(name.as_str()))
             .collect()
     } else {
-        args.disclose
-            .iter()
-            .map(|pointer| {
-                let name = pointer.strip_prefix('/').unwrap_or(pointer);
-                if name.contains('/') {
-                    Err(usage(format!(
-                        "{pointer}: a pseudonymous credential's claims are top-level"
-                    )))
-                } else {
-                    Ok(name.replace("~1", "/").replace("~0", "~"))
-                }
-            })
-            .collect::<Result<_, _>>()?
+        crate::commands::pointers(&args.disclose)?
     };
-    let selection = credential.select(&names).map_err(usage)?;
+    let selection = Held::select(&credential, &pointers).map_err(usage)?;
     credential
         .present(
             &holder,

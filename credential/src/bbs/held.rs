@@ -55,22 +55,7 @@ impl NymCredential {
         wire::signature(&issued.signature)?;
         let issuer_key = BbsPublicKey::from_bytes(&issued.issuer_key)?;
         NymEntropy::from_bytes(&issued.entropy)?;
-        let values = issued
-            .payloads
-            .iter()
-            .map(|payload| {
-                if payload == ABSENT {
-                    return Ok(None);
-                }
-                strict_json::parse(payload)
-                    .map(Some)
-                    .ok_or(BbsError::InvalidPayloads("a payload that is not JSON"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let expires_at = values
-            .first()
-            .and_then(|value| value.as_ref()?.as_i64())
-            .ok_or(BbsError::InvalidPayloads("exp is not a number"))?;
+        let (values, expires_at) = slot_values(issued.payloads.iter().map(|p| Some(p.as_slice())))?;
         let claims = claims_of(&issued.header, &values);
         Ok(Self {
             issued,
@@ -256,6 +241,31 @@ fn prover_nym(holder: &HolderSecret) -> Result<PseudonymSecret, BbsError> {
 
 fn prover_blind(holder: &HolderSecret) -> Result<BlindFactor, BbsError> {
     BlindFactor::from_bytes(&holder.prover_blind()?.to_be_bytes()).map_err(|_| BbsError::Library)
+}
+
+/// Each payload slot's claim value (`None` for a hidden slot or the [`ABSENT`] payload)
+/// and the expiry the first slot holds. One reading for the holder and the verifier.
+///
+/// # Errors
+/// [`BbsError::InvalidPayloads`] for a payload that is not JSON or an expiry that is not
+/// an integer.
+pub(crate) fn slot_values<'a>(
+    payloads: impl IntoIterator<Item = Option<&'a [u8]>>,
+) -> Result<(Vec<Option<Value>>, i64), BbsError> {
+    let values = payloads
+        .into_iter()
+        .map(|payload| match payload {
+            None | Some(ABSENT) => Ok(None),
+            Some(bytes) => strict_json::parse(bytes)
+                .map(Some)
+                .ok_or(BbsError::InvalidPayloads("a payload that is not JSON")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let expires_at = values
+        .first()
+        .and_then(|value| value.as_ref()?.as_i64())
+        .ok_or(BbsError::InvalidPayloads("exp is not a number"))?;
+    Ok((values, expires_at))
 }
 
 /// `iss` and `vct`, from the issuer header.

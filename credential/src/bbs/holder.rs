@@ -13,7 +13,7 @@
 //! output is byte-for-byte the draft's (tested against the nymCommit vectors), and the
 //! issuer checks it with zkryptium.
 
-use bls12_381_plus::{G1Projective, Scalar};
+use bls12_381_plus::Scalar;
 use rand_core::CryptoRngCore;
 use zkryptium::bbsplus::ciphersuites::BbsCiphersuite;
 use zkryptium::bbsplus::generators::Generators;
@@ -88,16 +88,16 @@ impl HolderSecret {
 }
 
 /// A uniformly random scalar from 48 bytes of `rng` (the draft's `get_random`).
-fn random_scalar(rng: &mut impl CryptoRngCore) -> Scalar {
+pub(crate) fn random_scalar(rng: &mut impl CryptoRngCore) -> Scalar {
     let mut okm = [0u8; 48];
     rng.fill_bytes(&mut okm);
     Scalar::from_okm(&okm)
 }
 
 /// The blind generators `Q_2` and `J_1` of a commitment to one scalar.
-fn blind_generators() -> Vec<G1Projective> {
+fn blind_generators() -> Generators {
     let api_id = <Suite as BbsCiphersuite>::API_ID_NYM;
-    Generators::create::<Suite>(2, Some(&[b"BLIND_", api_id].concat())).values
+    Generators::create::<Suite>(2, Some(&[b"BLIND_", api_id].concat()))
 }
 
 /// The draft's `CoreCommit` over one committed scalar, the nym secret `nym`, with the
@@ -112,7 +112,7 @@ pub fn commit_with_scalars(
     s_tilde: Scalar,
     m_tilde: Scalar,
 ) -> Result<NymCommitment, BbsError> {
-    let generators = blind_generators();
+    let generators = blind_generators().values;
     let (Some(q2), Some(j1)) = (generators.first(), generators.get(1)) else {
         return Err(BbsError::Library);
     };
@@ -186,11 +186,10 @@ impl NymCommitment {
     /// # Errors
     /// [`BbsError::InvalidCommitment`].
     pub fn check(&self) -> Result<(), BbsError> {
-        let api_id = <Suite as BbsCiphersuite>::API_ID_NYM;
         zkryptium::schemes::generics::Commitment::<super::suite::Scheme>::deserialize_and_validate_commit(
             Some(&self.bytes),
-            &Generators::create::<Suite>(2, Some(&[b"BLIND_", api_id].concat())),
-            Some(api_id),
+            &blind_generators(),
+            Some(<Suite as BbsCiphersuite>::API_ID_NYM),
         )
         .map(|_| ())
         .map_err(|_| BbsError::InvalidCommitment)

@@ -14,7 +14,7 @@ use zkryptium::bbsplus::pseudonym::PseudonymSecret;
 use zkryptium::schemes::generics::BlindSignature;
 
 use super::error::BbsError;
-use super::holder::NymCommitment;
+use super::holder::{NymCommitment, random_scalar};
 use super::jwp::{EXPIRY_CLAIM, Issued, IssuerHeader};
 use super::keys::BbsKeyPair;
 use super::suite::{Scheme, Suite};
@@ -43,9 +43,7 @@ impl core::fmt::Debug for NymEntropy {
 impl NymEntropy {
     /// A fresh entropy from `rng`, for a person's first enrollment or a counted reset.
     pub fn generate(rng: &mut impl CryptoRngCore) -> Self {
-        let mut okm = [0u8; 48];
-        rng.fill_bytes(&mut okm);
-        Self(bls12_381_plus::Scalar::from_okm(&okm).to_be_bytes())
+        Self(random_scalar(rng).to_be_bytes())
     }
 
     /// The entropy a stateless issuer (the CLI) gives the holder of `commitment`: derived

@@ -71,12 +71,7 @@ impl IssuerHeader {
     /// [`BbsError::InvalidHeader`], or [`BbsError::UnsupportedAlgorithm`].
     pub(crate) fn parse(bytes: &[u8]) -> Result<Self, BbsError> {
         let object = header_object(bytes)?;
-        let text = |name: &'static str| -> Result<String, BbsError> {
-            match object.get(name) {
-                Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
-                _ => Err(BbsError::InvalidHeader(name)),
-            }
-        };
+        let text = |name: &'static str| member_text(&object, name);
         let alg = text("alg")?;
         if alg != ALG {
             return Err(BbsError::UnsupportedAlgorithm(alg));
@@ -186,10 +181,7 @@ impl PresentationHeader {
 
     pub(crate) fn parse(bytes: &[u8]) -> Result<Self, BbsError> {
         let object = header_object(bytes)?;
-        let text = |name: &'static str| match object.get(name) {
-            Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
-            _ => Err(BbsError::InvalidHeader(name)),
-        };
+        let text = |name: &'static str| member_text(&object, name);
         let one_time_context = match object.get(ONE_TIME_CONTEXT) {
             None => None,
             Some(_) => Some(text(ONE_TIME_CONTEXT)?),
@@ -229,6 +221,14 @@ impl PresentationHeader {
     #[must_use]
     pub fn one_time_context(&self) -> Option<&str> {
         self.one_time_context.as_deref()
+    }
+}
+
+/// A header member that must be a non-empty string.
+fn member_text(object: &Map<String, Value>, name: &'static str) -> Result<String, BbsError> {
+    match object.get(name) {
+        Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
+        _ => Err(BbsError::InvalidHeader(name)),
     }
 }
 

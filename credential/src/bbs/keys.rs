@@ -77,6 +77,14 @@ impl BbsPublicKey {
         base64url::encode(&Sha256::digest(canonical.as_bytes()))
     }
 
+    /// The `kid` a JWK of this key names, or the key's thumbprint where it names none.
+    #[must_use]
+    pub fn kid_in(&self, jwk: &Map<String, Value>) -> String {
+        jwk.get("kid")
+            .and_then(Value::as_str)
+            .map_or_else(|| self.thumbprint(), str::to_owned)
+    }
+
     /// Reads a public JWK. `alg`, when present, must be this format's; a `d` is refused.
     ///
     /// # Errors

@@ -42,10 +42,7 @@ pub fn policy_of(expected: &NymExpectation) -> Result<NymPolicy, BbsError> {
             let object: &Map<String, Value> =
                 jwk.as_object().ok_or(BbsError::InvalidKey("not a JWK"))?;
             let key = BbsPublicKey::from_jwk(object)?;
-            let kid = object
-                .get("kid")
-                .and_then(Value::as_str)
-                .map_or_else(|| key.thumbprint(), str::to_owned);
+            let kid = key.kid_in(object);
             issuers.push(NymIssuer {
                 iss: trust.iss.clone(),
                 kid,

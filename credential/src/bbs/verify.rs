@@ -14,15 +14,14 @@ use zkryptium::schemes::generics::PoKSignature;
 
 use super::context::Context;
 use super::error::BbsError;
-use super::held::{claims_of, hidden_messages};
-use super::issue::{ABSENT, NYM_COUNT};
+use super::held::{claims_of, hidden_messages, slot_values};
+use super::issue::NYM_COUNT;
 use super::jwp::Presented;
 use super::keys::BbsPublicKey;
 use super::suite::Scheme;
 use super::wire;
 use crate::base64url;
 use crate::policy::DEFAULT_CLOCK_SKEW_SECONDS;
-use crate::strict_json;
 use crate::time::UnixTime;
 
 /// An issuer this verifier trusts for pseudonymous credentials: its identifier and key.
@@ -185,21 +184,7 @@ pub fn verify_nym(text: &str, policy: &NymPolicy) -> Result<VerifiedNym, BbsErro
         )
         .map_err(|_| BbsError::InvalidSignature)?;
 
-    let values = presented
-        .payloads
-        .iter()
-        .map(|payload| match payload.as_deref() {
-            None => Ok(None),
-            Some(ABSENT) => Ok(None),
-            Some(bytes) => strict_json::parse(bytes)
-                .map(Some)
-                .ok_or(BbsError::InvalidPayloads("a payload that is not JSON")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let expires_at = values
-        .first()
-        .and_then(|value| value.as_ref()?.as_i64())
-        .ok_or(BbsError::InvalidPayloads("exp is not a number"))?;
+    let (values, expires_at) = slot_values(presented.payloads.iter().map(Option::as_deref))?;
     if policy.now.as_secs() > expires_at.saturating_add_unsigned(policy.clock_skew) {
         return Err(BbsError::Expired);
     }

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 
 use super::{DcqlQuery, Origin};
 
+/// The prefix of an audience that names a web origin (`origin:<origin>`).
+pub(super) const ORIGIN_PREFIX: &str = "origin:";
+
 pub use crate::names::DC_API_PROTOCOL;
 
 /// The `data` of an unsigned DC API request.
@@ -24,5 +27,5 @@ pub fn dc_api_request(nonce: &str, query: &DcqlQuery) -> Value {
 /// The audience a presentation over the DC API is bound to.
 #[must_use]
 pub fn dc_api_audience(origin: &Origin) -> String {
-    format!("origin:{origin}")
+    format!("{ORIGIN_PREFIX}{origin}")
 }

@@ -6,7 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::super::{CredentialQuery, FORMAT_NYM_JWP, Origin, REDIRECT_URI_PREFIX};
+use super::super::dc_api::ORIGIN_PREFIX;
+use super::super::{CredentialQuery, FORMAT_NYM_JWP};
 
 /// A trusted issuer's keys for the pseudonymous format, as its JWKS publishes them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,9 +92,6 @@ pub(super) fn looks_pseudonymous(presentation: &str) -> bool {
 /// own, as the wallet takes it from the same client identifier.
 #[must_use]
 pub fn pseudonym_site(audience: &str) -> Option<String> {
-    let id = audience
-        .strip_prefix(REDIRECT_URI_PREFIX)
-        .unwrap_or(audience);
-    let id = id.strip_prefix("origin:").unwrap_or(id);
-    Origin::of(id).map(|origin| origin.to_string())
+    let id = audience.strip_prefix(ORIGIN_PREFIX).unwrap_or(audience);
+    super::site_origin(id).map(|origin| origin.to_string())
 }
