@@ -199,10 +199,10 @@ impl Expectations {
         now: UnixTime,
         query: Option<CredentialQuery>,
     ) -> Expected {
-        let pseudonymous = match &query {
-            Some(_) => pseudonymous::is_pseudonymous(query.as_ref()),
-            None => pseudonymous::looks_pseudonymous(&presentation),
-        };
+        let pseudonymous = query.as_ref().map_or_else(
+            || pseudonymous::looks_pseudonymous(&presentation),
+            pseudonymous::is_pseudonymous,
+        );
         Expected {
             pseudonymous: pseudonymous
                 .then(|| self.nym_expectation(audience, nonce, now, query.as_ref())),

@@ -78,8 +78,8 @@ impl NymExpectation {
 }
 
 /// Whether `query` is for the pseudonymous format.
-pub(super) fn is_pseudonymous(query: Option<&CredentialQuery>) -> bool {
-    query.is_some_and(|query| query.format == FORMAT_NYM_JWP)
+pub(super) fn is_pseudonymous(query: &CredentialQuery) -> bool {
+    query.format == FORMAT_NYM_JWP
 }
 
 /// Whether `presentation` is in the pseudonymous format's presented form when no query
