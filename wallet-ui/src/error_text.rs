@@ -51,6 +51,7 @@ fn translation(t: &Text, code: &str) -> Option<&'static str> {
         "issuer_metadata" => t.err_issuer_metadata,
         "wrong_count" => t.err_wrong_count,
         "invalid_credential" | "wrong_holder_key" | "inconsistent_batch" => t.err_bad_credentials,
+        "wrong_issuer" => t.err_wrong_issuer,
         // Consent refusals.
         "insecure_verifier" => t.refuse_insecure,
         "no_such_credential" => t.refuse_no_credential,
@@ -65,6 +66,12 @@ fn translation(t: &Text, code: &str) -> Option<&'static str> {
         "stale_consent" => t.err_stale_consent,
         "not_enough_claims" => t.not_enough_claims,
         "no_qr" => t.err_no_qr,
+        "proof_failed" => t.err_proof_failed,
+        // Pseudonyms' recovery code.
+        "recovery_code_length" => t.err_recovery_length,
+        "recovery_code_character" => t.err_recovery_character,
+        "recovery_code_typo" => t.err_recovery_typo,
+        "pseudonyms_in_use" => t.err_pseudonyms_in_use,
         "site_unreachable" => t.err_site_unreachable,
         "site_refused" => t.err_site_refused,
         "site_unexpected_answer" => t.err_site_unexpected,

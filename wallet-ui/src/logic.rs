@@ -4,12 +4,15 @@
 
 pub mod backup;
 pub mod consent;
+pub mod held;
+pub mod holder;
 pub mod http;
 pub mod incoming;
 pub mod issuance;
 pub mod model;
 pub mod passphrase;
 pub mod receive;
+pub mod recovery;
 pub mod schedule;
 pub mod store;
 pub mod wallet;

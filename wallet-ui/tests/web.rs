@@ -64,7 +64,7 @@ fn document() -> web_sys::Document {
 
 #[wasm_bindgen_test]
 async fn records_persist_across_a_reopen() {
-    let store = fresh("test-persist", 2).await;
+    let store = fresh("test-persist", 3).await;
     store
         .commit(vec![
             Write::Put(Table::Batches, "a".into(), vec![1, 2, 3]),
@@ -73,7 +73,7 @@ async fn records_persist_across_a_reopen() {
         .await
         .unwrap();
     store.close();
-    let reopened = IdbStore::open_at("test-persist", 2).await.unwrap();
+    let reopened = IdbStore::open_at("test-persist", 3).await.unwrap();
     assert_eq!(
         reopened.all(Table::Batches).await.unwrap(),
         vec![vec![1, 2, 3]]
@@ -102,10 +102,10 @@ async fn a_version_1_database_migrates_and_keeps_its_records() {
         .unwrap();
     old.close();
 
-    let migrated = IdbStore::open_at("test-migrate", 2).await.unwrap();
+    let migrated = IdbStore::open_at("test-migrate", 3).await.unwrap();
     let mut names = migrated.store_names();
     names.sort();
-    assert_eq!(names, ["batches", "history", "keys", "meta"]);
+    assert_eq!(names, ["batches", "history", "holder", "keys", "meta"]);
     assert_eq!(
         migrated.all(Table::Batches).await.unwrap(),
         vec![vec![7, 7, 7]]

@@ -9,6 +9,7 @@
 //! |---|---|
 //! | 1 | `batches`, `keys`, `meta` |
 //! | 2 | `history` (presentations were first kept only in the session) |
+//! | 3 | `holder` (the sealed seed of the person's pseudonyms) |
 
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::Uint8Array;
@@ -19,7 +20,7 @@ use crate::logic::store::{Store, StoreError, Table, Write};
 /// The database name.
 pub const DATABASE: &str = "cachet-wallet";
 /// The current schema version.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// Object store of holder keys.
 pub const KEYS: &str = "keys";
 /// Object store of vault metadata.
@@ -35,6 +36,7 @@ fn upgrade(database: &Database, old: u32, new: u32) -> Result<(), idb::Error> {
         let stores: &[&str] = match version {
             1 => &[Table::Batches.name(), KEYS, META],
             2 => &[Table::History.name()],
+            3 => &[Table::Holder.name()],
             _ => &[],
         };
         for name in stores {
@@ -200,7 +202,12 @@ impl Store for IdbStore {
     }
 
     async fn commit(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        let names = [Table::Batches.name(), Table::History.name(), META];
+        let names = [
+            Table::Batches.name(),
+            Table::History.name(),
+            Table::Holder.name(),
+            META,
+        ];
         let transaction = self
             .database
             .transaction(&names, TransactionMode::ReadWrite)

@@ -2,13 +2,14 @@
 //! each part of the request (the smallest one that can), which claims would be shared
 //! and which not; or why the wallet refuses before showing anything.
 
-use credential::openid4vp::matching::{self, Answer, Unanswerable};
-use credential::openid4vp::{AuthorizationRequest, Origin};
+use credential::JsonPointer;
+use credential::openid4vp::matching::{Answer, Unanswerable};
+use credential::openid4vp::{AuthorizationRequest, CredentialQuery, Origin};
 use credential::verify::REGISTERED_CLAIMS;
-use credential::{Credential, JsonPointer};
 use serde_json::Value;
 
-use super::model::Batch;
+use super::held::Holding;
+use super::model::{Batch, CredentialFormat};
 
 /// How long a request must be on screen, unchanged, before Share works (milliseconds). A
 /// page that opened the wallet could otherwise swap the request (a new URL fragment)
@@ -69,6 +70,12 @@ pub struct Part {
     pub shared: Vec<SharedClaim>,
     /// The person's other claims in that credential, which the site does not get.
     pub withheld: Vec<String>,
+    /// The credential's format.
+    pub format: CredentialFormat,
+    /// A pseudonymous answer carries the site's pseudonym: the site recognises the person
+    /// when they come back, and no other site can link them to it. (Without it, every
+    /// pseudonymous answer is unlinkable, even at the same site.)
+    pub site_pseudonym: bool,
     answer: Answer,
 }
 
@@ -133,17 +140,13 @@ pub fn consider(
         .map(|query| {
             // The best credential that answers: one of an issuer the site names before
             // any other, then the smallest (fewest claims).
-            let mut best: Option<((bool, usize), &Batch, Answer, Credential)> = None;
+            let mut best: Option<((bool, usize), &Batch, Answer, Holding)> = None;
             let mut refusal = Refusal::NoSuchCredential;
             for batch in batches {
-                let Some(credential) = batch
-                    .copies
-                    .first()
-                    .and_then(|copy| Credential::parse(&copy.credential).ok())
-                else {
+                let Some(held) = Holding::of(batch) else {
                     continue;
                 };
-                match matching::answer(query, &credential) {
+                match held.answer(query) {
                     Ok(answer) => {
                         let usable = batch.unused() > 0 && !batch.expired(now);
                         let named = query.names_issuer(&batch.issuer);
@@ -154,9 +157,9 @@ pub fn consider(
                         } else if named == Some(false) {
                             refusal = Refusal::UntrustedIssuer;
                         } else {
-                            let rank = (named != Some(true), credential.disclosable().len());
+                            let rank = (named != Some(true), held.size());
                             if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
-                                best = Some((rank, batch, answer, credential));
+                                best = Some((rank, batch, answer, held));
                             }
                         }
                     }
@@ -173,8 +176,8 @@ pub fn consider(
                     Err(_) => {}
                 }
             }
-            let (_, batch, answer, credential) = best.ok_or(refusal)?;
-            Ok(part(&query.id, batch, answer, &credential))
+            let (_, batch, answer, held) = best.ok_or(refusal)?;
+            Ok(part(query, batch, answer, &held))
         })
         .collect::<Result<Vec<_>, Refusal>>()?;
     Ok(Consent {
@@ -184,15 +187,10 @@ pub fn consider(
     })
 }
 
-fn part(query_id: &str, batch: &Batch, answer: Answer, credential: &Credential) -> Part {
-    // What the presentation will carry, computed by the functions that build it
-    // (`select`/`select_all`, then what those Disclosures reveal), not from the request.
-    let selection = if answer.everything {
-        credential.select_all()
-    } else {
-        credential.select(&answer.claims).unwrap_or_default()
-    };
-    let seen = Value::Object(credential.revealed(&selection));
+fn part(query: &CredentialQuery, batch: &Batch, answer: Answer, held: &Holding) -> Part {
+    // What the presentation will carry, computed by the functions that build it (the
+    // format's selection, then what it reveals), not from the request.
+    let seen = Value::Object(held.seen(&answer));
     let shared: Vec<SharedClaim> = if answer.everything {
         seen.as_object()
             .into_iter()
@@ -215,9 +213,7 @@ fn part(query_id: &str, batch: &Batch, answer: Answer, credential: &Credential) 
             .claims
             .iter()
             .map(|path| {
-                let disclosed = credential
-                    .disclosed_with(path)
-                    .map_or_else(|| path.clone(), |claim| claim.path.clone());
+                let disclosed = held.disclosed_for(path);
                 SharedClaim {
                     value: disclosed.resolve(&seen).cloned().unwrap_or(Value::Null),
                     disclosed,
@@ -239,12 +235,14 @@ fn part(query_id: &str, batch: &Batch, answer: Answer, credential: &Credential) 
         .cloned()
         .collect();
     Part {
-        query_id: query_id.to_owned(),
+        query_id: query.id.clone(),
         batch: batch.id.clone(),
         vct: batch.vct.clone(),
         issuer: batch.issuer.clone(),
         shared,
         withheld,
+        format: batch.format,
+        site_pseudonym: batch.is_pseudonymous() && query.asks_pseudonym(),
         answer,
     }
 }

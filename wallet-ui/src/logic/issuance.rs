@@ -7,20 +7,27 @@
 //! The flow talks through an [`Http`], so it runs natively against an in-memory issuer in
 //! tests, and in the page on `fetch`.
 
+use credential::bbs::{HolderSecret, NymJwp};
+use credential::format::Format;
 use credential::jws;
 use credential::openid4vci::{CredentialOffer, KeyProof, KeyProofParams, PRE_AUTHORIZED_GRANT};
 use credential::openid4vp::Origin;
 use credential::{Jwks, PublicJwk, TrustedIssuer};
+use rand_core::CryptoRngCore;
 use serde_json::{Value, json};
 
 use super::http::{Http, HttpError, HttpRequest};
 use super::model::{Batch, DpopKey};
-use super::receive::{ReceiveError, Received, batch_from};
+use super::receive::{ReceiveError, Received, batch_from, pseudonymous_batch_from};
 use super::store::{Cipher, HolderKeys, KeyError, Store};
 use super::wallet::{Wallet, WalletError};
 
 /// Copies asked for per credential (each presentation uses one up).
 pub const COPIES_PER_BATCH: usize = 10;
+/// The proof type of a pseudonymous credential request: the holder's commitment to its
+/// nym secret, in place of key proofs (Cachet's private identifier, as the issuer's
+/// metadata names it).
+pub const NYM_COMMITMENT_PROOF: &str = "x-cachet-nym-commitment";
 
 /// Where the flow is, for the progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +128,14 @@ struct Issuer<'h, H> {
     nonce_endpoint: String,
     token_endpoint: String,
     copies: usize,
+    /// The configurations whose format is the pseudonymous one.
+    pseudonymous: Vec<String>,
+}
+
+impl<H> Issuer<'_, H> {
+    fn is_pseudonymous(&self, configuration: &str) -> bool {
+        self.pseudonymous.iter().any(|id| id == configuration)
+    }
 }
 
 /// Reads the issuer's metadata, authorization server metadata and published keys.
@@ -169,6 +184,14 @@ async fn discover<'h, H: Http>(
         nonce_endpoint: endpoint(&metadata, "nonce_endpoint", &origin)?.to_owned(),
         token_endpoint: endpoint(&server, "token_endpoint", &origin)?.to_owned(),
         copies: COPIES_PER_BATCH.min(batch_size).max(1),
+        pseudonymous: metadata
+            .get("credential_configurations_supported")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, entry)| entry.get("format").and_then(Value::as_str) == Some(NymJwp::ID))
+            .map(|(id, _)| id.clone())
+            .collect(),
     })
 }
 
@@ -249,9 +272,12 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
     now: impl Fn() -> i64,
     new_id: impl Fn() -> String,
     progress: impl Fn(Step),
+    rng: &mut impl CryptoRngCore,
 ) -> Result<usize, IssuanceError> {
     progress(Step::Contacting);
     let issuer = discover(http, offer.credential_issuer()).await?;
+    let ids = offer.configuration_ids().iter().map(String::as_str);
+    let holder = holder_for(wallet, &issuer, ids, rng).await?;
     progress(Step::Authorizing);
     // A key of this offer's own, which the refresh token will be bound to.
     let (key_id, public) = wallet.keys().generate().await?;
@@ -281,6 +307,7 @@ pub async fn receive<S: Store, C: Cipher, K: HolderKeys>(
             &now,
             new_id(),
             &progress,
+            (holder.as_ref(), &mut *rng),
         )
         .await?;
         wallet.add_batch(batch).await?;
@@ -302,6 +329,7 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     now: impl Fn() -> i64,
     new_id: impl Fn() -> String,
     progress: impl Fn(Step),
+    rng: &mut impl CryptoRngCore,
 ) -> Result<usize, IssuanceError> {
     let (issuer_url, old_token, dpop_key) = wallet
         .batches()
@@ -323,6 +351,13 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
         .collect();
     progress(Step::Contacting);
     let issuer = discover(http, &issuer_url).await?;
+    let holder = holder_for(
+        wallet,
+        &issuer,
+        siblings.iter().map(|(_, configuration)| configuration.as_str()),
+        rng,
+    )
+    .await?;
     progress(Step::Authorizing);
     let traded = token(
         wallet,
@@ -360,6 +395,7 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
                 &now,
                 new_id(),
                 &progress,
+                (holder.as_ref(), &mut *rng),
             )
             .await?,
         );
@@ -370,8 +406,25 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     Ok(replaced)
 }
 
+/// The wallet's holder secret when any of `configurations` is pseudonymous (made now if
+/// this is the wallet's first pseudonymous credential).
+async fn holder_for<'c, S: Store, C: Cipher, K: HolderKeys>(
+    wallet: &mut Wallet<S, C, K>,
+    issuer: &Issuer<'_, impl Http>,
+    mut configurations: impl Iterator<Item = &'c str>,
+    rng: &mut impl CryptoRngCore,
+) -> Result<Option<HolderSecret>, IssuanceError> {
+    if configurations.any(|configuration| issuer.is_pseudonymous(configuration)) {
+        Ok(Some(wallet.ensure_holder_secret(rng).await?))
+    } else {
+        Ok(None)
+    }
+}
+
 /// Makes keys and proofs, asks for one batch and checks it (keeping the grant's refresh
-/// token with it); deletes the keys on failure.
+/// token with it); deletes the keys on failure. A pseudonymous configuration is asked
+/// for with the holder's commitment instead.
+#[allow(clippy::too_many_arguments)]
 async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
     wallet: &Wallet<S, C, K>,
     issuer: &Issuer<'_, impl Http>,
@@ -380,7 +433,13 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
     now: &impl Fn() -> i64,
     id: String,
     progress: &impl Fn(Step),
+    (holder, rng): (Option<&HolderSecret>, &mut impl CryptoRngCore),
 ) -> Result<Batch, IssuanceError> {
+    if issuer.is_pseudonymous(configuration) {
+        let holder = holder.ok_or(IssuanceError::Metadata("holder secret"))?;
+        return fetch_pseudonymous(issuer, tokens, configuration, holder, (now, id), progress, rng)
+            .await;
+    }
     progress(Step::MakingKeys);
     let nonce_answer = issuer
         .http
@@ -430,6 +489,62 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
         let _ = wallet.keys().delete(&ids).await;
     }
     result
+}
+
+/// Asks for a pseudonymous credential with the holder's commitment (the same point on
+/// every request: the issuer recognises it) and checks what comes back.
+async fn fetch_pseudonymous(
+    issuer: &Issuer<'_, impl Http>,
+    tokens: &Tokens,
+    configuration: &str,
+    holder: &HolderSecret,
+    (now, id): (&impl Fn() -> i64, String),
+    progress: &impl Fn(Step),
+    rng: &mut impl CryptoRngCore,
+) -> Result<Batch, IssuanceError> {
+    progress(Step::MakingKeys);
+    let commitment = holder
+        .commit(rng)
+        .map_err(|_| IssuanceError::Metadata("commitment"))?;
+    progress(Step::Receiving);
+    let body = json!({
+        "credential_configuration_id": configuration,
+        "proofs": { NYM_COMMITMENT_PROOF: [credential::base64url::encode(commitment.as_bytes())] },
+    });
+    let authorization = format!("Bearer {}", tokens.access);
+    let answer = issuer
+        .http
+        .json(HttpRequest {
+            method: "POST",
+            url: &issuer.credential_endpoint,
+            headers: &[
+                ("content-type", "application/json"),
+                ("authorization", &authorization),
+            ],
+            body: Some(&body.to_string()),
+        })
+        .await?;
+    progress(Step::Storing);
+    let credentials = answer
+        .get("credentials")
+        .and_then(Value::as_array)
+        .ok_or(IssuanceError::Metadata("credentials"))?;
+    let [entry] = credentials.as_slice() else {
+        return Err(ReceiveError::WrongCount {
+            asked: 1,
+            got: credentials.len(),
+        }
+        .into());
+    };
+    let text = entry
+        .get("credential")
+        .and_then(Value::as_str)
+        .ok_or(IssuanceError::Metadata("credential"))?;
+    let mut batch =
+        pseudonymous_batch_from(&issuer.trusted, configuration, text, holder, id, now())?;
+    batch.refresh_token.clone_from(&tokens.refresh);
+    batch.dpop_key = Some(tokens.dpop_key.clone());
+    Ok(batch)
 }
 
 /// One holder key and key proof per copy (keys are pushed as they are made, so the

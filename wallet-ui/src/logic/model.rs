@@ -8,13 +8,30 @@ use serde_json::{Map, Value};
 /// Version of the record format, stored in every record.
 pub const RECORD_VERSION: u32 = 1;
 
-/// One issued credential, as a batch of copies that differ only in their randomness.
+/// Which format a batch's credentials are in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialFormat {
+    /// SD-JWT VC: single-use copies, each bound to a holder key in the key store.
+    #[default]
+    SdJwtVc,
+    /// Pseudonymous (BBS): one credential presented any number of times, each
+    /// presentation a fresh proof, bound to the wallet's holder secret
+    /// ([`super::holder`]).
+    Pseudonymous,
+}
+
+/// One issued credential, as a batch of copies that differ only in their randomness
+/// (for a pseudonymous credential, one copy that is never used up).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Batch {
     /// Record format version ([`RECORD_VERSION`]).
     pub v: u32,
     /// Local identifier.
     pub id: String,
+    /// The credentials' format (records written before pseudonyms are SD-JWT VC).
+    #[serde(default)]
+    pub format: CredentialFormat,
     /// The issuer's credential configuration (e.g. `cachet_age`).
     pub configuration: String,
     /// The credential issuer (URL), as the offer named it.
@@ -57,19 +74,27 @@ pub struct DpopKey {
 /// One copy of a credential and the holder key it is bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredCopy {
-    /// The issued SD-JWT (`<JWT>~<D1>~...~<DN>~`).
+    /// The issued SD-JWT (`<JWT>~<D1>~...~<DN>~`), or the issued JWP.
     pub credential: String,
-    /// The holder key's identifier in the key store.
+    /// The holder key's identifier in the key store (empty for a pseudonymous
+    /// credential: it is bound to the holder secret).
     pub key: String,
     /// Whether it was presented (a used copy is never presented again).
     pub used: bool,
 }
 
 impl Batch {
-    /// How many copies can still be presented.
+    /// How many copies can still be presented (a pseudonymous credential's one copy is
+    /// never used up).
     #[must_use]
     pub fn unused(&self) -> usize {
         self.copies.iter().filter(|copy| !copy.used).count()
+    }
+
+    /// Whether it is pseudonymous.
+    #[must_use]
+    pub fn is_pseudonymous(&self) -> bool {
+        self.format == CredentialFormat::Pseudonymous
     }
 
     /// Whether every copy is used: only then does the wallet offer a refresh before its
@@ -103,4 +128,7 @@ pub struct HistoryEntry {
     pub vct: String,
     /// The claims shared (JSON Pointers such as `/age_over_18`).
     pub shared: Vec<String>,
+    /// Whether the site was given its pseudonym (it recognises the person).
+    #[serde(default)]
+    pub pseudonym: bool,
 }

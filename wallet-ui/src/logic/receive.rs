@@ -7,7 +7,9 @@ use credential::verify::REGISTERED_CLAIMS;
 use credential::{PublicJwk, TrustedIssuer, VerifyPolicy};
 use serde_json::{Map, Value};
 
-use super::model::{Batch, RECORD_VERSION, StoredCopy};
+use credential::bbs::{BbsPublicKey, HolderSecret, NymCredential};
+
+use super::model::{Batch, CredentialFormat, RECORD_VERSION, StoredCopy};
 
 /// JWT claims about the token itself that SD-JWT VC leaves disclosable; with the core's
 /// [`REGISTERED_CLAIMS`] they are what is not about the person.
@@ -34,6 +36,10 @@ pub enum ReceiveError {
     /// The copies differ in type, issuer or claims.
     #[error("the credentials of one batch differ")]
     Inconsistent,
+    /// A pseudonymous credential names another issuer, a key the issuer does not
+    /// publish, or has expired.
+    #[error("the pseudonymous credential is not from this issuer")]
+    WrongIssuer,
 }
 
 credential::error_codes! {
@@ -42,6 +48,7 @@ credential::error_codes! {
         Self::Invalid(_) => "invalid_credential",
         Self::WrongHolderKey => "wrong_holder_key",
         Self::Inconsistent => "inconsistent_batch",
+        Self::WrongIssuer => "wrong_issuer",
     }
 }
 
@@ -114,6 +121,7 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
     Ok(Batch {
         v: RECORD_VERSION,
         id,
+        format: CredentialFormat::SdJwtVc,
         configuration: received.configuration.to_owned(),
         issuer: received.issuer.iss.clone(),
         vct: about.vct,
@@ -122,6 +130,66 @@ pub fn batch_from(received: &Received<'_>, id: String, now: i64) -> Result<Batch
         expires_at: about.expires_at,
         received_at: now,
         copies,
+        restored: false,
+        refresh_token: None,
+        dpop_key: None,
+    })
+}
+
+/// Checks a received pseudonymous credential and turns it into the record the wallet
+/// keeps: it names the trusted issuer and one of its published BBS keys, has not expired,
+/// and carries the issuer's blind signature over this wallet's holder secret (so that a
+/// credential that could not be presented is refused now, not when a site asks).
+///
+/// # Errors
+/// [`ReceiveError`]; nothing is kept then.
+pub fn pseudonymous_batch_from(
+    issuer: &TrustedIssuer,
+    configuration: &str,
+    text: &str,
+    holder: &HolderSecret,
+    id: String,
+    now: i64,
+) -> Result<Batch, ReceiveError> {
+    let unread = NymCredential::read(text)
+        .map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
+    let header = unread.header();
+    if header.iss() != issuer.iss || unread.expires_at() <= now {
+        return Err(ReceiveError::WrongIssuer);
+    }
+    let key = issuer
+        .jwks
+        .pseudonymous_keys()
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|jwk| Some((BbsPublicKey::from_jwk(jwk).ok()?, jwk)))
+        .find(|(key, jwk)| key.kid_in(jwk) == header.kid())
+        .map(|(key, _)| key)
+        .ok_or(ReceiveError::WrongIssuer)?;
+    let credential = NymCredential::accept(text, &key, holder)
+        .map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
+    let claims: Map<String, Value> = credential
+        .claims()
+        .iter()
+        .filter(|(name, _)| !REGISTERED_CLAIMS.contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    Ok(Batch {
+        v: RECORD_VERSION,
+        id,
+        format: CredentialFormat::Pseudonymous,
+        configuration: configuration.to_owned(),
+        issuer: issuer.iss.clone(),
+        vct: credential.header().vct().to_owned(),
+        claims,
+        issued_at: None,
+        expires_at: Some(credential.expires_at()),
+        received_at: now,
+        copies: vec![StoredCopy {
+            credential: credential.to_text(),
+            key: String::new(),
+            used: false,
+        }],
         restored: false,
         refresh_token: None,
         dpop_key: None,

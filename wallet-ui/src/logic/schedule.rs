@@ -29,12 +29,17 @@ fn jitter(id: &str) -> i64 {
     i64::try_from(u64::from_le_bytes(first) % span).unwrap_or(0)
 }
 
-/// When `batch` is due to be replaced.
+/// When `batch` is due to be replaced: a week after it arrived, or a day before it
+/// expires if that is sooner (a pseudonymous credential lives to the end of the next
+/// weekly epoch, so one received late in an epoch expires in just over a week).
 #[must_use]
 pub fn refresh_at(batch: &Batch) -> i64 {
-    batch
-        .received_at
-        .saturating_add(REFRESH_INTERVAL)
+    let scheduled = batch.received_at.saturating_add(REFRESH_INTERVAL);
+    let before_expiry = batch
+        .expires_at
+        .map_or(i64::MAX, |exp| exp.saturating_sub(REFRESH_JITTER));
+    scheduled
+        .min(before_expiry)
         .saturating_add(jitter(&batch.id))
 }
 

@@ -15,6 +15,8 @@ pub enum Table {
     Batches,
     /// The history of presentations.
     History,
+    /// The holder secret behind the person's pseudonyms (one record).
+    Holder,
 }
 
 impl Table {
@@ -24,6 +26,7 @@ impl Table {
         match self {
             Self::Batches => "batches",
             Self::History => "history",
+            Self::Holder => "holder",
         }
     }
 }

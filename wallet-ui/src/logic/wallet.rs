@@ -3,14 +3,24 @@
 //!
 //! A copy is marked used, and the history written, in one atomic commit *before* the
 //! presentation leaves the wallet, so a copy is never presented twice even if the page
-//! is closed mid-way. A refused or declined request changes nothing.
+//! is closed mid-way. A refused or declined request changes nothing. A pseudonymous
+//! credential is never used up: each presentation is a fresh proof.
+//!
+//! The holder secret behind pseudonyms ([`super::holder`]) is kept here too, sealed, and
+//! left out of [`Contents`] (what backups hold).
 
+use credential::bbs::{HolderSecret, NymCredential};
+use credential::format::Held;
 use credential::openid4vp::{AuthorizationRequest, AuthorizationResponse, ResponseMode};
 use credential::{Credential, KeyBindingParams};
+use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
 
-use super::consent::{self, Consent, Refusal};
+use super::consent::{self, Consent, Part, Refusal};
+use super::held;
+use super::holder::{HOLDER_RECORD, HolderRecord};
 use super::model::{Batch, HistoryEntry, RECORD_VERSION};
+use super::recovery::{self, RecoveryError};
 use super::store::{Cipher, HolderKeys, KeyError, Store, StoreError, Table, Write};
 use credential::JsonPointer;
 
@@ -36,6 +46,12 @@ pub enum WalletError {
     /// The response is too large for a QR code.
     #[error("the response cannot be shown as a QR code")]
     NoQr,
+    /// A recovery code was not accepted.
+    #[error(transparent)]
+    Recovery(#[from] RecoveryError),
+    /// The pseudonymous proof could not be made.
+    #[error("the proof could not be made")]
+    Proof,
 }
 
 credential::error_codes! {
@@ -46,9 +62,11 @@ credential::error_codes! {
         Self::Stale => "stale_consent",
         Self::NotEnoughClaims => "not_enough_claims",
         Self::NoQr => "no_qr",
+        Self::Proof => "proof_failed",
     }
     delegate {
         Store => StoreError,
+        Recovery => RecoveryError,
     }
 }
 
@@ -92,6 +110,7 @@ pub struct Wallet<S, C, K> {
     cipher: C,
     keys: K,
     contents: Contents,
+    holder: Option<HolderRecord>,
 }
 
 impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
@@ -103,6 +122,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
     pub async fn open(store: S, cipher: C, keys: K) -> Result<Self, WalletError> {
         let mut batches: Vec<Batch> = load(&store, &cipher, Table::Batches).await?;
         let mut history: Vec<HistoryEntry> = load(&store, &cipher, Table::History).await?;
+        let holder: Option<HolderRecord> = load(&store, &cipher, Table::Holder).await?.pop();
         batches.sort_by(|a, b| (b.received_at, &b.id).cmp(&(a.received_at, &a.id)));
         history.sort_by(|a, b| (b.at, &b.id).cmp(&(a.at, &a.id)));
         Ok(Self {
@@ -110,7 +130,76 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
             cipher,
             keys,
             contents: Contents { batches, history },
+            holder,
         })
+    }
+
+    /// The holder secret behind the person's pseudonyms, if this wallet has one.
+    #[must_use]
+    pub fn holder_secret(&self) -> Option<HolderSecret> {
+        self.holder.as_ref().and_then(HolderRecord::secret)
+    }
+
+    /// The holder secret, made (and stored, sealed) from `rng` if there is none yet; its
+    /// recovery code is then shown ([`Self::recovery_code`]) until written down.
+    ///
+    /// # Errors
+    /// [`WalletError`] if it cannot be stored.
+    pub async fn ensure_holder_secret(
+        &mut self,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<HolderSecret, WalletError> {
+        if let Some(secret) = self.holder_secret() {
+            return Ok(secret);
+        }
+        let secret = HolderSecret::generate(rng);
+        self.set_holder(HolderRecord::new(secret.seed(), false))
+            .await?;
+        Ok(secret)
+    }
+
+    /// The recovery code, while the person has not confirmed writing it down; never
+    /// again after that.
+    #[must_use]
+    pub fn recovery_code(&self) -> Option<String> {
+        let record = self.holder.as_ref().filter(|record| !record.code_written)?;
+        record.seed().map(|seed| recovery::encode(&seed))
+    }
+
+    /// Records that the recovery code is written down: it is not shown again.
+    ///
+    /// # Errors
+    /// [`WalletError`] if the store fails.
+    pub async fn recovery_code_written(&mut self) -> Result<(), WalletError> {
+        let Some(seed) = self.holder.as_ref().and_then(HolderRecord::seed) else {
+            return Ok(());
+        };
+        self.set_holder(HolderRecord::new(&seed, true)).await
+    }
+
+    /// Takes the holder secret from a recovery code typed by the person (a wallet
+    /// restored on another device): the issuer then recognises the same commitment, and
+    /// the sites the same pseudonyms.
+    ///
+    /// # Errors
+    /// [`RecoveryError`] for a mistyped code, or [`RecoveryError::InUse`] when this
+    /// wallet holds pseudonymous credentials under another secret.
+    pub async fn restore_holder_secret(&mut self, typed: &str) -> Result<(), WalletError> {
+        let seed = recovery::decode(typed)?;
+        if self.holder_secret().is_some_and(|held| held.seed() == &seed) {
+            return Ok(());
+        }
+        if self.holder.is_some() && self.batches().iter().any(Batch::is_pseudonymous) {
+            return Err(RecoveryError::InUse.into());
+        }
+        self.set_holder(HolderRecord::new(&seed, true)).await
+    }
+
+    async fn set_holder(&mut self, record: HolderRecord) -> Result<(), WalletError> {
+        let write = self.put(Table::Holder, HOLDER_RECORD, &record).await?;
+        self.store.commit(vec![write]).await?;
+        self.holder = Some(record);
+        Ok(())
     }
 
     /// The key store (to make keys for a new batch).
@@ -233,6 +322,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
         channel: Channel,
         now: i64,
         history_id: String,
+        rng: &mut impl CryptoRngCore,
     ) -> Result<Delivery, WalletError> {
         let request = &consent.request;
         let mut response = AuthorizationResponse {
@@ -252,6 +342,14 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
                 .or_else(|| self.contents.batches.iter().find(|b| b.id == part.batch))
                 .cloned()
                 .ok_or(WalletError::Stale)?;
+            if batch.is_pseudonymous() {
+                let presented = self.present_pseudonymous(consent, part, &batch, claims, rng)?;
+                response
+                    .vp_token
+                    .insert(part.query_id.clone(), vec![presented]);
+                shared_all.extend(claims.iter().map(ToString::to_string));
+                continue;
+            }
             // The first unused copy in the order received: the choice must not depend on
             // anything a verifier could see (picking the shortest would favour copies
             // with fewer digests, whose count could then tell the verifier something).
@@ -299,6 +397,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
                 .collect::<Vec<_>>()
                 .join(", "),
             shared: shared_all,
+            pseudonym: consent.parts.iter().any(|part| part.site_pseudonym),
         };
         let mut writes = Vec::new();
         for batch in &updated {
@@ -315,6 +414,45 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
         // A used copy's key is never needed again.
         let _ = self.keys.delete(&used_keys).await;
         Ok(delivery)
+    }
+
+    /// A pseudonymous presentation of `batch` for `part`: the chosen claims, bound to the
+    /// request's audience and nonce, with the site's pseudonym for the origin the wallet
+    /// shows (never a value of the request body) when the site asked for it.
+    fn present_pseudonymous(
+        &self,
+        consent: &Consent,
+        part: &Part,
+        batch: &Batch,
+        claims: &[JsonPointer],
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<String, WalletError> {
+        let holder = self
+            .holder_secret()
+            .ok_or(WalletError::Key(KeyError::Missing))?;
+        let credential = batch
+            .copies
+            .first()
+            .and_then(|copy| NymCredential::read(&copy.credential).ok())
+            .ok_or(WalletError::Damaged)?;
+        let paths = if part.everything() {
+            held::every_claim(&credential)
+        } else {
+            claims.to_vec()
+        };
+        let selection = Held::select(&credential, &paths).map_err(|_| WalletError::Stale)?;
+        let site = consent.verifier.to_string();
+        let request = &consent.request;
+        credential
+            .present(
+                &holder,
+                &selection,
+                &request.client_id,
+                &request.nonce,
+                part.site_pseudonym.then_some(site.as_str()),
+                rng,
+            )
+            .map_err(|_| WalletError::Proof)
     }
 
     /// Deletes one history entry.
@@ -364,16 +502,20 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
             .commit(vec![
                 Write::Clear(Table::Batches),
                 Write::Clear(Table::History),
+                Write::Clear(Table::Holder),
             ])
             .await?;
         let keys = self.key_ids(|_| true);
         self.contents = Contents::default();
+        self.holder = None;
         self.keys.delete(&keys).await?;
         Ok(())
     }
 
     /// Adds what a backup holds: batches and entries not already here. Restored batches
     /// are marked as such (their holder keys stay on the device that made them).
+    /// Pseudonymous credentials are not restored from backups: they come back with the
+    /// recovery code and a new offer from the issuer, which recognises the person.
     ///
     /// # Errors
     /// [`WalletError`] if the store fails (then nothing is added).
@@ -381,7 +523,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
         let mut writes = Vec::new();
         let mut batches = Vec::new();
         for mut batch in backup.batches {
-            if self.contents.batches.iter().any(|b| b.id == batch.id) {
+            if batch.is_pseudonymous() || self.contents.batches.iter().any(|b| b.id == batch.id) {
                 continue;
             }
             batch.restored = true;
@@ -423,12 +565,14 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
             cipher: old,
             keys,
             contents,
+            holder,
         } = self;
         let wallet = Wallet {
             store,
             cipher,
             keys,
             contents,
+            holder,
         };
         match wallet.sealed_contents().await {
             Ok(mut writes) => {
@@ -448,6 +592,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
             cipher,
             keys: self.keys,
             contents: self.contents,
+            holder: self.holder,
         }
     }
 
@@ -459,6 +604,10 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
         for entry in &self.contents.history {
             writes.push(self.put(Table::History, &entry.id, entry).await?);
         }
+        writes.push(Write::Clear(Table::Holder));
+        if let Some(record) = &self.holder {
+            writes.push(self.put(Table::Holder, HOLDER_RECORD, record).await?);
+        }
         Ok(writes)
     }
 
@@ -468,6 +617,7 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
             .iter()
             .filter(|batch| which(batch))
             .flat_map(|batch| batch.copies.iter().map(|copy| copy.key.clone()))
+            .filter(|key| !key.is_empty())
             .collect()
     }
 

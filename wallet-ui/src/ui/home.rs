@@ -59,7 +59,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
         spawn_local(async move {
             let result = ctx
                 .with_wallet(async |wallet| {
-                    issuance::refresh(wallet, &FetchHttp, &batch_id, now, new_id, |_| {}).await
+                    issuance::refresh(wallet, &FetchHttp, &batch_id, now, new_id, |_| {}, &mut rand_core::OsRng).await
                 })
                 .await;
             // On success this card is replaced by the new batch's.

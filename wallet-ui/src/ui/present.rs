@@ -156,7 +156,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
             let Some(delivered) = ctx
                 .with_wallet(async |wallet| {
                     wallet
-                        .approve(&consent, &chosen, channel, now(), new_id())
+                        .approve(&consent, &chosen, channel, now(), new_id(), &mut rand_core::OsRng)
                         .await
                 })
                 .await

@@ -156,7 +156,7 @@ impl Ctx {
             for id in due {
                 let _ = self
                     .with_wallet(async |wallet| {
-                        issuance::refresh(wallet, &FetchHttp, &id, now, new_id, |_| {}).await
+                        issuance::refresh(wallet, &FetchHttp, &id, now, new_id, |_| {}, &mut rand_core::OsRng).await
                     })
                     .await;
             }

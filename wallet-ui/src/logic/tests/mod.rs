@@ -293,7 +293,7 @@ fn approve_everything(
         &all_claims(consent),
         Channel::SameDevice,
         NOW,
-        history.to_owned(),
+        history.to_owned(), &mut rand_core::OsRng,
     ))
     .unwrap();
     fragment_response(&delivery)
@@ -434,7 +434,7 @@ fn an_approved_presentation_verifies_and_uses_up_exactly_one_copy() {
             &all_claims(&consent),
             Channel::SameDevice,
             NOW,
-            format!("h{round}"),
+            format!("h{round}"), &mut rand_core::OsRng,
         ))
         .unwrap();
         let response = fragment_response(&delivery);
@@ -587,8 +587,8 @@ fn a_stale_consent_cannot_use_a_copy_twice() {
     fixture.receive(&mut wallet, "age", age_claims(), 1);
     let consent = wallet.consider(shop_request(), NOW).unwrap();
     let chosen = all_claims(&consent);
-    block_on(wallet.approve(&consent, &chosen, Channel::SameDevice, NOW, "h1".into())).unwrap();
-    let again = block_on(wallet.approve(&consent, &chosen, Channel::SameDevice, NOW, "h2".into()));
+    block_on(wallet.approve(&consent, &chosen, Channel::SameDevice, NOW, "h1".into(), &mut rand_core::OsRng)).unwrap();
+    let again = block_on(wallet.approve(&consent, &chosen, Channel::SameDevice, NOW, "h2".into(), &mut rand_core::OsRng));
     assert_eq!(again, Err(WalletError::Stale));
     assert_eq!(wallet.history().len(), 1);
 }
@@ -604,7 +604,7 @@ fn cross_device_answers_are_compact_qr_text_and_direct_post_is_a_form() {
         &all_claims(&consent),
         Channel::CrossDevice,
         NOW,
-        "h1".into(),
+        "h1".into(), &mut rand_core::OsRng,
     ))
     .unwrap();
     let Delivery::Qr(text) = delivery else {
@@ -625,7 +625,7 @@ fn cross_device_answers_are_compact_qr_text_and_direct_post_is_a_form() {
         &all_claims(&consent),
         Channel::SameDevice,
         NOW,
-        "h2".into(),
+        "h2".into(), &mut rand_core::OsRng,
     ))
     .unwrap();
     let Delivery::Post { url, body } = delivery else {
@@ -651,7 +651,7 @@ fn declining_or_leaving_out_required_claims_changes_nothing() {
 
     let none = vec![Vec::new()];
     assert_eq!(
-        block_on(wallet.approve(&consent, &none, Channel::SameDevice, NOW, "h".into())),
+        block_on(wallet.approve(&consent, &none, Channel::SameDevice, NOW, "h".into(), &mut rand_core::OsRng)),
         Err(WalletError::NotEnoughClaims)
     );
     assert_eq!(wallet.batches()[0].unused(), 2);
@@ -671,7 +671,7 @@ fn history_and_everything_can_be_deleted() {
             &all_claims(&consent),
             Channel::SameDevice,
             NOW,
-            id.into(),
+            id.into(), &mut rand_core::OsRng,
         ))
         .unwrap();
     }
@@ -971,6 +971,7 @@ fn refreshes_are_scheduled_whatever_the_usage() {
     let batch = |id: &str, used: usize, token: Option<&str>| Batch {
         v: 1,
         id: id.into(),
+        format: Default::default(),
         configuration: "cachet_age".into(),
         issuer: ISSUER.into(),
         vct: format!("{ISSUER}/types/age"),
@@ -1023,3 +1024,4 @@ fn refreshes_are_scheduled_whatever_the_usage() {
 }
 
 mod issuance;
+mod pseudonymous;
