@@ -83,8 +83,8 @@ impl Period {
 impl Configuration {
     /// Every configuration, in the order offers list them.
     pub const ALL: [Self; 3] = [Self::Identity, Self::Age, Self::Pseudonymous];
-    /// What an enrollment offers unless asked for more: the wallet does not yet receive
-    /// pseudonymous credentials, so offering them to everyone would fail its receipt.
+    /// What an enrollment offers unless asked for more: the pseudonymous identity is the
+    /// person's choice (the admin page's tick, `enroll --pseudonymous`).
     pub const OFFERED: [Self; 2] = [Self::Identity, Self::Age];
 
     /// The `credential_configuration_id`.

@@ -160,6 +160,49 @@ impl Issuer {
             configurations,
         )
     }
+
+    /// A new offer for a person already enrolled (their new or restored device), for
+    /// `configurations`. `None` for an unknown or revoked person.
+    ///
+    /// # Errors
+    /// [`Refusal`] on a database failure.
+    pub fn offer_again(
+        &self,
+        person_id: &str,
+        configurations: &[Configuration],
+    ) -> Result<Option<Enrolled>, Refusal> {
+        let store = lock(&self.store);
+        match store.person(person_id)? {
+            Some(person) if person.revoked_at.is_none() => {}
+            _ => return Ok(None),
+        }
+        let (offer, code) = new_offer(&self.config.public_url, configurations)?;
+        let ids: Vec<&str> = configurations.iter().map(|c| c.id()).collect();
+        store.add_offer(
+            person_id,
+            &NewOffer {
+                code_hash: &secrets::hash(&code),
+                configuration_ids: &ids,
+                expires_at: self.now().saturating_add(self.config.offer_lifetime),
+            },
+        )?;
+        Ok(Some(Enrolled {
+            person_id: person_id.to_owned(),
+            offer,
+        }))
+    }
+}
+
+/// A fresh one-time offer of `configurations` and its pre-authorized code.
+fn new_offer(
+    public_url: &str,
+    configurations: &[Configuration],
+) -> Result<(CredentialOffer, String), Refusal> {
+    let code = secrets::random_token(&mut OsRng, SECRET_BYTES);
+    let ids = configurations.iter().map(|c| c.id().to_owned()).collect();
+    let offer =
+        CredentialOffer::new(public_url, ids, &code).map_err(|error| Refusal::internal(&error))?;
+    Ok((offer, code))
 }
 
 const PUBLIC_URL: &str = "public_url";
@@ -201,14 +244,8 @@ pub fn enroll_for(
     // Prefixed so that it never starts with '-' and reads as a flag on the command line
     // (`cachet-issuer revoke --person <id>`).
     let person_id = format!("p_{}", secrets::random_token(&mut OsRng, ID_BYTES));
-    let code = secrets::random_token(&mut OsRng, SECRET_BYTES);
+    let (offer, code) = new_offer(public_url, configurations)?;
     let ids: Vec<&str> = configurations.iter().map(|c| c.id()).collect();
-    let offer = CredentialOffer::new(
-        public_url,
-        ids.iter().map(|id| (*id).to_owned()).collect(),
-        &code,
-    )
-    .map_err(|error| Refusal::internal(&error))?;
     store.enroll(
         &person_id,
         &claims.to_json(),

@@ -10,6 +10,7 @@ mod history;
 mod home;
 mod present;
 mod receive;
+mod recovery;
 mod scan;
 mod settings;
 mod state;

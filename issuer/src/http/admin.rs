@@ -23,13 +23,14 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use credential::age::CivilDate;
 use serde_json::{Map, Value};
 
 use super::MAX_ADMIN_BODY;
+use crate::catalog::Configuration;
 use crate::person::{OPTIONAL_CLAIMS, PersonClaims, REQUIRED_CLAIMS};
-use crate::service::Issuer;
+use crate::service::{Enrolled, Issuer};
 
 const STYLE: &str = include_str!("admin.css");
 const CSP: &str =
@@ -107,6 +108,7 @@ impl AdminAccess {
 pub(super) fn router(issuer: Arc<Issuer>, access: AdminAccess) -> Router {
     Router::new()
         .route("/admin", get(form).post(enroll))
+        .route("/admin/offer", post(offer_again))
         .route("/admin/style.css", get(style))
         .layer(DefaultBodyLimit::max(MAX_ADMIN_BODY))
         .layer(middleware::from_fn_with_state(access, guard))
@@ -218,14 +220,61 @@ async fn form() -> Html<String> {
         r#"<h1>Enroll a person</h1>
 <p>In a real deployment this is where identity proofing happens. The person gets a one-time
 offer, valid 10 minutes, to receive their credentials in the Cachet wallet.</p>
-<form method="post" action="/admin">{fields}<button type="submit">Enroll and create offer</button></form>"#
+<form method="post" action="/admin">{fields}{PSEUDONYMOUS_CHOICE}<button type="submit">Enroll and create offer</button></form>
+<h2>A new device</h2>
+<p>For a person already enrolled (a lost or new phone): a new offer of their credentials. With
+the recovery code their wallet showed, the new device keeps the person's pseudonyms.</p>
+<form method="post" action="/admin/offer"><label for="person">Person id</label><input id="person" name="person" type="text" maxlength="100" required>{PSEUDONYMOUS_CHOICE}<button type="submit">Create a new offer</button></form>"#
     ))
+}
+
+/// The form field that adds the pseudonymous identity to an offer.
+const PSEUDONYMOUS_CHOICE: &str = r#"<label class="choice"><input id="pseudonymous" name="pseudonymous" type="checkbox" value="on"> Also offer the pseudonymous identity (one account per person per site, unlinkable elsewhere)</label>"#;
+/// The form field's name.
+const PSEUDONYMOUS_FIELD: &str = "pseudonymous";
+
+/// What an offer grants: the default configurations, and the pseudonymous one if ticked.
+fn configurations(pseudonymous: bool) -> &'static [Configuration] {
+    if pseudonymous {
+        &Configuration::ALL
+    } else {
+        &Configuration::OFFERED
+    }
+}
+
+async fn offer_again(State(issuer): State<Arc<Issuer>>, body: Bytes) -> Response {
+    let mut person = String::new();
+    let mut pseudonymous = false;
+    for (name, value) in form_urlencoded::parse(&body) {
+        match &*name {
+            "person" => person = value.trim().to_owned(),
+            PSEUDONYMOUS_FIELD => pseudonymous = true,
+            _ => {}
+        }
+    }
+    let worker = Arc::clone(&issuer);
+    let again = tokio::task::spawn_blocking(move || {
+        worker.offer_again(&person, configurations(pseudonymous))
+    })
+    .await;
+    match again {
+        Ok(Ok(Some(enrolled))) => offer_page(&issuer, &enrolled),
+        Ok(Ok(None)) => (
+            StatusCode::NOT_FOUND,
+            page(r#"<h1>No offer</h1><p role="alert">No enrolled person has that id, or their credentials were revoked.</p><p><a href="/admin">Back</a></p>"#),
+        )
+            .into_response(),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "the offer failed").into_response(),
+    }
 }
 
 async fn enroll(State(issuer): State<Arc<Issuer>>, body: Bytes) -> Response {
     let mut claims = Map::new();
+    let mut pseudonymous = false;
     for (name, value) in form_urlencoded::parse(&body) {
-        if !value.trim().is_empty() {
+        if name == PSEUDONYMOUS_FIELD {
+            pseudonymous = true;
+        } else if !value.trim().is_empty() {
             claims.insert(name.into_owned(), Value::String(value.trim().to_owned()));
         }
     }
@@ -242,11 +291,18 @@ async fn enroll(State(issuer): State<Arc<Issuer>>, body: Bytes) -> Response {
         }
     };
     let worker = Arc::clone(&issuer);
-    let enrolled = tokio::task::spawn_blocking(move || worker.enroll(&claims)).await;
-    let enrolled = match enrolled {
-        Ok(Ok(enrolled)) => enrolled,
-        _ => return (StatusCode::INTERNAL_SERVER_ERROR, "enrollment failed").into_response(),
-    };
+    let enrolled = tokio::task::spawn_blocking(move || {
+        worker.enroll_for(&claims, configurations(pseudonymous))
+    })
+    .await;
+    match enrolled {
+        Ok(Ok(enrolled)) => offer_page(&issuer, &enrolled),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "enrollment failed").into_response(),
+    }
+}
+
+/// The page showing a new offer: a link into the wallet, a QR code and the text.
+fn offer_page(issuer: &Issuer, enrolled: &Enrolled) -> Response {
     let uri = enrolled.offer.to_uri();
     let qr = credential::qr::svg(&uri).unwrap_or_default();
     let wallet_link = issuer.config().wallet_origin.as_deref().map_or_else(String::new, |wallet| {

@@ -149,6 +149,27 @@ async fn a_person_keeps_one_pseudonym_per_site_and_cannot_mint_a_second() {
         at_forum
     );
 
+    // A new device: the desk makes a new offer for the same person; the wallet restored
+    // from the recovery code gets the same pseudonyms under the new grant.
+    let again = harness
+        .issuer
+        .offer_again(&person, &Configuration::ALL)
+        .unwrap()
+        .expect("an enrolled person gets a new offer");
+    let token = harness.access_token(&again.offer).await;
+    let on_new_device = issued(&harness, &token, &restored).await;
+    assert_eq!(
+        pseudonym_at(&harness, &on_new_device, &restored, FORUM).await,
+        at_forum
+    );
+    assert!(
+        harness
+            .issuer
+            .offer_again("p_nobody", &Configuration::ALL)
+            .unwrap()
+            .is_none()
+    );
+
     // A second holder secret for the same person is refused, and so is a commitment that
     // belongs to someone else.
     let other_secret = HolderSecret::generate(&mut OsRng);

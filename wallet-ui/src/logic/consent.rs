@@ -100,6 +100,12 @@ impl Part {
         self.answer.accepts(chosen)
     }
 
+    /// Whether it is answered by a pseudonymous credential.
+    #[must_use]
+    pub fn is_pseudonymous(&self) -> bool {
+        self.format == CredentialFormat::Pseudonymous
+    }
+
     /// Whether the whole credential is asked for.
     #[must_use]
     pub fn everything(&self) -> bool {

@@ -354,7 +354,9 @@ pub async fn refresh<S: Store, C: Cipher, K: HolderKeys>(
     let holder = holder_for(
         wallet,
         &issuer,
-        siblings.iter().map(|(_, configuration)| configuration.as_str()),
+        siblings
+            .iter()
+            .map(|(_, configuration)| configuration.as_str()),
         rng,
     )
     .await?;
@@ -437,8 +439,16 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
 ) -> Result<Batch, IssuanceError> {
     if issuer.is_pseudonymous(configuration) {
         let holder = holder.ok_or(IssuanceError::Metadata("holder secret"))?;
-        return fetch_pseudonymous(issuer, tokens, configuration, holder, (now, id), progress, rng)
-            .await;
+        return fetch_pseudonymous(
+            issuer,
+            tokens,
+            configuration,
+            holder,
+            (now, id),
+            progress,
+            rng,
+        )
+        .await;
     }
     progress(Step::MakingKeys);
     let nonce_answer = issuer

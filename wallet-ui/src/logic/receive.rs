@@ -151,8 +151,8 @@ pub fn pseudonymous_batch_from(
     id: String,
     now: i64,
 ) -> Result<Batch, ReceiveError> {
-    let unread = NymCredential::read(text)
-        .map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
+    let unread =
+        NymCredential::read(text).map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
     let header = unread.header();
     if header.iss() != issuer.iss || unread.expires_at() <= now {
         return Err(ReceiveError::WrongIssuer);

@@ -186,7 +186,10 @@ impl<S: Store, C: Cipher, K: HolderKeys> Wallet<S, C, K> {
     /// wallet holds pseudonymous credentials under another secret.
     pub async fn restore_holder_secret(&mut self, typed: &str) -> Result<(), WalletError> {
         let seed = recovery::decode(typed)?;
-        if self.holder_secret().is_some_and(|held| held.seed() == &seed) {
+        if self
+            .holder_secret()
+            .is_some_and(|held| held.seed() == &seed)
+        {
             return Ok(());
         }
         if self.holder.is_some() && self.batches().iter().any(Batch::is_pseudonymous) {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::{Ctx, Phase, current_hash};
-use super::{history, home, present, receive, scan, settings, unlock};
+use super::{history, home, present, receive, recovery, scan, settings, unlock};
 use crate::text::Lang;
 
 /// The whole wallet UI.
@@ -85,6 +85,11 @@ pub fn App() -> impl IntoView {
             {nav_link("/history", |t| t.nav_history)}
             {nav_link("/settings", |t| t.nav_settings)}
         </nav>
-        <main>{page}</main>
+        <main>
+            <Show when=move || ctx.phase.get() == Phase::Ready>
+                <recovery::RecoveryNotice/>
+            </Show>
+            {page}
+        </main>
     }
 }

@@ -19,6 +19,7 @@ pub(crate) fn type_name(t: &Text, vct: &str) -> String {
     match vct.rsplit('/').next() {
         Some("identity") => t.type_identity.to_owned(),
         Some("age") => t.type_age.to_owned(),
+        Some("pseudonymous_identity") => t.type_pseudonymous.to_owned(),
         _ => vct.to_owned(),
     }
 }

@@ -46,6 +46,7 @@ pub(crate) fn History() -> impl IntoView {
                                         {move || t().shared_from.replace("{}", &type_name(t(), &vct))}" "
                                         {move || shared.iter().map(|c| claim_label(t(), c)).collect::<Vec<_>>().join(", ")}
                                     </p>
+                                    {entry.pseudonym.then(|| view! { <p class="fine" data-testid="history-pseudonym">{move || t().history_recognised}</p> })}
                                     <button class="quiet" on:click=move |_| forget(Some(id.clone()))>{move || t().delete}</button>
                                 </li>
                             }

@@ -59,7 +59,16 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
         spawn_local(async move {
             let result = ctx
                 .with_wallet(async |wallet| {
-                    issuance::refresh(wallet, &FetchHttp, &batch_id, now, new_id, |_| {}, &mut rand_core::OsRng).await
+                    issuance::refresh(
+                        wallet,
+                        &FetchHttp,
+                        &batch_id,
+                        now,
+                        new_id,
+                        |_| {},
+                        &mut rand_core::OsRng,
+                    )
+                    .await
                 })
                 .await;
             // On success this card is replaced by the new batch's.
@@ -73,6 +82,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
     let vct = batch.vct.clone();
     let issuer = issuer_name(&batch.issuer);
     let (unused, total) = (batch.unused(), batch.copies.len());
+    let pseudonymous = batch.is_pseudonymous();
     let low = batch.needs_refresh();
     let restored = batch.restored;
     let expires = batch.expires_at;
@@ -97,8 +107,12 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
             <p class="validity">
                 {move || expires.map(|exp| t().valid_until.replace("{}", &date(exp)))}
             </p>
-            <p class="copies" data-testid="copies">
-                {move || t().copies_left.replace("{unused}", &unused.to_string()).replace("{total}", &total.to_string())}
+            <p class="copies" data-testid="copies" data-format=if pseudonymous { "pseudonymous" } else { "sd-jwt" }>
+                {move || if pseudonymous {
+                    t().never_used_up.to_owned()
+                } else {
+                    t().copies_left.replace("{unused}", &unused.to_string()).replace("{total}", &total.to_string())
+                }}
             </p>
             <Show when=move || low && !restored>
                 <p class="hint" role="note">{move || t().refresh_hint}</p>

@@ -156,7 +156,14 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
             let Some(delivered) = ctx
                 .with_wallet(async |wallet| {
                     wallet
-                        .approve(&consent, &chosen, channel, now(), new_id(), &mut rand_core::OsRng)
+                        .approve(
+                            &consent,
+                            &chosen,
+                            channel,
+                            now(),
+                            new_id(),
+                            &mut rand_core::OsRng,
+                        )
                         .await
                 })
                 .await
@@ -182,6 +189,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
         });
     };
     let verifier = consent.with_value(|c| c.verifier.to_string());
+    let verifier_name = verifier.clone();
     let look_alike = consent.with_value(|c| c.verifier.is_internationalized());
     let purpose = consent.with_value(|c| c.request.purpose.clone());
     let parts = consent.with_value(|c| c.parts.clone());
@@ -192,6 +200,7 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
             let vct = part.vct.clone();
             let issuer = issuer_name(&part.issuer);
             let withheld = part.withheld.clone();
+            let (pseudonymous, site_pseudonym) = (part.is_pseudonymous(), part.site_pseudonym);
             let shared = part
                 .shared
                 .into_iter()
@@ -227,12 +236,28 @@ fn Asking(consent: Consent, channel: Channel) -> impl IntoView {
                 })
                 .collect_view();
             let has_withheld = !withheld.is_empty();
+            // What a pseudonymous answer lets the site do: recognise the person (its own
+            // pseudonym, for the origin named above) or nothing at all.
+            let recognition = pseudonymous.then(|| {
+                let (key, testid) = if site_pseudonym {
+                    ("site", "site-pseudonym")
+                } else {
+                    ("one-time", "one-time-proof")
+                };
+                let site = verifier_name.clone();
+                view! {
+                    <p class="pseudonym" data-testid=testid data-kind=key>
+                        {move || if site_pseudonym { t().site_pseudonym } else { t().one_time_proof }.replace("{}", &site)}
+                    </p>
+                }
+            });
             view! {
                 <div class="part">
                     <h3>{move || t().from_credential.replace("{}", &type_name(t(), &vct))}</h3>
                     <p class="fine" data-testid="issuer">{move || t().issued_by}": "<span class="origin">{issuer.clone()}</span></p>
                     <p>{move || t().will_share}</p>
                     <ul class="shared" data-testid="shared">{shared}</ul>
+                    {recognition}
                     <Show when=move || has_withheld>
                         <p>{move || t().will_not_share}</p>
                         <ul class="withheld" data-testid="withheld">

@@ -61,7 +61,16 @@ fn OfferView(offer: CredentialOffer) -> impl IntoView {
             let progress = |step| state.set(State::Running(step));
             let Some(result) = ctx
                 .with_wallet(async |wallet| {
-                    issuance::receive(wallet, &FetchHttp, &offer, now, new_id, progress, &mut rand_core::OsRng).await
+                    issuance::receive(
+                        wallet,
+                        &FetchHttp,
+                        &offer,
+                        now,
+                        new_id,
+                        progress,
+                        &mut rand_core::OsRng,
+                    )
+                    .await
                 })
                 .await
             else {

@@ -1,5 +1,5 @@
 //! Settings: a passphrase that locks the wallet, encrypted backups (export and import),
-//! and deleting everything.
+//! restoring pseudonyms from a recovery code, and deleting everything.
 
 use credential::ErrorCode;
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ pub(crate) fn Settings() -> impl IntoView {
     view! {
         <PassphraseSettings/>
         <BackupSettings/>
+        <super::recovery::RestorePseudonyms/>
         <DeleteEverything/>
     }
 }

@@ -57,6 +57,8 @@ pub(crate) struct Ctx {
     pub hash: RwSignal<String>,
     /// Whether a passphrase is set.
     pub locked_with_passphrase: RwSignal<bool>,
+    /// The recovery code while it is still to be written down (then never again).
+    pub recovery_code: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -72,6 +74,7 @@ impl Ctx {
             lang: RwSignal::new(Lang::detect()),
             hash: RwSignal::new(current_hash()),
             locked_with_passphrase: RwSignal::new(false),
+            recovery_code: RwSignal::new(None),
         };
         provide_context(ctx);
         ctx
@@ -97,6 +100,7 @@ impl Ctx {
     pub(crate) fn show(&self, wallet: &BrowserWallet) {
         self.batches.set(wallet.batches().to_vec());
         self.history.set(wallet.history().to_vec());
+        self.recovery_code.set(wallet.recovery_code());
     }
 
     /// Runs `operation` on the open wallet (after any other operation on it ends), then
@@ -156,7 +160,16 @@ impl Ctx {
             for id in due {
                 let _ = self
                     .with_wallet(async |wallet| {
-                        issuance::refresh(wallet, &FetchHttp, &id, now, new_id, |_| {}, &mut rand_core::OsRng).await
+                        issuance::refresh(
+                            wallet,
+                            &FetchHttp,
+                            &id,
+                            now,
+                            new_id,
+                            |_| {},
+                            &mut rand_core::OsRng,
+                        )
+                        .await
                     })
                     .await;
             }

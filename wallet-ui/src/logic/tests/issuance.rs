@@ -205,7 +205,8 @@ fn an_offer_is_redeemed_for_a_checked_batch_with_a_bound_refresh_token() {
         &offer(),
         || NOW,
         ids(),
-        |step| steps.borrow_mut().push(step), &mut rand_core::OsRng,
+        |step| steps.borrow_mut().push(step),
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     assert_eq!(kept, 1);
@@ -252,7 +253,8 @@ fn a_refresh_trades_the_token_and_replaces_the_batch() {
         &offer(),
         || NOW,
         ids(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     let old = wallet.batches()[0].id.clone();
@@ -267,7 +269,8 @@ fn a_refresh_trades_the_token_and_replaces_the_batch() {
         &old,
         || NOW,
         || "fresh".to_owned(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     assert_eq!(replaced, 1);
@@ -294,7 +297,8 @@ fn a_refused_refresh_token_is_dropped_and_the_batch_kept() {
         &offer(),
         || NOW,
         ids(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     let id = wallet.batches()[0].id.clone();
@@ -306,7 +310,8 @@ fn a_refused_refresh_token_is_dropped_and_the_batch_kept() {
         &id,
         || NOW,
         ids(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap_err();
     assert_eq!(err.code(), "refresh_refused");
@@ -327,7 +332,8 @@ fn a_failed_issuance_keeps_nothing_and_deletes_its_keys() {
         &offer(),
         || NOW,
         ids(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap_err();
     assert_eq!(err.code(), "issuer_error");
@@ -343,7 +349,8 @@ fn a_failed_issuance_keeps_nothing_and_deletes_its_keys() {
         &wrong,
         || NOW,
         ids(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap_err();
     assert_eq!(err.code(), "grant_refused");
@@ -367,7 +374,8 @@ fn a_failed_issuance_keeps_nothing_and_deletes_its_keys() {
         &offer(),
         || NOW,
         ids(),
-        |_| {}, &mut rand_core::OsRng,
+        |_| {},
+        &mut rand_core::OsRng,
     ))
     .unwrap_err();
     assert_eq!(err, IssuanceError::Metadata("credential_endpoint"));

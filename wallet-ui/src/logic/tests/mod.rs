@@ -293,7 +293,8 @@ fn approve_everything(
         &all_claims(consent),
         Channel::SameDevice,
         NOW,
-        history.to_owned(), &mut rand_core::OsRng,
+        history.to_owned(),
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     fragment_response(&delivery)
@@ -434,7 +435,8 @@ fn an_approved_presentation_verifies_and_uses_up_exactly_one_copy() {
             &all_claims(&consent),
             Channel::SameDevice,
             NOW,
-            format!("h{round}"), &mut rand_core::OsRng,
+            format!("h{round}"),
+            &mut rand_core::OsRng,
         ))
         .unwrap();
         let response = fragment_response(&delivery);
@@ -587,8 +589,23 @@ fn a_stale_consent_cannot_use_a_copy_twice() {
     fixture.receive(&mut wallet, "age", age_claims(), 1);
     let consent = wallet.consider(shop_request(), NOW).unwrap();
     let chosen = all_claims(&consent);
-    block_on(wallet.approve(&consent, &chosen, Channel::SameDevice, NOW, "h1".into(), &mut rand_core::OsRng)).unwrap();
-    let again = block_on(wallet.approve(&consent, &chosen, Channel::SameDevice, NOW, "h2".into(), &mut rand_core::OsRng));
+    block_on(wallet.approve(
+        &consent,
+        &chosen,
+        Channel::SameDevice,
+        NOW,
+        "h1".into(),
+        &mut rand_core::OsRng,
+    ))
+    .unwrap();
+    let again = block_on(wallet.approve(
+        &consent,
+        &chosen,
+        Channel::SameDevice,
+        NOW,
+        "h2".into(),
+        &mut rand_core::OsRng,
+    ));
     assert_eq!(again, Err(WalletError::Stale));
     assert_eq!(wallet.history().len(), 1);
 }
@@ -604,7 +621,8 @@ fn cross_device_answers_are_compact_qr_text_and_direct_post_is_a_form() {
         &all_claims(&consent),
         Channel::CrossDevice,
         NOW,
-        "h1".into(), &mut rand_core::OsRng,
+        "h1".into(),
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     let Delivery::Qr(text) = delivery else {
@@ -625,7 +643,8 @@ fn cross_device_answers_are_compact_qr_text_and_direct_post_is_a_form() {
         &all_claims(&consent),
         Channel::SameDevice,
         NOW,
-        "h2".into(), &mut rand_core::OsRng,
+        "h2".into(),
+        &mut rand_core::OsRng,
     ))
     .unwrap();
     let Delivery::Post { url, body } = delivery else {
@@ -651,7 +670,14 @@ fn declining_or_leaving_out_required_claims_changes_nothing() {
 
     let none = vec![Vec::new()];
     assert_eq!(
-        block_on(wallet.approve(&consent, &none, Channel::SameDevice, NOW, "h".into(), &mut rand_core::OsRng)),
+        block_on(wallet.approve(
+            &consent,
+            &none,
+            Channel::SameDevice,
+            NOW,
+            "h".into(),
+            &mut rand_core::OsRng
+        )),
         Err(WalletError::NotEnoughClaims)
     );
     assert_eq!(wallet.batches()[0].unused(), 2);
@@ -671,7 +697,8 @@ fn history_and_everything_can_be_deleted() {
             &all_claims(&consent),
             Channel::SameDevice,
             NOW,
-            id.into(), &mut rand_core::OsRng,
+            id.into(),
+            &mut rand_core::OsRng,
         ))
         .unwrap();
     }

@@ -214,7 +214,9 @@ fn sign_in(world: &World, wallet: &mut TestWallet, site: &str, pseudonym: bool) 
         panic!("direct_post answers by POST")
     };
     assert_eq!(url, response_uri);
-    let taken = party.take_response(&body, UnixTime::from_secs(NOW)).unwrap();
+    let taken = party
+        .take_response(&body, UnixTime::from_secs(NOW))
+        .unwrap();
     let expected = taken.expected.pseudonymous.as_ref().unwrap();
     let verified = verify_expected(&taken.expected.presentation, expected).unwrap();
     assert_eq!(verified.claims()["age_over_18"], true);
@@ -232,9 +234,15 @@ fn a_pseudonymous_credential_is_received_with_a_commitment_and_never_used_up() {
     let batch = &wallet.batches()[0];
     assert_eq!(batch.format, CredentialFormat::Pseudonymous);
     assert_eq!(batch.claims["age_over_18"], json!(true));
-    assert!(batch.claims.get("exp").is_none(), "the expiry is not a person's claim");
+    assert!(
+        batch.claims.get("exp").is_none(),
+        "the expiry is not a person's claim"
+    );
     assert_eq!(batch.refresh_token.as_deref(), Some("rt"));
-    assert!(fixture.keys.0.borrow().len() == 1, "only the DPoP key: no holder keys");
+    assert!(
+        fixture.keys.0.borrow().len() == 1,
+        "only the DPoP key: no holder keys"
+    );
 
     // The forum recognises the person on every visit; the shop sees another pseudonym.
     let first = sign_in(&world, &mut wallet, FORUM, true).unwrap();
@@ -277,7 +285,9 @@ fn formats_answer_only_their_own_queries() {
     let created = party
         .create_request(
             RequestParams {
-                format: RequestedFormat::Pseudonymous { site_pseudonym: true },
+                format: RequestedFormat::Pseudonymous {
+                    site_pseudonym: true,
+                },
                 claims: vec![ClaimPath::names(["age_over_18"]).into()],
                 vct_values: &[],
                 purpose: None,
@@ -300,8 +310,13 @@ fn the_recovery_code_is_shown_until_written_down_and_restores_the_pseudonyms() {
     let fixture = Fixture::new();
     let mut wallet = fixture.open();
     world.receive(&mut wallet).unwrap();
-    let code = wallet.recovery_code().expect("shown after the first pseudonymous credential");
-    assert_eq!(fixture.open().recovery_code().as_deref(), Some(code.as_str()));
+    let code = wallet
+        .recovery_code()
+        .expect("shown after the first pseudonymous credential");
+    assert_eq!(
+        fixture.open().recovery_code().as_deref(),
+        Some(code.as_str())
+    );
     block_on(wallet.recovery_code_written()).unwrap();
     assert_eq!(wallet.recovery_code(), None);
     assert_eq!(fixture.open().recovery_code(), None, "never shown again");
@@ -312,10 +327,17 @@ fn the_recovery_code_is_shown_until_written_down_and_restores_the_pseudonyms() {
     let mut second = device.open();
     let typo = code.replacen(|c: char| c.is_ascii_alphabetic(), "2", 1);
     let refused = block_on(second.restore_holder_secret(&typo)).unwrap_err();
-    assert!(matches!(refused, WalletError::Recovery(RecoveryError::Checksum)));
+    assert!(matches!(
+        refused,
+        WalletError::Recovery(RecoveryError::Checksum)
+    ));
     assert_eq!(refused.code(), "recovery_code_typo");
     block_on(second.restore_holder_secret(&code.to_lowercase())).unwrap();
-    assert_eq!(second.recovery_code(), None, "typed, so already written down");
+    assert_eq!(
+        second.recovery_code(),
+        None,
+        "typed, so already written down"
+    );
     world.receive(&mut second).unwrap();
     assert_eq!(sign_in(&world, &mut second, FORUM, true).unwrap(), at_forum);
 
@@ -329,7 +351,10 @@ fn the_recovery_code_is_shown_until_written_down_and_restores_the_pseudonyms() {
 
     // A second holder secret at the same issuer is refused (one commitment per person).
     let mut fourth = Fixture::new().open();
-    assert_eq!(world.receive(&mut fourth).unwrap_err().code(), "issuer_error");
+    assert_eq!(
+        world.receive(&mut fourth).unwrap_err().code(),
+        "issuer_error"
+    );
     assert!(fourth.batches().is_empty());
 }
 
@@ -343,15 +368,22 @@ fn the_secret_is_resealed_deleted_with_everything_and_kept_out_of_backups() {
     let sealed = block_on(fixture.store.all(Table::Holder)).unwrap();
     assert_eq!(sealed.len(), 1);
     let plain = String::from_utf8_lossy(&sealed[0]).into_owned();
-    assert!(!plain.contains(&credential::base64url::encode(&seed)), "sealed");
+    assert!(
+        !plain.contains(&credential::base64url::encode(&seed)),
+        "sealed"
+    );
 
     let resealed = match block_on(wallet.reseal(TestCipher(9), Vec::new())) {
         Ok(wallet) => wallet,
         Err(_) => panic!("reseal failed"),
     };
     assert_eq!(resealed.holder_secret().unwrap().seed(), &seed);
-    let reopened = block_on(Wallet::open(fixture.store.clone(), TestCipher(9), fixture.keys.clone()))
-        .unwrap();
+    let reopened = block_on(Wallet::open(
+        fixture.store.clone(),
+        TestCipher(9),
+        fixture.keys.clone(),
+    ))
+    .unwrap();
     assert_eq!(reopened.holder_secret().unwrap().seed(), &seed);
 
     // A backup restored elsewhere brings no pseudonymous credential (the recovery code
@@ -359,10 +391,17 @@ fn the_secret_is_resealed_deleted_with_everything_and_kept_out_of_backups() {
     let contents = serde_json::to_string(resealed.contents()).unwrap();
     assert!(!contents.contains(&credential::base64url::encode(&seed)));
     let mut elsewhere = Fixture::new().open();
-    assert_eq!(block_on(elsewhere.restore(resealed.contents().clone())).unwrap(), 0);
+    assert_eq!(
+        block_on(elsewhere.restore(resealed.contents().clone())).unwrap(),
+        0
+    );
 
     let mut resealed = resealed;
     block_on(resealed.delete_everything()).unwrap();
     assert!(resealed.holder_secret().is_none());
-    assert!(block_on(fixture.store.all(Table::Holder)).unwrap().is_empty());
+    assert!(
+        block_on(fixture.store.all(Table::Holder))
+            .unwrap()
+            .is_empty()
+    );
 }
