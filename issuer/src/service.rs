@@ -100,14 +100,17 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Issuer {
-    /// An issuer over `store`: creates the first signing key and records the public URL
-    /// (so that `enroll` can build offers).
+    /// An issuer over `store`: creates the first signing keys (ES256 and BBS, so both
+    /// are published before anyone is issued a credential: wallets and relying parties
+    /// read the keys first) and records the public URL (so that `enroll` can build
+    /// offers).
     ///
     /// # Errors
     /// [`StoreError`].
     pub fn new(config: Config, store: Store, clock: Clock) -> Result<Self, StoreError> {
         let now = clock();
         let key = store.ensure_key(now, &mut OsRng)?;
+        store.ensure_bbs_key(now, &mut OsRng)?;
         store.set_meta(PUBLIC_URL, &config.public_url)?;
         Ok(Self {
             token_limiter: RateLimiter::new(config.token_rate),

@@ -16,12 +16,23 @@ export async function enroll(page, person) {
   await page.getByLabel("Family name").fill(person.family);
   await page.getByLabel("Date of birth").fill(person.birthdate);
   if (person.region) await page.getByLabel("Region").fill(person.region);
+  if (person.pseudonymous) await page.locator("#pseudonymous").check();
   await page.getByRole("button", { name: "Enroll and create offer" }).click();
   await page.getByRole("heading", { name: "Offer ready" }).waitFor();
   return {
     link: await page.locator("#open-wallet").getAttribute("href"),
     personId: await page.locator("#person-id").textContent(),
   };
+}
+
+/** A new offer for the enrolled person `personId` (their new device); the wallet link. */
+export async function offerAgain(page, personId, { pseudonymous = false } = {}) {
+  await page.goto(adminUrl());
+  await page.getByLabel("Person id").fill(personId);
+  if (pseudonymous) await page.locator("#again-pseudonymous").check();
+  await page.getByRole("button", { name: "Create a new offer" }).click();
+  await page.getByRole("heading", { name: "Offer ready" }).waitFor();
+  return page.locator("#open-wallet").getAttribute("href");
 }
 
 /** Enrolls `person` and adds their credentials to the wallet in this page's profile. */

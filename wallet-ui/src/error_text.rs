@@ -52,6 +52,7 @@ fn translation(t: &Text, code: &str) -> Option<&'static str> {
         "wrong_count" => t.err_wrong_count,
         "invalid_credential" | "wrong_holder_key" | "inconsistent_batch" => t.err_bad_credentials,
         "wrong_issuer" => t.err_wrong_issuer,
+        "expired_on_arrival" => t.err_expired_on_arrival,
         // Consent refusals.
         "insecure_verifier" => t.refuse_insecure,
         "no_such_credential" => t.refuse_no_credential,

@@ -3,7 +3,7 @@
 // webcam reads), and verifies the answer in this page with Cachet's verifier. The page
 // runs under `connect-src 'none'`: it cannot call the issuer, Cachet or anyone.
 // The integration itself is the first block (about 20 lines); the rest is this page's UI.
-import init, { Verifier, initScanner } from "/pkg/verifier_wasm.js";
+import init, { Verifier, initScanner, initPseudonyms } from "/pkg/verifier_wasm.js";
 import bytes from "/pkg/verifier_wasm_bytes.js";
 import { trustedIssuers, statusLists, walletUrl } from "/trust.js";
 
@@ -11,21 +11,32 @@ await init({ module_or_path: bytes });
 const here = location.origin + location.pathname;
 const verifier = new Verifier({ trustedIssuers, audience: `redirect_uri:${here}` });
 for (const token of statusLists) verifier.useStatusList(token);   // revocation, fetched by our server
-const { claims, purpose } = document.body.dataset;
-const ask = () => {
-  const request = verifier.createRequest({
-    // An age flag must be disclosed and true: an answer showing `false`, or not showing
-    // it, fails with `query_not_satisfied`.
-    claims: claims.split(",").map((name) => (name.startsWith("age_over_") ? { path: [name], values: [true] } : [name])),
-    purpose, responseMode: "fragment", redirectUri: here,
-  });
+const { claims, purpose, pseudonymPurpose } = document.body.dataset;
+// An age flag must be disclosed and true: an answer showing `false`, or not showing it,
+// fails with `query_not_satisfied`.
+const asked = (names) => names.split(",").map((name) => (name.startsWith("age_over_") ? { path: [name], values: [true] } : [name]));
+// `pseudonym`: sign in with this site's pseudonym for the person (a pseudonymous
+// credential; its verifier module is loaded only then).
+let pseudonymous = sessionStorage.getItem("cachet-pending-pseudonym") === "true";
+const ask = (pseudonym = false) => {
+  pseudonymous = pseudonym;
+  const request = verifier.createRequest(pseudonym
+    ? { claims: asked(claims), purpose: pseudonymPurpose, pseudonym: true, responseMode: "fragment", redirectUri: here }
+    : { claims: asked(claims), purpose, responseMode: "fragment", redirectUri: here });
   sessionStorage.setItem("cachet-pending", request.pending);   // survives the trip to the wallet
+  sessionStorage.setItem("cachet-pending-pseudonym", String(pseudonym));
   return request;
 };
 async function check(response) {
   const saved = sessionStorage.getItem("cachet-pending");
   if (saved) verifier.restorePending(saved);                    // back from the wallet
   sessionStorage.removeItem("cachet-pending");                  // an answer is taken once
+  sessionStorage.removeItem("cachet-pending-pseudonym");
+  if (pseudonymous) {
+    const { default: nymBytes } = await import("/pkg/nym/nym_verifier_bytes.js");
+    const loaded = await initPseudonyms({ module_or_path: nymBytes });
+    if (!loaded.valid) return show(loaded, response);
+  }
   show(await verifier.verifyResponse(response), response);
 }
 
@@ -39,6 +50,9 @@ $("app").innerHTML = `
     answer right here in the page. It cannot contact the issuer or anyone else.</p>
     <button id="same-device" class="primary">Open my wallet on this device</button>
     <button id="cross-device">Use my phone (QR code)</button>
+    ${pseudonymPurpose ? `<p class="fine">Or sign in: your wallet gives this site its own pseudonym for you, so it
+    recognises you next time; no other site can link you to it.</p>
+    <button id="pseudonym-sign-in">Sign in with a pseudonym</button>` : ""}
   </section>
   <section id="cross" class="card" hidden>
     <h2>Scan with your phone's Cachet wallet</h2>
@@ -65,11 +79,15 @@ function show(result, raw) {
   box.className = `card result ${result.valid ? "valid" : "invalid"}`;
   box.dataset.valid = String(result.valid);
   box.dataset.code = result.valid ? "" : result.error.code;
+  box.dataset.pseudonym = (result.valid && result.pseudonym) || "";
   $("result-title").textContent = result.valid ? "Verified" : "Not verified";
-  $("result-detail").textContent = result.valid
+  const shown = result.valid
     ? Object.entries(result.claims).filter(([name]) => claims.split(",").includes(name))
         .map(([name, value]) => `${name.replaceAll("_", " ")}: ${value === true ? "yes" : value}`).join(" · ")
     : `${result.error.code}: ${result.error.message}`;
+  $("result-detail").textContent = result.valid && result.pseudonym
+    ? `${shown} · signed in as ${result.pseudonym.slice(0, 12)}… (this site's pseudonym for you)`
+    : shown;
   $("result-claims").textContent = JSON.stringify(result.valid ? result.claims : result, null, 2);
   $("result-raw").textContent = raw;
   document.body.dataset.state = result.valid ? "verified" : "rejected";
@@ -82,6 +100,7 @@ if (/(^#|&)(vp_token|error)=/.test(location.hash)) {
 }
 
 $("same-device").addEventListener("click", () => { location.href = ask().deepLink(walletUrl); });
+$("pseudonym-sign-in")?.addEventListener("click", () => { location.href = ask(true).deepLink(walletUrl); });
 $("cross-device").addEventListener("click", () => {
   const request = ask();
   $("request-qr").innerHTML = request.qrSvg(walletUrl);

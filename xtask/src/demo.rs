@@ -27,7 +27,8 @@ pub(crate) fn run() -> Result {
         let trust = crate::trust::TrustSource::default();
         let _ = trust.issuer.set(issuer.url.clone());
         let _ = trust.wallet.set(format!("{WALLET_ORIGIN}/"));
-        let running = serve::start(serve::demo_sites(true, &trust)).await?;
+        let forum_db = db.with_file_name("forum.db");
+        let running = serve::start(serve::demo_sites(true, &trust, &forum_db)).await?;
         println!("\nCachet demo is running (each site on its own origin):");
         for site in &running {
             println!("  {:<8} {}", site.name, site.url);

@@ -28,15 +28,18 @@ pub(crate) fn with_sites(root: &Path, scratch: &str, args: &[&str]) -> Result {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|err| fail(format!("cannot start the async runtime: {err}")))?;
     let trust = crate::trust::TrustSource::default();
-    let running = runtime.block_on(serve::start(serve::test_sites(&trust)))?;
+    let scratch = cmd::target_dir(root).join(scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let running = runtime.block_on(serve::start(serve::test_sites(
+        &trust,
+        &scratch.join("forum.db"),
+    )))?;
     let wallet = running
         .iter()
         .find(|site| site.name == "wallet")
         .map(|site| site.url.trim_end_matches('/').to_owned())
         .ok_or_else(|| fail("the wallet site did not start"))?;
     let issuer_bin = crate::issuer::binary(root)?;
-    let scratch = cmd::target_dir(root).join(scratch);
-    let _ = std::fs::remove_dir_all(&scratch);
     let issuer = crate::issuer::start(
         &issuer_bin,
         &scratch.join("issuer.db"),

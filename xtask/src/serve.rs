@@ -28,7 +28,17 @@ pub(crate) struct Site {
     pub headers: &'static [(&'static str, &'static str)],
     /// Serve `/trust.js` (a demo shop's trust configuration) from this source.
     pub trust: Option<crate::trust::TrustSource>,
+    /// The site's own server routes, made once its origin is known (the forum's
+    /// accounts).
+    pub api: Option<ApiRoutes>,
 }
+
+/// Server routes of a site, given the site's origin (`http://localhost:PORT`).
+pub(crate) type ApiRoutes = Box<dyn FnOnce(&str) -> Result<Router> + Send>;
+
+/// What a page that talks to its own server may fetch: itself, nothing else.
+pub(crate) const OWN_SERVER_CSP: &str =
+    "default-src 'self'; connect-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 /// What a host of the wallet sends besides `frame-ancestors 'none'`: no page that opened
 /// the wallet keeps a handle on it (it could swap the request under the person's click).
@@ -48,7 +58,11 @@ pub(crate) struct Running {
 
 /// The sites of the demo that exist so far, on their demo ports (or free ports when
 /// `fixed_ports` is false).
-pub(crate) fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -> Vec<Site> {
+pub(crate) fn demo_sites(
+    fixed_ports: bool,
+    trust: &crate::trust::TrustSource,
+    forum_db: &std::path::Path,
+) -> Vec<Site> {
     let root = root();
     let port = |p: u16| if fixed_ports { p } else { 0 };
     vec![
@@ -62,6 +76,7 @@ pub(crate) fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -
             csp: Some("frame-ancestors 'none'"),
             headers: WALLET_HEADERS,
             trust: None,
+            api: None,
         },
         Site {
             name: "www",
@@ -71,10 +86,45 @@ pub(crate) fn demo_sites(fixed_ports: bool, trust: &crate::trust::TrustSource) -
             csp: Some(NO_NETWORK_CSP),
             headers: &[],
             trust: None,
+            api: None,
         },
         shop("shop", port(7004), trust),
-        shop("forum", port(7005), trust),
+        forum(port(7005), trust, forum_db),
     ]
+}
+
+/// The forum: a demo relying party whose sign-up runs on its own server
+/// (`forum-server`: pseudonymous accounts in SQLite at `db`), so its pages may fetch
+/// from their own origin.
+fn forum(port: u16, trust: &crate::trust::TrustSource, db: &std::path::Path) -> Site {
+    let mut site = shop("forum", port, trust);
+    site.csp = Some(OWN_SERVER_CSP);
+    let (trust, db) = (trust.clone(), db.to_path_buf());
+    site.api = Some(Box::new(move |origin: &str| {
+        if let Some(parent) = db.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| fail(format!("cannot create {}: {err}", parent.display())))?;
+        }
+        let store = forum_server::AccountStore::open(&db)
+            .map_err(|err| fail(format!("the forum's database at {}: {err}", db.display())))?;
+        let (wallet, source) = (trust.wallet.clone(), trust.clone());
+        let wallet_url = std::sync::Arc::new(move || wallet.get().cloned().unwrap_or_default());
+        let config = forum_server::ForumConfig {
+            origin: origin.to_owned(),
+            wallet_url,
+            trust: std::sync::Arc::new(move || {
+                Box::pin(crate::trust::trusted_issuers(source.clone()))
+            }),
+            clock: std::sync::Arc::new(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            }),
+        };
+        let forum = forum_server::Forum::new(config, store);
+        Ok(forum_server::router(std::sync::Arc::new(forum)))
+    }));
+    site
 }
 
 /// A demo relying party (`www/<name>/`): the verifier package, the shared page script,
@@ -92,14 +142,18 @@ fn shop(name: &'static str, port: u16, trust: &crate::trust::TrustSource) -> Sit
         csp: Some(NO_NETWORK_CSP),
         headers: &[],
         trust: Some(trust.clone()),
+        api: None,
     }
 }
 
 /// The demo sites plus the test fixtures (on free ports): `csp`, a page that verifies
 /// with the built verifier package under [`NO_NETWORK_CSP`].
-pub(crate) fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
+pub(crate) fn test_sites(
+    trust: &crate::trust::TrustSource,
+    forum_db: &std::path::Path,
+) -> Vec<Site> {
     let root = root();
-    let mut sites = demo_sites(false, trust);
+    let mut sites = demo_sites(false, trust, forum_db);
     sites.push(Site {
         name: "csp",
         dir: root.join("tests/fixtures/csp-page"),
@@ -108,6 +162,7 @@ pub(crate) fn test_sites(trust: &crate::trust::TrustSource) -> Vec<Site> {
         csp: Some(NO_NETWORK_CSP),
         headers: &[],
         trust: None,
+        api: None,
     });
     sites
 }
@@ -151,6 +206,9 @@ pub(crate) async fn start(sites: Vec<Site>) -> Result<Vec<Running>> {
         }
         for (prefix, dir) in &site.mounts {
             app = app.nest_service(prefix, ServeDir::new(dir));
+        }
+        if let Some(api) = site.api {
+            app = app.merge(api(&format!("http://localhost:{port}"))?);
         }
         // Layers wrap what the router holds when they are added: add them last.
         let mut app = app

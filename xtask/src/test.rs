@@ -156,6 +156,12 @@ fn fuzz(root: &Path) -> Result {
     Ok(())
 }
 
+/// Every end-to-end test; `CACHET_E2E=NAME` runs `tests/e2e/NAME.test.mjs` alone (while
+/// working on one journey).
 fn end_to_end(root: &Path) -> Result {
-    harness::with_sites(root, "e2e", &["--test", "--test-concurrency=1", "e2e/"])
+    let only = std::env::var("CACHET_E2E")
+        .ok()
+        .filter(|name| !name.is_empty());
+    let files = only.map_or_else(|| "e2e/".to_owned(), |name| format!("e2e/{name}.test.mjs"));
+    harness::with_sites(root, "e2e", &["--test", "--test-concurrency=1", &files])
 }

@@ -74,3 +74,17 @@ fn issuer_document(text: &str) -> Result<&str, ()> {
         Err(())
     }
 }
+
+/// The trusted issuer as the forum's server reads it: the issuer's published keys (its
+/// ES256 and BBS keys), fetched on each sign-up, as [`trust_js`] does for the pages.
+pub(crate) async fn trusted_issuers(source: TrustSource) -> Option<Vec<credential::TrustedIssuer>> {
+    let issuer = source.issuer.get()?;
+    let (200, text) = get(&format!("{issuer}/.well-known/jwt-vc-issuer")).await? else {
+        return None;
+    };
+    let document: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(vec![credential::TrustedIssuer {
+        iss: document.get("issuer")?.as_str()?.to_owned(),
+        jwks: credential::Jwks::from_json(document.get("jwks")?).ok()?,
+    }])
+}

@@ -220,16 +220,22 @@ async fn form() -> Html<String> {
         r#"<h1>Enroll a person</h1>
 <p>In a real deployment this is where identity proofing happens. The person gets a one-time
 offer, valid 10 minutes, to receive their credentials in the Cachet wallet.</p>
-<form method="post" action="/admin">{fields}{PSEUDONYMOUS_CHOICE}<button type="submit">Enroll and create offer</button></form>
+<form method="post" action="/admin">{fields}{}<button type="submit">Enroll and create offer</button></form>
 <h2>A new device</h2>
 <p>For a person already enrolled (a lost or new phone): a new offer of their credentials. With
 the recovery code their wallet showed, the new device keeps the person's pseudonyms.</p>
-<form method="post" action="/admin/offer"><label for="person">Person id</label><input id="person" name="person" type="text" maxlength="100" required>{PSEUDONYMOUS_CHOICE}<button type="submit">Create a new offer</button></form>"#
+<form method="post" action="/admin/offer"><label for="person">Person id</label><input id="person" name="person" type="text" maxlength="100" required>{}<button type="submit">Create a new offer</button></form>"#,
+        pseudonymous_choice("pseudonymous"),
+        pseudonymous_choice("again-pseudonymous"),
     ))
 }
 
-/// The form field that adds the pseudonymous identity to an offer.
-const PSEUDONYMOUS_CHOICE: &str = r#"<label class="choice"><input id="pseudonymous" name="pseudonymous" type="checkbox" value="on"> Also offer the pseudonymous identity (one account per person per site, unlinkable elsewhere)</label>"#;
+/// The form field (element `id`) that adds the pseudonymous identity to an offer.
+fn pseudonymous_choice(id: &str) -> String {
+    format!(
+        r#"<label class="choice"><input id="{id}" name="{PSEUDONYMOUS_FIELD}" type="checkbox" value="on"> Also offer the pseudonymous identity (one account per person per site, unlinkable elsewhere)</label>"#
+    )
+}
 /// The form field's name.
 const PSEUDONYMOUS_FIELD: &str = "pseudonymous";
 

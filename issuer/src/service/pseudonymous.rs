@@ -1,6 +1,7 @@
 //! `POST /credential` for the pseudonymous configuration: one credential signed blind over
 //! the holder's commitment, with the person's nym entropy (the same for the same
-//! commitment, so pseudonyms survive refresh and device change), no status entry.
+//! commitment, so pseudonyms survive refresh and device change), no status entry, valid
+//! one weekly epoch.
 
 use credential::bbs::{self, IssuerHeader, NymCommitment, NymEntropy};
 
@@ -27,8 +28,11 @@ impl Issuer {
                 format!("the commitment does not verify: {error}"),
             )
         })?;
-        let period = Period::containing(now);
-        let exp = period.exp(self.config.validity_days);
+        // One epoch, not the SD-JWT copies' validity: a pseudonymous credential is
+        // presented any number of times, so it lives until the end of the next weekly
+        // epoch and the wallet refreshes it every week; revocation is refusing that
+        // refresh. Everyone issued in one epoch shares the expiry.
+        let exp = bbs::expiry_for(now, bbs::DEFAULT_EPOCH_SECONDS);
         let (issuance, kid, key, entropy) = {
             let store = lock(&self.store);
             // The binding first, so that a refused commitment does not spend the grant.

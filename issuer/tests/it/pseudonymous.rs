@@ -123,11 +123,18 @@ async fn a_person_keeps_one_pseudonym_per_site_and_cannot_mint_a_second() {
     let entry = &metadata["credential_configurations_supported"][ID];
     assert_eq!(entry["format"], "x-cachet-nym+jwp");
     assert!(entry["proof_types_supported"]["x-cachet-nym-commitment"].is_object());
+    // The BBS key is published from the start: a wallet reads the keys before it asks.
+    assert_eq!(bbs_keys(&harness).await.len(), 1);
 
     let (person, offer) = harness.enroll_for("2000-05-17", &Configuration::ALL);
     let holder = HolderSecret::generate(&mut OsRng);
     let (mut grant, token) = Grant::redeem(&harness, &offer).await;
     let first = issued(&harness, &token, &holder).await;
+    assert_eq!(
+        first.expires_at(),
+        credential::bbs::expiry_for(NOW, credential::bbs::DEFAULT_EPOCH_SECONDS),
+        "one weekly epoch, shared by everyone issued in it"
+    );
     assert_eq!(
         first.claims().get("age_over_65"),
         None,

@@ -16,9 +16,9 @@ use super::model::{Batch, CredentialFormat};
 #[derive(Debug, Clone)]
 pub enum Holding {
     /// An SD-JWT VC copy.
-    SdJwt(Credential),
+    SdJwt(Box<Credential>),
     /// A pseudonymous credential.
-    Nym(NymCredential),
+    Nym(Box<NymCredential>),
 }
 
 impl Holding {
@@ -27,8 +27,12 @@ impl Holding {
     pub fn of(batch: &Batch) -> Option<Self> {
         let text = &batch.copies.first()?.credential;
         match batch.format {
-            CredentialFormat::SdJwtVc => Credential::parse(text).ok().map(Self::SdJwt),
-            CredentialFormat::Pseudonymous => NymCredential::read(text).ok().map(Self::Nym),
+            CredentialFormat::SdJwtVc => Credential::parse(text)
+                .ok()
+                .map(|credential| Self::SdJwt(Box::new(credential))),
+            CredentialFormat::Pseudonymous => NymCredential::read(text)
+                .ok()
+                .map(|credential| Self::Nym(Box::new(credential))),
         }
     }
 
@@ -50,8 +54,8 @@ impl Holding {
             return Err(Unanswerable::WrongType);
         }
         match self {
-            Self::SdJwt(credential) => matching::answer(query, credential),
-            Self::Nym(credential) => matching::answer(query, credential),
+            Self::SdJwt(credential) => matching::answer(query, credential.as_ref()),
+            Self::Nym(credential) => matching::answer(query, credential.as_ref()),
         }
     }
 
@@ -83,7 +87,7 @@ impl Holding {
                 } else {
                     answer.claims.clone()
                 };
-                Held::select(credential, &paths)
+                Held::select(credential.as_ref(), &paths)
                     .map(|selection| credential.revealed(&selection))
                     .unwrap_or_default()
             }

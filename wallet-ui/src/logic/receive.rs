@@ -36,10 +36,13 @@ pub enum ReceiveError {
     /// The copies differ in type, issuer or claims.
     #[error("the credentials of one batch differ")]
     Inconsistent,
-    /// A pseudonymous credential names another issuer, a key the issuer does not
-    /// publish, or has expired.
+    /// A pseudonymous credential names another issuer, or a key the issuer does not
+    /// publish.
     #[error("the pseudonymous credential is not from this issuer")]
     WrongIssuer,
+    /// A credential that has already expired.
+    #[error("the credential has already expired")]
+    Expired,
 }
 
 credential::error_codes! {
@@ -49,6 +52,7 @@ credential::error_codes! {
         Self::WrongHolderKey => "wrong_holder_key",
         Self::Inconsistent => "inconsistent_batch",
         Self::WrongIssuer => "wrong_issuer",
+        Self::Expired => "expired_on_arrival",
     }
 }
 
@@ -154,8 +158,11 @@ pub fn pseudonymous_batch_from(
     let unread =
         NymCredential::read(text).map_err(|err| ReceiveError::Invalid(err.code().to_owned()))?;
     let header = unread.header();
-    if header.iss() != issuer.iss || unread.expires_at() <= now {
+    if header.iss() != issuer.iss {
         return Err(ReceiveError::WrongIssuer);
+    }
+    if unread.expires_at() <= now {
+        return Err(ReceiveError::Expired);
     }
     let key = issuer
         .jwks

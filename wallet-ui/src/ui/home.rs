@@ -119,7 +119,7 @@ fn CredentialCard(batch: Batch) -> impl IntoView {
             </Show>
             <Show when=move || can_refresh>
                 <button data-testid="refresh" disabled=move || refreshing.with(Option::is_some) on:click=refresh.clone()>
-                    {move || t().refresh}
+                    {move || if pseudonymous { t().renew } else { t().refresh }}
                 </button>
             </Show>
             {move || refreshing.get().map(|m| view! { <p role="status" data-testid="refresh-status">{m}</p> })}
