@@ -28,7 +28,7 @@ pub(crate) fn run() -> Result {
             "-p",
             "credential",
             "--features",
-            "bbs",
+            "bbs,qr",
             "--bench",
             "nym",
         ],
