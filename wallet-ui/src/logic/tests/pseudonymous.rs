@@ -405,3 +405,57 @@ fn the_secret_is_resealed_deleted_with_everything_and_kept_out_of_backups() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_cross_device_pseudonymous_answer_is_compact_qr_text_the_site_verifies() {
+    let world = World::new();
+    let fixture = Fixture::new();
+    let mut wallet = fixture.open();
+    world.receive(&mut wallet).unwrap();
+    let mut party = world.site(FORUM);
+    let created = party
+        .create_request(
+            RequestParams {
+                format: RequestedFormat::Pseudonymous {
+                    site_pseudonym: true,
+                },
+                claims: vec![ClaimPath::names(["age_over_18"]).into()],
+                vct_values: &[],
+                purpose: None,
+                response_mode: ResponseMode::Fragment,
+                redirect_uri: &format!("{FORUM}/join"),
+            },
+            &mut OsRng,
+            UnixTime::from_secs(NOW),
+        )
+        .unwrap();
+    let consent = wallet.consider(created.request, NOW).unwrap();
+    let delivery = block_on(wallet.approve(
+        &consent,
+        &all_claims(&consent),
+        Channel::CrossDevice,
+        NOW,
+        "h-qr".into(),
+        &mut OsRng,
+    ))
+    .unwrap();
+    let Delivery::Qr(text) = delivery else {
+        panic!("a cross-device answer is a QR code")
+    };
+    assert!(
+        text.starts_with(credential::openid4vp::COMPACT_PREFIX),
+        "{text}"
+    );
+    let version = credential::qr::version(&text).unwrap();
+    assert!(version <= 20, "QR version {version}");
+    let taken = party
+        .take_response(&text, UnixTime::from_secs(NOW))
+        .unwrap();
+    let verified = verify_expected(
+        &taken.expected.presentation,
+        taken.expected.pseudonymous.as_ref().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(verified.claims()["age_over_18"], true);
+    assert!(verified.pseudonym().is_some());
+}
