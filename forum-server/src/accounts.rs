@@ -35,6 +35,16 @@ impl Account {
     }
 }
 
+/// An account from a row of `number, pseudonym, created_at, visits`.
+fn account_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        number: row.get(0)?,
+        pseudonym: row.get(1)?,
+        since: row.get(2)?,
+        visits: row.get(3)?,
+    })
+}
+
 /// An open sign-up as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OpenSignUp {
@@ -123,14 +133,7 @@ impl AccountStore {
              ON CONFLICT(pseudonym) DO UPDATE SET visits = visits + 1, last_seen = ?2
              RETURNING number, pseudonym, created_at, visits",
             params![pseudonym, now],
-            |row| {
-                Ok(Account {
-                    number: row.get(0)?,
-                    pseudonym: row.get(1)?,
-                    since: row.get(2)?,
-                    visits: row.get(3)?,
-                })
-            },
+            account_of,
         )?)
     }
 
@@ -224,14 +227,7 @@ impl AccountStore {
                 let account = self.conn.query_row(
                     "SELECT number, pseudonym, created_at, visits FROM accounts WHERE number = ?1",
                     [number],
-                    |row| {
-                        Ok(Account {
-                            number: row.get(0)?,
-                            pseudonym: row.get(1)?,
-                            since: row.get(2)?,
-                            visits: row.get(3)?,
-                        })
-                    },
+                    account_of,
                 )?;
                 Outcome::SignedIn(account, code)
             }

@@ -107,6 +107,12 @@ impl World {
         )
     }
 
+    /// The result of a cross-device sign-up (polled with its transaction only).
+    async fn poll(&self, transaction: &str) -> Value {
+        let uri = format!("/accounts/result?transaction={transaction}");
+        self.call("GET", &uri, String::new()).await.1
+    }
+
     /// Opens a sign-up; the transaction and the request the wallet reads.
     async fn open(&self, device: &str) -> (String, AuthorizationRequest) {
         let (status, body) = self
@@ -207,8 +213,7 @@ async fn a_cross_device_sign_up_is_read_by_polling() {
     let world = World::new();
     let ada = world.person(true);
     let (transaction, request) = world.open("cross").await;
-    let poll = format!("/accounts/result?transaction={transaction}");
-    let (_, pending) = world.call("GET", &poll, String::new()).await;
+    let pending = world.poll(&transaction).await;
     assert_eq!(pending["status"], "pending");
     let (status, body) = world
         .call(
@@ -222,7 +227,7 @@ async fn a_cross_device_sign_up_is_read_by_polling() {
         (StatusCode::OK, json!({})),
         "no redirect on another device"
     );
-    let (_, done) = world.call("GET", &poll, String::new()).await;
+    let done = world.poll(&transaction).await;
     assert_eq!(done["status"], "signed_in");
     assert_eq!(done["account"]["new"], true);
 }
@@ -256,13 +261,7 @@ async fn answers_that_do_not_answer_the_forum_are_refused() {
         (status, body["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("refused"))
     );
-    let (_, result) = world
-        .call(
-            "GET",
-            &format!("/accounts/result?transaction={transaction}"),
-            String::new(),
-        )
-        .await;
+    let result = world.poll(&transaction).await;
     assert_eq!(result["status"], "refused");
 
     // Not the question: the age flag left out.
@@ -275,13 +274,7 @@ async fn answers_that_do_not_answer_the_forum_are_refused() {
         )
         .await;
     assert_eq!(body["error"], "refused", "{body}");
-    let (_, result) = world
-        .call(
-            "GET",
-            &format!("/accounts/result?transaction={transaction}"),
-            String::new(),
-        )
-        .await;
+    let result = world.poll(&transaction).await;
     assert_eq!(result["error"], "query_not_satisfied", "{result}");
 
     // Declined in the wallet.
@@ -291,13 +284,7 @@ async fn answers_that_do_not_answer_the_forum_are_refused() {
         world.call("POST", "/accounts/response", declined).await.0,
         StatusCode::BAD_REQUEST
     );
-    let (_, result) = world
-        .call(
-            "GET",
-            &format!("/accounts/result?transaction={transaction}"),
-            String::new(),
-        )
-        .await;
+    let result = world.poll(&transaction).await;
     assert_eq!(result["status"], "refused");
 
     // Garbage of every shape, and an oversized body.

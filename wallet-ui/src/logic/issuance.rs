@@ -466,21 +466,8 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
     let result = match made {
         Ok(proofs) => {
             progress(Step::Receiving);
-            let body =
-                json!({"credential_configuration_id": configuration, "proofs": {"jwt": proofs}});
-            let authorization = format!("Bearer {}", tokens.access);
-            let answer = issuer
-                .http
-                .json(HttpRequest {
-                    method: "POST",
-                    url: &issuer.credential_endpoint,
-                    headers: &[
-                        ("content-type", "application/json"),
-                        ("authorization", &authorization),
-                    ],
-                    body: Some(&body.to_string()),
-                })
-                .await;
+            let proofs = json!({"jwt": proofs});
+            let answer = request_credential(issuer, tokens, configuration, &proofs).await;
             progress(Step::Storing);
             match answer {
                 Ok(answer) => checked(&answer, &issuer.trusted, configuration, &keys, id, now())
@@ -501,6 +488,29 @@ async fn fetch_batch<S: Store, C: Cipher, K: HolderKeys>(
     result
 }
 
+/// The credential request for `configuration` with `proofs`, under the access token.
+async fn request_credential(
+    issuer: &Issuer<'_, impl Http>,
+    tokens: &Tokens,
+    configuration: &str,
+    proofs: &Value,
+) -> Result<Value, HttpError> {
+    let body = json!({"credential_configuration_id": configuration, "proofs": proofs});
+    let authorization = format!("Bearer {}", tokens.access);
+    issuer
+        .http
+        .json(HttpRequest {
+            method: "POST",
+            url: &issuer.credential_endpoint,
+            headers: &[
+                ("content-type", "application/json"),
+                ("authorization", &authorization),
+            ],
+            body: Some(&body.to_string()),
+        })
+        .await
+}
+
 /// Asks for a pseudonymous credential with the holder's commitment (the same point on
 /// every request: the issuer recognises it) and checks what comes back.
 async fn fetch_pseudonymous(
@@ -517,23 +527,9 @@ async fn fetch_pseudonymous(
         .commit(rng)
         .map_err(|_| IssuanceError::Metadata("commitment"))?;
     progress(Step::Receiving);
-    let body = json!({
-        "credential_configuration_id": configuration,
-        "proofs": { NYM_COMMITMENT_PROOF: [credential::base64url::encode(commitment.as_bytes())] },
-    });
-    let authorization = format!("Bearer {}", tokens.access);
-    let answer = issuer
-        .http
-        .json(HttpRequest {
-            method: "POST",
-            url: &issuer.credential_endpoint,
-            headers: &[
-                ("content-type", "application/json"),
-                ("authorization", &authorization),
-            ],
-            body: Some(&body.to_string()),
-        })
-        .await?;
+    let proofs =
+        json!({ NYM_COMMITMENT_PROOF: [credential::base64url::encode(commitment.as_bytes())] });
+    let answer = request_credential(issuer, tokens, configuration, &proofs).await?;
     progress(Step::Storing);
     let credentials = answer
         .get("credentials")

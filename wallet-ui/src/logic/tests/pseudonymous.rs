@@ -167,12 +167,14 @@ impl World {
     }
 }
 
-/// `wallet` signs in at `site` (over 18, with the site's pseudonym, by direct_post);
-/// returns the pseudonym the site's server verified.
-fn sign_in(world: &World, wallet: &mut TestWallet, site: &str, pseudonym: bool) -> Option<String> {
-    let mut party = world.site(site);
-    let response_uri = format!("{site}/accounts/response");
-    let created = party
+/// A pseudonymous request of `party` for over 18, answered by `mode` at `target`.
+fn nym_request(
+    party: &mut RelyingParty,
+    mode: ResponseMode,
+    target: &str,
+    pseudonym: bool,
+) -> AuthorizationRequest {
+    party
         .create_request(
             RequestParams {
                 format: RequestedFormat::Pseudonymous {
@@ -184,14 +186,28 @@ fn sign_in(world: &World, wallet: &mut TestWallet, site: &str, pseudonym: bool) 
                 }],
                 vct_values: &[],
                 purpose: Some("Sign-up".into()),
-                response_mode: ResponseMode::DirectPost,
-                redirect_uri: &response_uri,
+                response_mode: mode,
+                redirect_uri: target,
             },
             &mut OsRng,
             UnixTime::from_secs(NOW),
         )
-        .unwrap();
-    let consent = wallet.consider(created.request, NOW).unwrap();
+        .unwrap()
+        .request
+}
+
+/// `wallet` signs in at `site` (over 18, with the site's pseudonym, by direct_post);
+/// returns the pseudonym the site's server verified.
+fn sign_in(world: &World, wallet: &mut TestWallet, site: &str, pseudonym: bool) -> Option<String> {
+    let mut party = world.site(site);
+    let response_uri = format!("{site}/accounts/response");
+    let request = nym_request(
+        &mut party,
+        ResponseMode::DirectPost,
+        &response_uri,
+        pseudonym,
+    );
+    let consent = wallet.consider(request, NOW).unwrap();
     assert_eq!(consent.verifier.to_string(), site);
     let [part] = consent.parts.as_slice() else {
         panic!("one part")
@@ -282,24 +298,9 @@ fn formats_answer_only_their_own_queries() {
     let mut sd_jwt = other.open();
     other.receive(&mut sd_jwt, "age", age_claims(), 2);
     let mut party = world.site(FORUM);
-    let created = party
-        .create_request(
-            RequestParams {
-                format: RequestedFormat::Pseudonymous {
-                    site_pseudonym: true,
-                },
-                claims: vec![ClaimPath::names(["age_over_18"]).into()],
-                vct_values: &[],
-                purpose: None,
-                response_mode: ResponseMode::Fragment,
-                redirect_uri: FORUM,
-            },
-            &mut OsRng,
-            UnixTime::from_secs(NOW),
-        )
-        .unwrap();
+    let request = nym_request(&mut party, ResponseMode::Fragment, FORUM, true);
     assert_eq!(
-        sd_jwt.consider(created.request, NOW).unwrap_err(),
+        sd_jwt.consider(request, NOW).unwrap_err(),
         Refusal::NoSuchCredential
     );
 }
@@ -413,23 +414,13 @@ fn a_cross_device_pseudonymous_answer_is_compact_qr_text_the_site_verifies() {
     let mut wallet = fixture.open();
     world.receive(&mut wallet).unwrap();
     let mut party = world.site(FORUM);
-    let created = party
-        .create_request(
-            RequestParams {
-                format: RequestedFormat::Pseudonymous {
-                    site_pseudonym: true,
-                },
-                claims: vec![ClaimPath::names(["age_over_18"]).into()],
-                vct_values: &[],
-                purpose: None,
-                response_mode: ResponseMode::Fragment,
-                redirect_uri: &format!("{FORUM}/join"),
-            },
-            &mut OsRng,
-            UnixTime::from_secs(NOW),
-        )
-        .unwrap();
-    let consent = wallet.consider(created.request, NOW).unwrap();
+    let request = nym_request(
+        &mut party,
+        ResponseMode::Fragment,
+        &format!("{FORUM}/join"),
+        true,
+    );
+    let consent = wallet.consider(request, NOW).unwrap();
     let delivery = block_on(wallet.approve(
         &consent,
         &all_claims(&consent),
