@@ -295,3 +295,35 @@ async fn pseudonyms_outlive_a_key_rotation() {
         "the old credential still verifies"
     );
 }
+
+/// Revocation of a pseudonymous credential is refusing its next refresh: there is no
+/// status list to watch, and the credential in hand expires with its epoch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_person_gets_no_next_epoch() {
+    let harness = Harness::start("nym-revoke").await;
+    let (person, offer) = harness.enroll_for("2000-05-17", &Configuration::ALL);
+    let holder = HolderSecret::generate(&mut OsRng);
+    let (mut grant, token) = Grant::redeem(&harness, &offer).await;
+    let held = issued(&harness, &token, &holder).await;
+    assert!(held.expires_at() > NOW);
+    let unspent = grant.next(&harness).await;
+    issuer::Store::open_existing(&harness.db)
+        .unwrap()
+        .revoke(&person, NOW)
+        .unwrap();
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "refresh_token")
+        .append_pair("refresh_token", &grant.refresh)
+        .finish();
+    let (status, answer) = harness
+        .post_token_with_dpop(form, &harness.dpop(&grant.key))
+        .await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{answer}"
+    );
+    // Nor does an access token handed out before the revocation buy a credential.
+    let (status, answer) = request(&harness, &unspent, &holder.commit(&mut OsRng).unwrap()).await;
+    assert_eq!(status, 400, "{answer}");
+}
