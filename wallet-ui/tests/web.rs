@@ -18,7 +18,7 @@ use rand_core::OsRng;
 use serde_json::json;
 use wallet_ui::browser::backup_file;
 use wallet_ui::browser::cipher::AesGcm;
-use wallet_ui::browser::idb_store::{IdbStore, KEYS};
+use wallet_ui::browser::idb_store::{IdbStore, KEYS, SCHEMA_VERSION};
 use wallet_ui::browser::keys::WebCryptoKeys;
 use wallet_ui::browser::subtle;
 use wallet_ui::browser::vault::{self, Opened, VaultError};
@@ -64,7 +64,7 @@ fn document() -> web_sys::Document {
 
 #[wasm_bindgen_test]
 async fn records_persist_across_a_reopen() {
-    let store = fresh("test-persist", 3).await;
+    let store = fresh("test-persist", SCHEMA_VERSION).await;
     store
         .commit(vec![
             Write::Put(Table::Batches, "a".into(), vec![1, 2, 3]),
@@ -73,7 +73,9 @@ async fn records_persist_across_a_reopen() {
         .await
         .unwrap();
     store.close();
-    let reopened = IdbStore::open_at("test-persist", 3).await.unwrap();
+    let reopened = IdbStore::open_at("test-persist", SCHEMA_VERSION)
+        .await
+        .unwrap();
     assert_eq!(
         reopened.all(Table::Batches).await.unwrap(),
         vec![vec![1, 2, 3]]
@@ -136,7 +138,7 @@ async fn aes_gcm_records_round_trip_and_refuse_tampering_and_other_keys() {
 
 #[wasm_bindgen_test]
 async fn the_passphrase_vault_opens_only_with_the_right_passphrase() {
-    let store = fresh("test-vault", 2).await;
+    let store = fresh("test-vault", SCHEMA_VERSION).await;
     let Opened::Open(device) = vault::open(&store).await.unwrap() else {
         panic!("a new wallet opens without a passphrase");
     };
@@ -172,7 +174,7 @@ async fn the_passphrase_vault_opens_only_with_the_right_passphrase() {
 
 #[wasm_bindgen_test]
 async fn webcrypto_holder_keys_sign_kb_jwts_the_core_verifies_and_cannot_be_exported() {
-    let store = fresh("test-keys", 2).await;
+    let store = fresh("test-keys", SCHEMA_VERSION).await;
     let keys = WebCryptoKeys::new(store.clone());
     let (id, holder) = keys.generate().await.unwrap();
 
