@@ -125,6 +125,7 @@ impl Forum {
             clock_skew: None,
             max_presentation_age: None,
             request_lifetime: DEFAULT_REQUEST_LIFETIME,
+            credential_types: Vec::new(),
         })
         .map_err(|_| SignUpError::TrustUnavailable)
     }

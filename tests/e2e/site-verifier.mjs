@@ -15,8 +15,11 @@ export async function shopVerifier() {
   const site = `${siteUrl("www")}shop`;
   await init({ module_or_path: readFileSync(join(pkg, "verifier_wasm_bg.wasm")) });
   const keys = await (await fetch(`${issuer}/.well-known/jwt-vc-issuer`)).json();
+  const metadata = await (await fetch(`${issuer}/.well-known/openid-credential-issuer`)).json();
   const verifier = new Verifier({
     trustedIssuers: [{ iss: issuer, jwks: keys.jwks }],
+    credentialTypes: Object.values(metadata.credential_configurations_supported)
+      .map((configuration) => configuration.vct).filter(Boolean),
     audience: `redirect_uri:${site}`,
   });
   return { issuer, wallet, site, verifier };

@@ -7,7 +7,7 @@ import { makePresentation } from "../support/cachet.mjs";
 
 test("a page under connect-src 'none' verifies in the page and makes no network request", async () => {
   const made = makePresentation({ claims: { age_over_18: true, birthdate: "2000-01-01" }, disclose: ["/age_over_18"] });
-  const input = { iss: made.iss, aud: made.aud, nonce: made.nonce, jwks: { keys: [made.publicJwk] }, presentation: made.presentation };
+  const input = { iss: made.iss, vct: made.vct, aud: made.aud, nonce: made.nonce, jwks: { keys: [made.publicJwk] }, presentation: made.presentation };
   const browser = await launch();
   try {
     const page = await browser.newPage();

@@ -28,7 +28,7 @@ export function scratch() {
 
 /**
  * Issues an SD-JWT VC (everything disclosable) to a fresh holder and presents `disclose`
- * with key binding. Returns { presentation, issuerJwk, publicJwk, iss, aud, nonce }.
+ * with key binding. Returns { presentation, issuerJwk, publicJwk, iss, aud, nonce, vct }.
  */
 export function makePresentation({ claims, disclose, iss = "https://issuer.example",
   aud = "https://shop.example", nonce = "test-nonce", vct = "urn:cachet:identity" }) {
@@ -43,7 +43,7 @@ export function makePresentation({ claims, disclose, iss = "https://issuer.examp
     ...disclose.flatMap((pointer) => ["--disclose", pointer]),
     "--holder-key", "holder.jwk", "--nonce", nonce, "--aud", aud], dir);
   const { d: _private, ...publicJwk } = issuerJwk;
-  return { presentation, issuerJwk, publicJwk, iss, aud, nonce };
+  return { presentation, issuerJwk, publicJwk, iss, aud, nonce, vct };
 }
 
 /**

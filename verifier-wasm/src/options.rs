@@ -42,6 +42,11 @@ pub struct VerifierOptions {
     pub trusted_issuers: Vec<TrustedIssuerOptions>,
     /// The expected KB-JWT `aud` for [`crate::Verifier::verify`] (the site's client id).
     pub audience: String,
+    /// The credential types (`vct`) requests accept when they name none (`vctValues`),
+    /// e.g. the `vct` of each of the issuer's credential configurations. An SD-JWT VC
+    /// request must name at least one type (OpenID4VP 1.0 §B.3.5).
+    #[serde(default)]
+    pub credential_types: Vec<String>,
     /// Tolerated clock difference, seconds (default 60).
     #[serde(default)]
     pub clock_skew_seconds: Option<u64>,
@@ -99,7 +104,7 @@ pub struct RequestOptions {
     pub response_mode: ResponseMode,
     /// Where the response goes: the page's URL (fragment) or the site's endpoint.
     pub redirect_uri: String,
-    /// Acceptable credential types (`vct`); empty accepts any.
+    /// Acceptable credential types (`vct`); default: the verifier's `credentialTypes`.
     #[serde(default)]
     pub vct_values: Vec<String>,
     /// Ask for a pseudonymous credential with this site's pseudonym: the same person is
@@ -118,7 +123,7 @@ pub(crate) struct BrowserRequestOptions {
     /// the path and the values accepted (`[{ path: ["age_over_18"], values: [true] }]`).
     #[tsify(type = "ClaimRequest[]")]
     pub claims: Vec<ClaimsQuery>,
-    /// Acceptable credential types (`vct`); empty accepts any.
+    /// Acceptable credential types (`vct`); default: the verifier's `credentialTypes`.
     #[serde(default)]
     pub vct_values: Vec<String>,
 }
@@ -161,6 +166,7 @@ impl VerifierOptions {
                 .map(TrustedIssuerOptions::from_json)
                 .collect::<Result<_, _>>()?,
             audience: members.string("audience")?,
+            credential_types: members.strings("credentialTypes")?,
             clock_skew_seconds: members.optional_u64("clockSkewSeconds")?,
             max_presentation_age_seconds: members.optional_u64("maxPresentationAgeSeconds")?,
             request_lifetime_seconds: members.optional_u64("requestLifetimeSeconds")?,

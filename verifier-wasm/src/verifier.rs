@@ -132,6 +132,7 @@ fn parse_config(options: JsValue) -> Result<(RelyingParty, Backend), String> {
         request_lifetime: options
             .request_lifetime_seconds
             .unwrap_or(DEFAULT_REQUEST_LIFETIME),
+        credential_types: options.credential_types,
     })
     .map_err(|err| err.to_string())?;
     Ok((party, backend))

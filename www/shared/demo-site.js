@@ -5,11 +5,11 @@
 // The integration itself is the first block (about 20 lines); the rest is this page's UI.
 import init, { Verifier, initScanner, initPseudonyms } from "/pkg/verifier_wasm.js";
 import bytes from "/pkg/verifier_wasm_bytes.js";
-import { trustedIssuers, statusLists, walletUrl } from "/trust.js";
+import { trustedIssuers, credentialTypes, statusLists, walletUrl } from "/trust.js";
 
 await init({ module_or_path: bytes });
 const here = location.origin + location.pathname;
-const verifier = new Verifier({ trustedIssuers, audience: `redirect_uri:${here}` });
+const verifier = new Verifier({ trustedIssuers, credentialTypes, audience: `redirect_uri:${here}` });
 for (const token of statusLists) verifier.useStatusList(token);   // revocation, fetched by our server
 const { claims, purpose, pseudonymPurpose } = document.body.dataset;
 // An age flag must be disclosed and true: an answer showing `false`, or not showing it,

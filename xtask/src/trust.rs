@@ -40,6 +40,17 @@ pub(crate) async fn trust_js(source: TrustSource) -> Response {
     let Ok(keys) = issuer_document(&keys) else {
         return (StatusCode::BAD_GATEWAY, "the issuer's keys are not JSON").into_response();
     };
+    let types = match get(&format!("{issuer}/.well-known/openid-credential-issuer")).await {
+        Some((200, metadata)) => credential_types(&metadata),
+        _ => None,
+    };
+    let Some(types) = types else {
+        return (
+            StatusCode::BAD_GATEWAY,
+            "cannot read the issuer's credential types",
+        )
+            .into_response();
+    };
     let mut lists = Vec::new();
     for id in 1..=MAX_LISTS {
         match get(&format!("{issuer}/status/{id}")).await {
@@ -52,6 +63,7 @@ pub(crate) async fn trust_js(source: TrustSource) -> Response {
          export const walletUrl = {wallet:?};\n\
          const published = {keys};\n\
          export const trustedIssuers = [{{ iss: published.issuer, jwks: published.jwks }}];\n\
+         export const credentialTypes = {types};\n\
          export const statusLists = [{}];\n",
         lists.join(", ")
     );
@@ -61,6 +73,19 @@ pub(crate) async fn trust_js(source: TrustSource) -> Response {
         HeaderValue::from_static("text/javascript; charset=utf-8"),
     );
     response
+}
+
+/// The `vct` of each of the issuer's credential configurations (OpenID4VCI metadata), as
+/// a JSON array: the types the shop's requests name (`vct_values`).
+fn credential_types(metadata: &str) -> Option<String> {
+    let metadata: serde_json::Value = serde_json::from_str(metadata).ok()?;
+    let types: Vec<&str> = metadata
+        .get("credential_configurations_supported")?
+        .as_object()?
+        .values()
+        .filter_map(|configuration| configuration.get("vct")?.as_str())
+        .collect();
+    serde_json::to_string(&types).ok()
 }
 
 /// The issuer's `{issuer, jwks}` document, checked to be one JSON object (it is embedded

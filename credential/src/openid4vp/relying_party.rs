@@ -29,6 +29,10 @@ use crate::time::UnixTime;
 pub const DEFAULT_REQUEST_LIFETIME: u64 = 600;
 /// The credential query id of the requests a relying party makes.
 pub const QUERY_ID: &str = "cachet";
+/// Why an SD-JWT VC request without types is refused.
+const NO_CREDENTIAL_TYPE: &str = "an SD-JWT VC request names the credential types it accepts \
+    (vct_values, required by OpenID4VP 1.0 B.3.5): pass them with the request or set the \
+    relying party's credential types";
 /// Bytes of randomness in a nonce or state (128 bits).
 const TOKEN_BYTES: usize = 16;
 
@@ -62,7 +66,8 @@ pub struct RequestParams<'a> {
     pub format: RequestedFormat,
     /// The claims asked for.
     pub claims: Vec<ClaimsQuery>,
-    /// Acceptable credential types (`vct`); empty accepts any.
+    /// Acceptable credential types (`vct`); empty: the relying party's
+    /// [`RelyingPartySettings::credential_types`].
     pub vct_values: &'a [String],
     /// Why the site asks, shown to the person.
     pub purpose: Option<String>,
@@ -275,6 +280,10 @@ pub struct RelyingPartySettings {
     pub max_presentation_age: Option<u64>,
     /// How long a request stays open, seconds ([`DEFAULT_REQUEST_LIFETIME`] is usual).
     pub request_lifetime: u64,
+    /// The credential types (`vct`) its requests accept when a request names none. An
+    /// SD-JWT VC query must name at least one (OpenID4VP 1.0 §B.3.5 makes `vct_values`
+    /// required), so a site sets these once or names the types in every request.
+    pub credential_types: Vec<String>,
 }
 
 /// One relying party: its trusted issuers, its audience, its open requests and the
@@ -327,22 +336,32 @@ impl RelyingParty {
         self.pending.len()
     }
 
-    /// The question this relying party asks for `claims` of the types `vct_values`, in
-    /// `format`.
-    #[must_use]
+    /// The question this relying party asks for `claims` of the types `vct_values` (its
+    /// [`RelyingPartySettings::credential_types`] when empty), in `format`.
+    ///
+    /// # Errors
+    /// [`RequestError::InvalidQuery`] for an SD-JWT VC question that names no type.
     pub fn query(
         &self,
         format: RequestedFormat,
         vct_values: &[String],
         claims: Vec<ClaimsQuery>,
-    ) -> DcqlQuery {
+    ) -> Result<DcqlQuery, RequestError> {
+        let types = if vct_values.is_empty() {
+            self.settings.credential_types.as_slice()
+        } else {
+            vct_values
+        };
         let query = match format {
-            RequestedFormat::SdJwtVc => DcqlQuery::sd_jwt_vc(QUERY_ID, vct_values, claims),
+            RequestedFormat::SdJwtVc if types.is_empty() => {
+                return Err(RequestError::InvalidQuery(NO_CREDENTIAL_TYPE));
+            }
+            RequestedFormat::SdJwtVc => DcqlQuery::sd_jwt_vc(QUERY_ID, types, claims),
             RequestedFormat::Pseudonymous { site_pseudonym } => {
-                DcqlQuery::pseudonymous(QUERY_ID, vct_values, claims, site_pseudonym)
+                DcqlQuery::pseudonymous(QUERY_ID, types, claims, site_pseudonym)
             }
         };
-        query.trusting(&self.issuer_ids())
+        Ok(query.trusting(&self.issuer_ids()))
     }
 
     /// Makes a single-use request with a fresh nonce and state (128 random bits each),
@@ -363,7 +382,7 @@ impl RelyingParty {
                 "a pseudonymous request needs an audience naming the site's origin",
             ));
         }
-        let query = self.query(params.format, params.vct_values, params.claims);
+        let query = self.query(params.format, params.vct_values, params.claims)?;
         let expected = first_query(&query)?;
         let (nonce, state) = (random_token(rng), random_token(rng));
         let request = AuthorizationRequest::new(
@@ -445,7 +464,7 @@ impl RelyingParty {
         claims: Vec<ClaimsQuery>,
         rng: &mut (impl CryptoRngCore + ?Sized),
     ) -> Result<DcApiRequest, RequestError> {
-        let query = self.query(RequestedFormat::SdJwtVc, vct_values, claims);
+        let query = self.query(RequestedFormat::SdJwtVc, vct_values, claims)?;
         query.validate()?;
         let expected = first_query(&query)?;
         let nonce = random_token(rng);

@@ -25,6 +25,7 @@ fn party(f: &Fixture) -> RelyingParty {
         clock_skew: None,
         max_presentation_age: None,
         request_lifetime: 600,
+        credential_types: Vec::new(),
     })
     .unwrap()
 }
@@ -201,6 +202,7 @@ fn a_pseudonymous_request_needs_an_origin_audience() {
         clock_skew: None,
         max_presentation_age: None,
         request_lifetime: 600,
+        credential_types: Vec::new(),
     })
     .unwrap();
     let err = party

@@ -62,6 +62,7 @@ impl World {
             clock_skew: None,
             max_presentation_age: None,
             request_lifetime: 600,
+            credential_types: Vec::new(),
         })
         .unwrap()
     }
@@ -257,6 +258,7 @@ fn settings_of(world: &World) -> RelyingPartySettings {
         clock_skew: None,
         max_presentation_age: None,
         request_lifetime: 600,
+        credential_types: Vec::new(),
     }
 }
 
@@ -333,7 +335,7 @@ fn a_relying_party_needs_a_trusted_issuer_and_browser_requests_have_their_own_no
     assert_eq!(party.open_requests(), 0);
     let again = party
         .dc_api_request(
-            &[],
+            &[VCT.into()],
             vec![ClaimPath::names(["age_over_18"]).into()],
             &mut OsRng,
         )
@@ -341,7 +343,50 @@ fn a_relying_party_needs_a_trusted_issuer_and_browser_requests_have_their_own_no
     assert_ne!(asked.nonce, again.nonce);
     assert!(
         party
-            .dc_api_request(&[], Vec::new(), &mut OsRng)
+            .dc_api_request(&[VCT.into()], Vec::new(), &mut OsRng)
             .is_err_and(|err| err.code() == "invalid_dcql_query")
+    );
+}
+
+#[test]
+fn an_sd_jwt_request_always_names_its_types_the_sites_own_by_default() {
+    let world = World::new();
+    let age = || vec![ClaimPath::names(["age_over_18"]).into()];
+    // Neither the request nor the relying party names a type: OpenID4VP 1.0 §B.3.5
+    // makes `vct_values` required, so no request goes out with `meta: {}`.
+    let untyped = world.party();
+    let refused = untyped.dc_api_request(&[], age(), &mut OsRng).unwrap_err();
+    assert_eq!(refused.code(), "invalid_dcql_query");
+    assert!(refused.to_string().contains("vct_values"), "{refused}");
+    // A pseudonymous request may leave the type open (Cachet's own format).
+    let nym = untyped
+        .query(
+            RequestedFormat::Pseudonymous {
+                site_pseudonym: false,
+            },
+            &[],
+            age(),
+        )
+        .unwrap();
+    assert_eq!(nym.credentials[0].vct_values(), None);
+
+    // The relying party's types fill every request that names none; a request's own
+    // types replace them.
+    let typed = RelyingParty::new(RelyingPartySettings {
+        credential_types: vec![VCT.into(), "https://issuer.example/types/age".into()],
+        ..settings_of(&world)
+    })
+    .unwrap();
+    let asked = typed.dc_api_request(&[], age(), &mut OsRng).unwrap();
+    assert_eq!(
+        asked.query.meta,
+        json!({ "vct_values": [VCT, "https://issuer.example/types/age"] })
+    );
+    let own = typed
+        .query(RequestedFormat::SdJwtVc, &["urn:other".into()], age())
+        .unwrap();
+    assert_eq!(
+        own.credentials[0].meta,
+        json!({ "vct_values": ["urn:other"] })
     );
 }

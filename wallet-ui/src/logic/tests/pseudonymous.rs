@@ -162,6 +162,7 @@ impl World {
             clock_skew: None,
             max_presentation_age: None,
             request_lifetime: 600,
+            credential_types: Vec::new(),
         })
         .unwrap()
     }
