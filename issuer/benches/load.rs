@@ -111,7 +111,8 @@ async fn run() {
         burst: 1e9,
         per_second: 1e9,
     };
-    let store = Store::open_or_create(&dir.join("issuer.db")).unwrap();
+    let kek = issuer::sealing::KeyEncryptionKey::generate(&mut rand_core::OsRng);
+    let store = Store::open_or_create(&dir.join("issuer.db"), &kek).unwrap();
     let issuer = Arc::new(Issuer::new(config, store, system_clock()).unwrap());
     let serving = Arc::clone(&issuer);
     tokio::spawn(

@@ -14,6 +14,7 @@ pub mod nonces;
 pub mod person;
 pub mod rate_limit;
 pub mod refusal;
+pub mod sealing;
 pub mod secrets;
 pub mod service;
 pub mod store;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use credential::age::CivilDate;
 use issuer::catalog::Configuration;
 use issuer::person::PersonClaims;
+use issuer::sealing::KeyEncryptionKey;
 use issuer::{Config, Issuer, Store, service, system_clock};
 use rand_core::OsRng;
 use serde_json::json;
@@ -29,9 +30,8 @@ struct Cli {
 enum Command {
     /// Serve the issuer over HTTP (creates the database and a key the first time).
     Serve {
-        /// The SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        database: Database,
         /// Address to listen on, e.g. 127.0.0.1:7003.
         #[arg(long)]
         listen: String,
@@ -64,9 +64,8 @@ enum Command {
     },
     /// Enroll a person from a JSON claims file; prints {"person_id", "credential_offer"}.
     Enroll {
-        /// The SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        database: Database,
         /// JSON object: given_name, family_name, birthdate (YYYY-MM-DD), and optionally
         /// nationality, region, locality, postal_code, street_address.
         #[arg(long)]
@@ -80,37 +79,87 @@ enum Command {
     /// binds a new holder secret, and the person gets new pseudonyms at every site.
     /// Counted; prints {"person_id", "resets"}.
     ResetPseudonyms {
-        /// The SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        database: Database,
         /// The person id printed by enroll.
         #[arg(long, allow_hyphen_values = true)]
         person: String,
     },
-    /// Revoke every copy issued to a person.
+    /// Revoke every copy issued to a person, named by id or found from their identity;
+    /// prints {"person_id", "revoked_copies"} for each.
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["person", "claims"])))]
     Revoke {
-        /// The SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        database: Database,
         /// The person id printed by enroll (ids made before they were prefixed `p_` may
         /// start with '-', which is taken as the value, not as a flag).
         #[arg(long, allow_hyphen_values = true)]
-        person: String,
+        person: Option<String>,
+        /// A JSON claims file as for enroll: every person enrolled with its given_name,
+        /// family_name and birthdate (exactly as enrolled) is revoked. They are found by a
+        /// keyed hash: the database holds no name to search.
+        #[arg(long, value_name = "PATH")]
+        claims: Option<PathBuf>,
     },
     /// Make a new signing key active; old public keys stay published until what they
     /// signed has expired.
     RotateKey {
-        /// The SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        database: Database,
     },
+}
+
+/// Where the issuer's database and its key-encryption key are.
+#[derive(clap::Args)]
+struct Database {
+    /// The SQLite database file.
+    #[arg(long)]
+    db: PathBuf,
+    /// The key-encryption key that seals personal claims and private keys in the database:
+    /// read from this file, or made there (mode 0600) by the first `serve`. Keep it apart
+    /// from the database and its backups. Default: DB with the extension `kek`.
+    #[arg(long, value_name = "PATH")]
+    kek_file: Option<PathBuf>,
+}
+
+impl Database {
+    fn key_file(&self) -> PathBuf {
+        self.kek_file
+            .clone()
+            .unwrap_or_else(|| issuer::sealing::default_key_file(&self.db))
+    }
+
+    /// The database, created with its key the first time (for `serve`). A key is made
+    /// only for a new database or one from before sealing: a sealed database without its
+    /// key is refused, since a new key could open none of it.
+    fn open_or_create(&self) -> Result<Store, String> {
+        let sealed = Store::holds_sealed_values(&self.db).map_err(|error| error.to_string())?;
+        let kek = if sealed {
+            KeyEncryptionKey::load(&self.key_file())
+        } else {
+            KeyEncryptionKey::load_or_create(&self.key_file(), &mut OsRng)
+        }
+        .map_err(|error| error.to_string())?;
+        Store::open_or_create(&self.db, &kek).map_err(|error| error.to_string())
+    }
+
+    /// An existing database and its key (for the admin commands).
+    fn open_existing(&self) -> Result<Store, String> {
+        if !self.db.exists() {
+            return Err(
+                issuer::store::StoreError::Missing(self.db.display().to_string()).to_string(),
+            );
+        }
+        let kek = KeyEncryptionKey::load(&self.key_file()).map_err(|error| error.to_string())?;
+        Store::open_existing(&self.db, &kek).map_err(|error| error.to_string())
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve {
-            db,
+            database,
             listen,
             public_url,
             wallet_origin,
@@ -127,19 +176,24 @@ fn main() -> ExitCode {
             config.status_period = status_period;
             config.log_requests = !quiet;
             let admin = admin_listen.map(|listen| {
-                let key_file = admin_key_file.unwrap_or_else(|| db.with_extension("admin-key"));
+                let key_file =
+                    admin_key_file.unwrap_or_else(|| database.db.with_extension("admin-key"));
                 (listen, key_file)
             });
-            serve(&db, &listen, admin, config)
+            serve(&database, &listen, admin, config)
         }
         Command::Enroll {
-            db,
+            database,
             claims,
             pseudonymous,
-        } => enroll(&db, &claims, pseudonymous),
-        Command::ResetPseudonyms { db, person } => reset_pseudonyms(&db, &person),
-        Command::Revoke { db, person } => revoke(&db, &person),
-        Command::RotateKey { db } => rotate_key(&db),
+        } => enroll(&database, &claims, pseudonymous),
+        Command::ResetPseudonyms { database, person } => reset_pseudonyms(&database, &person),
+        Command::Revoke {
+            database,
+            person,
+            claims,
+        } => revoke(&database, person.as_deref(), claims.as_deref()),
+        Command::RotateKey { database } => rotate_key(&database),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -151,7 +205,7 @@ fn main() -> ExitCode {
 }
 
 fn serve(
-    db: &Path,
+    database: &Database,
     listen: &str,
     admin: Option<(String, PathBuf)>,
     config: Config,
@@ -168,7 +222,7 @@ fn serve(
         .as_ref()
         .map(|(_, key_file)| admin_key(key_file))
         .transpose()?;
-    let store = Store::open_or_create(db).map_err(|error| error.to_string())?;
+    let store = database.open_or_create()?;
     let issuer = Issuer::new(config, store, system_clock()).map_err(|error| error.to_string())?;
     let issuer = Arc::new(issuer);
     let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
@@ -261,8 +315,8 @@ fn now() -> i64 {
     (system_clock())()
 }
 
-fn enroll(db: &Path, claims_file: &Path, pseudonymous: bool) -> Result<(), String> {
-    let store = Store::open_existing(db).map_err(|error| error.to_string())?;
+fn enroll(database: &Database, claims_file: &Path, pseudonymous: bool) -> Result<(), String> {
+    let store = database.open_existing()?;
     let bytes = std::fs::read(claims_file)
         .map_err(|error| format!("cannot read {}: {error}", claims_file.display()))?;
     let now = now();
@@ -292,8 +346,8 @@ fn enroll(db: &Path, claims_file: &Path, pseudonymous: bool) -> Result<(), Strin
     Ok(())
 }
 
-fn reset_pseudonyms(db: &Path, person: &str) -> Result<(), String> {
-    let store = Store::open_existing(db).map_err(|error| error.to_string())?;
+fn reset_pseudonyms(database: &Database, person: &str) -> Result<(), String> {
+    let store = database.open_existing()?;
     let resets = store
         .reset_pseudonyms(person)
         .map_err(|error| error.to_string())?;
@@ -301,20 +355,41 @@ fn reset_pseudonyms(db: &Path, person: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn revoke(db: &Path, person: &str) -> Result<(), String> {
-    let store = Store::open_existing(db).map_err(|error| error.to_string())?;
-    let revoked = store
-        .revoke(person, now())
-        .map_err(|error| error.to_string())?;
-    println!(
-        "{}",
-        json!({"person_id": person, "revoked_copies": revoked})
-    );
+fn revoke(database: &Database, person: Option<&str>, claims: Option<&Path>) -> Result<(), String> {
+    let store = database.open_existing()?;
+    let persons = match (person, claims) {
+        (Some(person), _) => vec![person.to_owned()],
+        (None, Some(claims_file)) => {
+            let bytes = std::fs::read(claims_file)
+                .map_err(|error| format!("cannot read {}: {error}", claims_file.display()))?;
+            let claims = PersonClaims::parse(&bytes, CivilDate::from_unix(now()))
+                .map_err(|error| error.to_string())?;
+            let found = store
+                .persons_with_identity(&claims.to_json())
+                .map_err(|error| error.to_string())?;
+            if found.is_empty() {
+                return Err(
+                    "no person is enrolled with that given_name, family_name and birthdate".into(),
+                );
+            }
+            found
+        }
+        (None, None) => return Err("name the person with --person or --claims".into()),
+    };
+    for person in persons {
+        let revoked = store
+            .revoke(&person, now())
+            .map_err(|error| error.to_string())?;
+        println!(
+            "{}",
+            json!({"person_id": person, "revoked_copies": revoked})
+        );
+    }
     Ok(())
 }
 
-fn rotate_key(db: &Path) -> Result<(), String> {
-    let store = Store::open_existing(db).map_err(|error| error.to_string())?;
+fn rotate_key(database: &Database) -> Result<(), String> {
+    let store = database.open_existing()?;
     let now = now();
     store
         .ensure_key(now, &mut OsRng)

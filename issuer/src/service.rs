@@ -258,6 +258,7 @@ pub fn enroll_for(
             expires_at: now.saturating_add(offer_lifetime),
         },
         now,
+        &mut OsRng,
     )?;
     Ok(Enrolled { person_id, offer })
 }

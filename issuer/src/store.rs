@@ -7,31 +7,57 @@
 //! transaction; single-use things (offer codes, access grants) are consumed by a
 //! conditional `UPDATE` so two concurrent redemptions cannot both win; the schema is
 //! versioned (`PRAGMA user_version`) and a database from a newer version is refused, not
-//! rewritten.
+//! rewritten. Personal claims and private keys are sealed under a key-encryption key the
+//! database does not hold ([`crate::sealing`]).
 
 mod grants;
 mod keys;
 mod nym;
 mod persons;
+mod sealed_rows;
 mod status;
 
 use std::path::Path;
 
+use rand_core::OsRng;
 use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::sealing::{KeyEncryptionKey, SealError, Sealer};
 
 pub use grants::{BatchRequest, GrantError, Issuance, RefreshGrant, StatusLayout};
 pub use nym::NymBindingError;
 pub use persons::{NewOffer, PersonRow};
 pub use status::StatusListRow;
 
+/// One schema migration: its SQL, then (in the same transaction) what the issuer must do
+/// that SQL cannot, such as sealing an older database's plain values.
+struct Migration {
+    sql: &'static str,
+    then: Option<MigrationStep>,
+}
+
+/// A migration's step in Rust.
+type MigrationStep = fn(&Store) -> Result<(), StoreError>;
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration { sql, then: None }
+}
+
 /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("store/schema.sql"),
-    include_str!("store/schema_v2.sql"),
-    include_str!("store/schema_v3.sql"),
-    include_str!("store/schema_v4.sql"),
-    include_str!("store/schema_v5.sql"),
+const MIGRATIONS: &[Migration] = &[
+    sql(include_str!("store/schema.sql")),
+    sql(include_str!("store/schema_v2.sql")),
+    sql(include_str!("store/schema_v3.sql")),
+    sql(include_str!("store/schema_v4.sql")),
+    sql(include_str!("store/schema_v5.sql")),
+    Migration {
+        sql: include_str!("store/schema_v6.sql"),
+        then: Some(Store::seal_plain_rows),
+    },
+    sql(include_str!("store/schema_v7.sql")),
 ];
+/// The first schema version with sealed values.
+const FIRST_SEALED_VERSION: i64 = 6;
 /// How long a writer waits for another process's transaction (e.g. `revoke`) to end.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 
@@ -56,6 +82,9 @@ pub enum StoreError {
     /// No such person.
     #[error("no person with id {0}")]
     UnknownPerson(String),
+    /// A sealed value does not open: the key-encryption key is not this database's.
+    #[error(transparent)]
+    Sealing(#[from] SealError),
     /// SQLite failed (I/O, locking, a full disk).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -65,16 +94,19 @@ pub enum StoreError {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    sealer: Sealer,
 }
 
 impl Store {
-    /// Opens the database at `path`, creating it and applying migrations if needed.
+    /// Opens the database at `path`, creating it and applying migrations if needed; its
+    /// sealed values open with `kek`.
     ///
     /// # Errors
     /// [`StoreError`] if it cannot be opened or is from a newer issuer.
-    pub fn open_or_create(path: &Path) -> Result<Self, StoreError> {
+    pub fn open_or_create(path: &Path, kek: &KeyEncryptionKey) -> Result<Self, StoreError> {
         let store = Self {
             conn: Connection::open(path)?,
+            sealer: Sealer::new(kek),
         };
         store.configure()?;
         store.migrate()?;
@@ -86,20 +118,36 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Missing`] if there is none; otherwise as [`Store::open_or_create`].
-    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+    pub fn open_existing(path: &Path, kek: &KeyEncryptionKey) -> Result<Self, StoreError> {
         if !path.exists() {
             return Err(StoreError::Missing(path.display().to_string()));
         }
-        Self::open_or_create(path)
+        Self::open_or_create(path, kek)
     }
 
-    /// An in-memory database, for tests.
+    /// Whether the database at `path` already holds sealed values (schema version 6 or
+    /// later), so that only its own key-encryption key may open it: a missing key is then
+    /// an error, never a reason to make a new one. `false` when there is no database.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] if the file is not a database.
+    pub fn holds_sealed_values(path: &Path) -> Result<bool, StoreError> {
+        if !path.exists() {
+            return Ok(false);
+        }
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        Ok(version >= FIRST_SEALED_VERSION)
+    }
+
+    /// An in-memory database under a fresh random key-encryption key, for tests.
     ///
     /// # Errors
     /// As [`Store::open_or_create`].
     pub fn in_memory() -> Result<Self, StoreError> {
         let store = Self {
             conn: Connection::open_in_memory()?,
+            sealer: Sealer::new(&KeyEncryptionKey::generate(&mut OsRng)),
         };
         store.configure()?;
         store.migrate()?;
@@ -127,15 +175,25 @@ impl Store {
         if found > known {
             return Err(StoreError::NewerSchema { found, known });
         }
-        for (version, sql) in MIGRATIONS
+        let mut migrated = false;
+        for (version, migration) in MIGRATIONS
             .iter()
             .enumerate()
             .skip(usize::try_from(found).unwrap_or(0))
         {
             let tx = self.conn.unchecked_transaction()?;
-            tx.execute_batch(sql)?;
+            tx.execute_batch(migration.sql)?;
+            if let Some(then) = migration.then {
+                then(self)?;
+            }
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
+            migrated = true;
+        }
+        if migrated && found > 0 {
+            // An older database's plain values were overwritten (secure_delete); their
+            // earlier page images leave with the log.
+            self.checkpoint()?;
         }
         Ok(())
     }

@@ -1,13 +1,16 @@
 //! Issuer signing keys: one active key signs; retired keys lose their private part at
 //! once and stay published (public part only) until the last credential or status list
-//! token they signed has expired.
+//! token they signed has expired. A private key is stored sealed by the key-encryption
+//! key, bound to its `kid`.
 
 use credential::{PrivateJwk, PublicJwk};
 use rand_core::CryptoRngCore;
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 use super::{Store, StoreError};
+use crate::sealing::Sealed;
 
 impl Store {
     /// The active signing key, creating the first one if there is none.
@@ -23,20 +26,24 @@ impl Store {
             return Ok(key);
         }
         let key = PrivateJwk::generate(rng);
-        self.insert_key(&key, now)?;
+        self.insert_key(&key, now, rng)?;
         Ok(key)
     }
 
-    fn insert_key(&self, key: &PrivateJwk, now: i64) -> Result<(), StoreError> {
+    fn insert_key(
+        &self,
+        key: &PrivateJwk,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), StoreError> {
+        let private = Zeroizing::new(key.to_json().to_string());
+        let sealed = self
+            .sealer
+            .seal(Sealed::SigningKey, key.kid(), private.as_bytes(), rng);
         self.conn.execute(
-            "INSERT INTO signing_keys (kid, public_jwk, private_jwk, created_at)
+            "INSERT INTO signing_keys (kid, public_jwk, sealed_private, created_at)
              VALUES (?1, ?2, ?3, ?4)",
-            params![
-                key.kid(),
-                key.public().to_json().to_string(),
-                key.to_json().to_string(),
-                now
-            ],
+            params![key.kid(), key.public().to_json().to_string(), sealed, now],
         )?;
         Ok(())
     }
@@ -46,18 +53,21 @@ impl Store {
     /// # Errors
     /// [`StoreError::Corrupt`] if the stored key does not parse.
     pub fn active_key(&self) -> Result<Option<PrivateJwk>, StoreError> {
-        let json: Option<String> = self
+        let row: Option<(String, Option<Vec<u8>>)> = self
             .conn
             .query_row(
-                "SELECT private_jwk FROM signing_keys WHERE retired_at IS NULL",
+                "SELECT kid, sealed_private FROM signing_keys WHERE retired_at IS NULL",
                 [],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        json.map(|json| {
-            serde_json::from_str::<Value>(&json)
+        row.map(|(kid, sealed)| {
+            let sealed = sealed.ok_or(StoreError::Corrupt("signing key"))?;
+            let json = self.sealer.open(Sealed::SigningKey, &kid, &sealed)?;
+            serde_json::from_slice::<Value>(&json)
                 .ok()
                 .and_then(|value| PrivateJwk::from_json(&value).ok())
+                .filter(|key| key.kid() == kid)
                 .ok_or(StoreError::Corrupt("signing key"))
         })
         .transpose()
@@ -87,11 +97,11 @@ impl Store {
         let key = PrivateJwk::generate(rng);
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "UPDATE signing_keys SET retired_at = ?1, private_jwk = NULL
+            "UPDATE signing_keys SET retired_at = ?1, sealed_private = NULL
              WHERE retired_at IS NULL",
             [now],
         )?;
-        self.insert_key(&key, now)?;
+        self.insert_key(&key, now, rng)?;
         self.rotate_bbs_key(now, rng)?;
         Self::bump_revision(&tx)?;
         tx.commit()?;

@@ -8,6 +8,7 @@ use rand_core::CryptoRngCore;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
+use crate::sealing::Sealed;
 
 /// Why a commitment was not accepted for a person.
 #[derive(Debug, thiserror::Error)]
@@ -49,16 +50,20 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        if let Some((kid, secret)) = active {
+        if let Some((kid, sealed)) = active {
+            let secret = self.sealer.open(Sealed::BbsKey, &kid, &sealed)?;
             let key = BbsKeyPair::from_secret_bytes(&secret)
                 .map_err(|_| StoreError::Corrupt("BBS key"))?;
             return Ok((kid, key));
         }
         let key = BbsKeyPair::generate(rng).map_err(|_| StoreError::Corrupt("BBS key"))?;
         let kid = key.public().thumbprint();
+        let sealed = self
+            .sealer
+            .seal(Sealed::BbsKey, &kid, key.secret_bytes().as_slice(), rng);
         self.conn.execute(
             "INSERT INTO bbs_keys (kid, public_key, secret_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![kid, key.public().to_bytes().as_slice(), key.secret_bytes().as_slice(), now],
+            params![kid, key.public().to_bytes().as_slice(), sealed, now],
         )?;
         Ok((kid, key))
     }

@@ -1,9 +1,13 @@
-//! Enrolled persons and their one-time credential offers.
+//! Enrolled persons and their one-time credential offers. A person's claims are sealed
+//! under a data key of their own ([`crate::sealing`]); they are found for revocation by a
+//! keyed hash of their identity, never by a name the database holds.
 
+use rand_core::CryptoRngCore;
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 
 use super::{Store, StoreError};
+use crate::person::REQUIRED_CLAIMS;
 
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +32,7 @@ pub struct NewOffer<'a> {
 }
 
 impl Store {
-    /// Records a person and an offer for them, in one transaction.
+    /// Records a person (their claims sealed) and an offer for them, in one transaction.
     ///
     /// # Errors
     /// [`StoreError::Sqlite`].
@@ -38,11 +42,22 @@ impl Store {
         claims: &Value,
         offer: &NewOffer<'_>,
         now: i64,
+        rng: &mut impl CryptoRngCore,
     ) -> Result<(), StoreError> {
+        let sealed = self
+            .sealer
+            .seal_person(person_id, claims.to_string().as_bytes(), rng);
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "INSERT INTO persons (id, claims, created_at) VALUES (?1, ?2, ?3)",
-            params![person_id, claims.to_string(), now],
+            "INSERT INTO persons (id, sealed_claims, person_key, lookup, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                person_id,
+                sealed.claims,
+                sealed.person_key,
+                self.identity_lookup(claims).as_slice(),
+                now
+            ],
         )?;
         self.insert_offer(person_id, offer)?;
         tx.commit()?;
@@ -78,17 +93,22 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub fn person(&self, id: &str) -> Result<Option<PersonRow>, StoreError> {
-        let row: Option<(String, Option<i64>)> = self
+        type Row = (Option<Vec<u8>>, Option<Vec<u8>>, Option<i64>);
+        let row: Option<Row> = self
             .conn
             .query_row(
-                "SELECT claims, revoked_at FROM persons WHERE id = ?1",
+                "SELECT sealed_claims, person_key, revoked_at FROM persons WHERE id = ?1",
                 [id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .optional()?;
-        row.map(|(claims, revoked_at)| {
+        row.map(|(sealed, person_key, revoked_at)| {
+            let (Some(sealed), Some(person_key)) = (sealed, person_key) else {
+                return Err(StoreError::Corrupt("claims"));
+            };
+            let claims = self.sealer.open_person(id, &person_key, &sealed)?;
             let claims =
-                serde_json::from_str(&claims).map_err(|_| StoreError::Corrupt("claims"))?;
+                serde_json::from_slice(&claims).map_err(|_| StoreError::Corrupt("claims"))?;
             Ok(PersonRow {
                 id: id.to_owned(),
                 claims,
@@ -96,6 +116,30 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// The ids of the persons enrolled with this identity (the required claims' values,
+    /// exactly as enrolled), found by its keyed hash: how an operator finds whom to revoke
+    /// from an identity document.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn persons_with_identity(&self, claims: &Value) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM persons WHERE lookup = ?1 ORDER BY created_at, id")?;
+        let ids = statement
+            .query_map([self.identity_lookup(claims).as_slice()], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// The keyed hash of a person's identity: the values of [`REQUIRED_CLAIMS`], in order
+    /// (a missing one counts as empty).
+    pub(super) fn identity_lookup(&self, claims: &Value) -> [u8; 32] {
+        let fields =
+            REQUIRED_CLAIMS.map(|name| claims.get(name).and_then(Value::as_str).unwrap_or(""));
+        self.sealer.lookup(&fields)
     }
 
     /// Revokes every copy ever issued to the person and refuses further issuance to

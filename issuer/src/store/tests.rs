@@ -2,6 +2,7 @@ use rand_core::OsRng;
 use serde_json::json;
 
 use super::*;
+use crate::sealing::KeyEncryptionKey;
 use crate::store::RefreshGrant;
 
 const NOW: i64 = 1_795_305_600;
@@ -17,6 +18,7 @@ fn enrolled(store: &Store, person: &str, code: &[u8]) {
                 expires_at: NOW + 600,
             },
             NOW,
+            &mut OsRng,
         )
         .unwrap();
 }
@@ -28,37 +30,47 @@ fn scratch_db(name: &str) -> std::path::PathBuf {
     dir.join("issuer.db")
 }
 
+/// A database at schema `version`, as an issuer of that version left it (its SQL only).
+fn database_at(path: &std::path::Path, version: usize) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    for migration in MIGRATIONS.iter().take(version) {
+        conn.execute_batch(migration.sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", version).unwrap();
+    conn
+}
+
+fn kek() -> KeyEncryptionKey {
+    KeyEncryptionKey::generate(&mut OsRng)
+}
+
+const CURRENT: i64 = 7;
+
 #[test]
 fn migrations_apply_once_and_a_newer_schema_is_refused() {
     let path = scratch_db("migrate");
+    let kek = kek();
     assert!(matches!(
-        Store::open_existing(&path),
+        Store::open_existing(&path, &kek),
         Err(StoreError::Missing(_))
     ));
-    let store = Store::open_or_create(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
-    enrolled(&store, "p1", b"code");
-    // A version 1 database (before refresh tokens and change times) is migrated, keeping
-    // its data; an entry revoked before version 3 counts as published long ago.
-    store
-        .conn
-        .execute_batch(
-            "DROP TABLE refresh_tokens;
-             DROP TABLE nym_holders;
-             DROP TABLE bbs_keys;
-             ALTER TABLE persons DROP COLUMN nym_resets;
-             ALTER TABLE status_entries DROP COLUMN changed_at;
-             INSERT INTO status_lists (id, capacity) VALUES (9, 16);
-             INSERT INTO status_entries (list_id, idx, person_id, status) VALUES (9, 3, 'p1', 1);
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    drop(store);
-    let store = Store::open_existing(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    // A version 1 database (before refresh tokens, change times and sealing) is migrated,
+    // keeping its data; an entry revoked before version 3 counts as published long ago.
+    let old = database_at(&path, 1);
+    old.execute_batch(
+        r#"INSERT INTO persons (id, claims, created_at)
+               VALUES ('p1', '{"given_name":"Ada","family_name":"Lovelace","birthdate":"1990-01-01"}', 1);
+           INSERT INTO status_lists (id, capacity) VALUES (9, 16);
+           INSERT INTO status_entries (list_id, idx, person_id, status) VALUES (9, 3, 'p1', 1);"#,
+    )
+    .unwrap();
+    drop(old);
+    let store = Store::open_existing(&path, &kek).unwrap();
+    assert_eq!(store.schema_version().unwrap(), CURRENT);
     assert_eq!(store.status_list(9, 1).unwrap().unwrap().flagged, [(3, 1)]);
-    assert!(
-        store.person("p1").unwrap().is_some(),
+    assert_eq!(
+        store.person("p1").unwrap().unwrap().claims["given_name"],
+        "Ada",
         "reopening keeps data"
     );
     let refresh_rows: i64 = store
@@ -66,10 +78,15 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         .query_row("SELECT COUNT(*) FROM refresh_tokens", [], |row| row.get(0))
         .unwrap();
     assert_eq!(refresh_rows, 0);
-    store.conn.pragma_update(None, "user_version", 7).unwrap();
+    store
+        .conn
+        .pragma_update(None, "user_version", CURRENT + 1)
+        .unwrap();
     drop(store);
-    match Store::open_existing(&path) {
-        Err(StoreError::NewerSchema { found: 7, known: 5 }) => {}
+    match Store::open_existing(&path, &kek) {
+        Err(StoreError::NewerSchema { found, known }) => {
+            assert_eq!((found, known), (CURRENT + 1, CURRENT));
+        }
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     #[cfg(unix)]
@@ -78,6 +95,101 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o077, 0, "the database is private to its owner");
     }
+}
+
+/// A version 5 database held claims and private keys in plain form: opening it seals them
+/// (and the plain bytes leave the files), and everything reads back the same.
+#[test]
+fn an_older_databases_plain_values_are_sealed_on_opening() {
+    let path = scratch_db("seal-migration");
+    let old = database_at(&path, 5);
+    old.pragma_update(None, "secure_delete", "ON").unwrap();
+    let key = credential::PrivateJwk::generate(&mut OsRng);
+    let bbs = credential::bbs::BbsKeyPair::generate(&mut OsRng).unwrap();
+    let bbs_kid = bbs.public().thumbprint();
+    old.execute(
+        "INSERT INTO persons (id, claims, created_at) VALUES ('p1', ?1, 1)",
+        [r#"{"given_name":"Zenobia","family_name":"Quarrington","birthdate":"1990-01-01"}"#],
+    )
+    .unwrap();
+    old.execute(
+        "INSERT INTO signing_keys (kid, public_jwk, private_jwk, created_at) VALUES (?1, ?2, ?3, 1)",
+        params![
+            key.kid(),
+            key.public().to_json().to_string(),
+            key.to_json().to_string()
+        ],
+    )
+    .unwrap();
+    old.execute(
+        "INSERT INTO bbs_keys (kid, public_key, secret_key, created_at) VALUES (?1, ?2, ?3, 1)",
+        params![
+            bbs_kid,
+            bbs.public().to_bytes().as_slice(),
+            bbs.secret_bytes().as_slice()
+        ],
+    )
+    .unwrap();
+    drop(old);
+
+    let kek = kek();
+    let store = Store::open_existing(&path, &kek).unwrap();
+    assert_eq!(store.schema_version().unwrap(), CURRENT);
+    assert_eq!(
+        store.person("p1").unwrap().unwrap().claims["family_name"],
+        "Quarrington"
+    );
+    assert_eq!(
+        store
+            .persons_with_identity(&json!({
+                "given_name": "Zenobia", "family_name": "Quarrington", "birthdate": "1990-01-01"
+            }))
+            .unwrap(),
+        ["p1"]
+    );
+    assert_eq!(
+        store.active_key().unwrap().unwrap().to_json(),
+        key.to_json()
+    );
+    let (kid, reopened) = store.ensure_bbs_key(NOW, &mut OsRng).unwrap();
+    assert_eq!(
+        (kid, reopened.secret_bytes()),
+        (bbs_kid, bbs.secret_bytes())
+    );
+    let d = key.to_json()["d"].as_str().unwrap().to_owned();
+    let files = database_files(&path);
+    for secret in [
+        b"Zenobia".as_slice(),
+        b"Quarrington",
+        d.as_bytes(),
+        &bbs.secret_bytes(),
+    ] {
+        assert!(
+            !contains(&files, secret),
+            "a plain value is left in the files"
+        );
+    }
+    // Another key-encryption key opens the database but none of its sealed values.
+    drop(store);
+    let stranger = Store::open_existing(&path, &self::kek()).unwrap();
+    assert!(matches!(stranger.person("p1"), Err(StoreError::Sealing(_))));
+    assert!(matches!(stranger.active_key(), Err(StoreError::Sealing(_))));
+}
+
+/// The bytes of the database's files: the database, its log and its shared memory.
+fn database_files(path: &std::path::Path) -> Vec<u8> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .flat_map(|suffix| {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            std::fs::read(&file).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[test]
@@ -239,10 +351,10 @@ fn retired_keys_stay_published_until_what_they_signed_expires() {
     };
     assert_eq!(kids(NOW + 20), [second.clone(), first.kid().to_owned()]);
     assert_eq!(kids(NOW + 1000), [second]);
-    let private: Option<String> = store
+    let private: Option<Vec<u8>> = store
         .conn
         .query_row(
-            "SELECT private_jwk FROM signing_keys WHERE kid = ?1",
+            "SELECT sealed_private FROM signing_keys WHERE kid = ?1",
             [first.kid()],
             |row| row.get(0),
         )
@@ -379,48 +491,46 @@ fn a_reused_refresh_token_ends_its_family() {
     );
 }
 
-/// A rotated key's private part (ES256 and BBS) leaves no recoverable bytes: not in the database file's
-/// free pages, not in the write-ahead log.
+/// A private key (ES256 and BBS) is never in the files in plain form, and a rotated one
+/// leaves no recoverable bytes, not even sealed: not in the database file's free pages,
+/// not in the write-ahead log.
 #[test]
 fn a_retired_private_key_leaves_no_bytes_in_the_files() {
     let path = scratch_db("secure-delete");
-    let store = Store::open_or_create(&path).unwrap();
+    let store = Store::open_or_create(&path, &kek()).unwrap();
     // Freed cells are zeroed (where a rewrite does not happen to cover them, as here).
     let secure: i64 = store
         .conn
         .pragma_query_value(None, "secure_delete", |row| row.get(0))
         .unwrap();
     assert_eq!(secure, 1);
-    let key = store.ensure_key(NOW, &mut rand_core::OsRng).unwrap();
+    let key = store.ensure_key(NOW, &mut OsRng).unwrap();
     let d = key.to_json()["d"].as_str().unwrap().to_owned();
-    let (_, bbs) = store.ensure_bbs_key(NOW, &mut rand_core::OsRng).unwrap();
+    let (_, bbs) = store.ensure_bbs_key(NOW, &mut OsRng).unwrap();
     let bbs_secret = bbs.secret_bytes();
-    let files = || -> Vec<u8> {
-        ["", "-wal", "-shm"]
-            .iter()
-            .flat_map(|suffix| {
-                let mut file = path.as_os_str().to_owned();
-                file.push(suffix);
-                std::fs::read(&file).unwrap_or_default()
-            })
-            .collect()
-    };
-    let contains =
-        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
-    assert!(contains(&files(), d.as_bytes()), "the active key is stored");
-    assert!(
-        contains(&files(), &bbs_secret),
-        "the active BBS key is stored"
-    );
-    store.rotate_key(NOW + 1, &mut rand_core::OsRng).unwrap();
+    let sealed: Vec<u8> = store
+        .conn
+        .query_row("SELECT sealed_private FROM signing_keys", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    let sealed_bbs: Vec<u8> = store
+        .conn
+        .query_row("SELECT secret_key FROM bbs_keys", [], |row| row.get(0))
+        .unwrap();
+    let files = || database_files(&path);
     assert!(
         !contains(&files(), d.as_bytes()),
-        "the retired key's d is gone from every file"
+        "the key is stored sealed"
     );
+    assert!(!contains(&files(), &bbs_secret), "and so is the BBS key");
+    assert!(contains(&files(), &sealed) && contains(&files(), &sealed_bbs));
+    store.rotate_key(NOW + 1, &mut OsRng).unwrap();
     assert!(
-        !contains(&files(), &bbs_secret),
-        "and the retired BBS secret"
+        !contains(&files(), &sealed),
+        "the retired key is gone from every file"
     );
+    assert!(!contains(&files(), &sealed_bbs), "and the retired BBS key");
     drop(store);
-    assert!(!contains(&files(), d.as_bytes()) && !contains(&files(), &bbs_secret));
+    assert!(!contains(&files(), &sealed) && !contains(&files(), &sealed_bbs));
 }

@@ -120,6 +120,65 @@ async fn serve_enroll_revoke_rotate() {
     assert_eq!(code, 1);
     assert!(stderr.contains("no person"), "{stderr}");
 
+    // Found from an identity document: by the keyed hash of given name, family name and
+    // birthdate (the database holds none of them in the clear).
+    let (code, _, stderr) = run(&["enroll", "--db", db, "--claims", claims]);
+    assert_eq!(code, 0, "{stderr}");
+    let output = Command::new(BIN)
+        .args(["revoke", "--db", db, "--claims", claims])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let revoked: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(revoked.len(), 2, "both enrollments of this identity");
+    assert!(
+        revoked
+            .iter()
+            .any(|line| line["person_id"] == person.as_str())
+    );
+    let stranger = dir.join("stranger.json");
+    std::fs::write(
+        &stranger,
+        r#"{"given_name":"Ada","family_name":"Byron","birthdate":"1990-12-10"}"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["revoke", "--db", db, "--claims", stranger.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no person is enrolled"), "{stderr}");
+    let (code, _, stderr) = run(&["revoke", "--db", db]);
+    assert_eq!(code, 2, "--person or --claims is required: {stderr}");
+    // The database is sealed under the key beside it; without that key nothing opens,
+    // and no new key is made for it.
+    let (code, _, stderr) = run(&[
+        "enroll",
+        "--db",
+        db,
+        "--claims",
+        claims,
+        "--kek-file",
+        dir.join("elsewhere.kek").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no key-encryption key"), "{stderr}");
+    assert!(!dir.join("elsewhere.kek").exists());
+    let (code, _, stderr) = run(&[
+        "serve",
+        "--db",
+        db,
+        "--listen",
+        "127.0.0.1:0",
+        "--public-url",
+        "http://localhost:1",
+        "--kek-file",
+        dir.join("elsewhere.kek").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no key-encryption key"), "{stderr}");
+    assert!(!dir.join("elsewhere.kek").exists());
+
     let (code, rotated, _) = run(&["rotate-key", "--db", db]);
     assert_eq!(code, 0);
     let keys: Value = http

@@ -317,7 +317,7 @@ async fn revocation_shows_in_the_list_and_a_restart_keeps_everything() {
             .unwrap(),
         credential::Status::Invalid
     );
-    let store = issuer::Store::open_existing(&restarted.db).unwrap();
+    let store = crate::support::open_store(&restarted.db);
     assert!(store.person(&person).unwrap().unwrap().revoked_at.is_some());
     restarted.stop().await;
 }
@@ -334,7 +334,7 @@ async fn rotation_keeps_old_keys_published_until_their_credentials_expire() {
         .unwrap()
         .to_owned();
 
-    let store = issuer::Store::open_existing(&harness.db).unwrap();
+    let store = crate::support::open_store(&harness.db);
     let new_kid = store.rotate_key(NOW, &mut rand_core::OsRng).unwrap();
     drop(store);
     let new = harness.batch(&token, "cachet_identity", 1).await;
@@ -506,7 +506,7 @@ async fn every_revocation_of_a_period_shows_in_one_update() {
     // Half of them are revoked at different moments of the period.
     let revoked: Vec<usize> = (0..people.len()).step_by(2).collect();
     for (step, person) in revoked.iter().enumerate() {
-        let other = issuer::Store::open_existing(&harness.db).unwrap();
+        let other = crate::support::open_store(&harness.db);
         other
             .revoke(
                 &people[*person].0,

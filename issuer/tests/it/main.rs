@@ -10,6 +10,7 @@
 
 mod support;
 
+mod at_rest;
 mod bad_input;
 mod cli;
 mod endpoints;

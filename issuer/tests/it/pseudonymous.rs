@@ -199,7 +199,7 @@ async fn a_person_keeps_one_pseudonym_per_site_and_cannot_mint_a_second() {
 
     // After a counted reset the new secret is accepted, with new pseudonyms (under the
     // access token the refused request did not spend).
-    let store = issuer::Store::open_existing(&harness.db).unwrap();
+    let store = crate::support::open_store(&harness.db);
     assert_eq!(store.reset_pseudonyms(&person).unwrap(), 1);
     let reset = issued(&harness, &held_token, &other_secret).await;
     assert_ne!(
@@ -267,8 +267,7 @@ async fn pseudonyms_outlive_a_key_rotation() {
     let old_kid = before.header().kid().to_owned();
     let at_forum = pseudonym_at(&harness, &before, &holder, FORUM).await;
 
-    issuer::Store::open_existing(&harness.db)
-        .unwrap()
+    crate::support::open_store(&harness.db)
         .rotate_key(NOW, &mut OsRng)
         .unwrap();
     let published: Vec<String> = bbs_keys(&harness)
@@ -307,8 +306,7 @@ async fn a_revoked_person_gets_no_next_epoch() {
     let held = issued(&harness, &token, &holder).await;
     assert!(held.expires_at() > NOW);
     let unspent = grant.next(&harness).await;
-    issuer::Store::open_existing(&harness.db)
-        .unwrap()
+    crate::support::open_store(&harness.db)
         .revoke(&person, NOW)
         .unwrap();
     let form = form_urlencoded::Serializer::new(String::new())

@@ -49,6 +49,17 @@ pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The database at `db` under its key-encryption key beside it (made the first time), as
+/// `cachet-issuer serve` and the admin commands open it.
+pub(crate) fn open_store(db: &std::path::Path) -> Store {
+    let kek = issuer::sealing::KeyEncryptionKey::load_or_create(
+        &issuer::sealing::default_key_file(db),
+        &mut OsRng,
+    )
+    .unwrap();
+    Store::open_or_create(db, &kek).unwrap()
+}
+
 impl Harness {
     pub(crate) async fn start(name: &str) -> Self {
         Self::start_with(scratch_dir(name).join("issuer.db"), |_| {}).await
@@ -63,7 +74,7 @@ impl Harness {
         configure(&mut config);
         let clock = Arc::new(AtomicI64::new(NOW));
         let reader = Arc::clone(&clock);
-        let store = Store::open_or_create(&db).unwrap();
+        let store = open_store(&db);
         let issuer = Arc::new(
             Issuer::new(
                 config,
@@ -301,7 +312,7 @@ impl Harness {
     /// Revokes `person` from a second connection to the database, as `cachet-issuer
     /// revoke` does beside a running server; returns how many copies were revoked.
     pub(crate) fn revoke(&self, person: &str) -> usize {
-        let other = issuer::Store::open_existing(&self.db).unwrap();
+        let other = open_store(&self.db);
         other.revoke(person, NOW).unwrap()
     }
 
