@@ -110,7 +110,8 @@ pub struct BatchRequest<'a> {
 }
 
 impl Store {
-    /// Redeems a pre-authorized code: marks it used and records an access grant for each
+    /// Redeems a pre-authorized code: deletes its offer (a used code leaves no row, so no
+    /// time of redemption stays) and records an access grant for each
     /// credential configuration it offered, and the refresh token if one is given (hash,
     /// expiry). Returns those configuration ids.
     ///
@@ -128,8 +129,7 @@ impl Store {
         forget_expired(&tx, now)?;
         let redeemed: Option<(String, String)> = tx
             .query_row(
-                "UPDATE offers SET redeemed_at = ?2
-                 WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2
+                "DELETE FROM offers WHERE code_hash = ?1 AND expires_at > ?2
                  RETURNING person_id, configuration_ids",
                 params![code_hash, now],
                 |row| Ok((row.get(0)?, row.get(1)?)),
@@ -415,9 +415,10 @@ fn why_not_granted(
     })
 }
 
-/// Deletes access grants and refresh tokens that can no longer be used: once a flow is
-/// over, nothing of it stays to tell when a person was served.
+/// Deletes offers, access grants and refresh tokens that can no longer be used: once a
+/// flow is over, nothing of it stays to tell when a person was served.
 fn forget_expired(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM offers WHERE expires_at <= ?1", [now])?;
     tx.execute("DELETE FROM access_grants WHERE expires_at <= ?1", [now])?;
     tx.execute("DELETE FROM refresh_tokens WHERE expires_at <= ?1", [now])?;
     Ok(())

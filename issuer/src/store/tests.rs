@@ -392,6 +392,7 @@ fn spent_and_expired_grants_leave_no_trace() {
         )
         .unwrap();
     assert_eq!(count("access_grants"), 2);
+    assert_eq!(count("offers"), 0, "a redeemed offer is deleted");
     for configuration_id in ["cachet_identity", "cachet_age"] {
         store
             .begin_issuance(
