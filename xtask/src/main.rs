@@ -12,6 +12,7 @@ mod cmd;
 mod demo;
 mod harness;
 mod issuer;
+mod plain_tools;
 mod serve;
 mod setup;
 mod test;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(),
         Some("build-verifier") => verifier::build(),
         Some("build-wallet") => wallet::build(),
+        Some("wallet-post-build") => wallet::post_build(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

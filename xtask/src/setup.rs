@@ -39,6 +39,11 @@ pub(crate) fn run() -> Result {
     cargo_fuzz()?;
     debian_packages()?;
     npm_packages(&root)?;
+    let linked = crate::plain_tools::link_wasm_opt(&root)?;
+    step(
+        "wasm-opt on PATH for plain `trunk build` (npm binaryen)",
+        linked,
+    );
     println!("== setup: done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -9,18 +9,36 @@ use std::path::Path;
 use crate::cmd::{self, Result, fail, root};
 use crate::setup;
 
-const PACKAGE_JSON: &str = r#"{
-  "name": "@cachet/verifier",
-  "version": "0.1.0",
-  "description": "Verify Cachet presentations (SD-JWT VC, pseudonymous BBS) in the page, with no network access.",
-  "license": "Apache-2.0",
-  "type": "module",
-  "main": "verifier_wasm.js",
-  "types": "verifier_wasm.d.ts",
-  "files": ["verifier_wasm.js", "verifier_wasm_bg.wasm", "verifier_wasm.d.ts", "verifier_wasm_bg.wasm.d.ts", "verifier_wasm_bytes.js", "snippets/", "scanner/", "nym/"],
-  "sideEffects": false
+/// The npm package's name; `npm pack` names its tarball `cachet-verifier-VERSION.tgz`.
+const PACKAGE_NAME: &str = "@cachet/verifier";
+
+/// `package.json` of the package, at the workspace's version.
+fn package_json() -> String {
+    let package = serde_json::json!({
+        "name": PACKAGE_NAME,
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "Verify Cachet presentations (SD-JWT VC, pseudonymous BBS) in the page, with no network access.",
+        "license": "Apache-2.0",
+        "type": "module",
+        "main": "./verifier_wasm.js",
+        "types": "./verifier_wasm.d.ts",
+        "exports": {
+            ".": { "types": "./verifier_wasm.d.ts", "default": "./verifier_wasm.js" },
+            "./bytes": "./verifier_wasm_bytes.js",
+            "./verifier_wasm_bg.wasm": "./verifier_wasm_bg.wasm",
+            "./scanner/*": "./scanner/*",
+            "./nym/*": "./nym/*",
+            "./package.json": "./package.json"
+        },
+        "files": [
+            "verifier_wasm.js", "verifier_wasm_bg.wasm", "verifier_wasm.d.ts",
+            "verifier_wasm_bg.wasm.d.ts", "verifier_wasm_bytes.js", "snippets/", "scanner/",
+            "nym/", "README.md", "LICENSE"
+        ],
+        "sideEffects": false
+    });
+    format!("{package:#}\n")
 }
-"#;
 
 /// Builds `verifier-wasm/pkg` (with the QR decoder in `pkg/scanner/` and the pseudonym
 /// verifier in `pkg/nym/`) and prints the size of each module, raw and gzipped.
@@ -32,8 +50,15 @@ pub(crate) fn build() -> Result {
             .map_err(|err| fail(format!("cannot clear {}: {err}", pkg.display())))?;
     }
     let bg = wasm_package(&root, "verifier-wasm", &pkg)?;
-    std::fs::write(pkg.join("package.json"), PACKAGE_JSON)
+    std::fs::write(pkg.join("package.json"), package_json())
         .map_err(|err| fail(format!("cannot write package.json: {err}")))?;
+    for (from, to) in [
+        ("verifier-wasm/README.md", "README.md"),
+        ("LICENSE", "LICENSE"),
+    ] {
+        std::fs::copy(root.join(from), pkg.join(to))
+            .map_err(|err| fail(format!("cannot copy {from} into the package: {err}")))?;
+    }
     write_bytes_module(&bg, &pkg.join("verifier_wasm_bytes.js"))?;
     let scanner = wasm_package(&root, "qr-scanner", &pkg.join("scanner"))?;
     write_bytes_module(&scanner, &pkg.join("scanner/qr_scanner_bytes.js"))?;
@@ -41,7 +66,29 @@ pub(crate) fn build() -> Result {
     write_bytes_module(&nym, &pkg.join("nym/nym_verifier_bytes.js"))?;
     report_size(&bg)?;
     report_size(&scanner)?;
-    report_size(&nym)
+    report_size(&nym)?;
+    pack(&root, &pkg)
+}
+
+/// `npm pack` of the package into `target/npm/` (`cachet-verifier-VERSION.tgz`), the file
+/// a site installs with `npm install PATH.tgz` or publishes.
+fn pack(root: &Path, pkg: &Path) -> Result {
+    let out = cmd::target_dir(root).join("npm");
+    std::fs::create_dir_all(&out)
+        .map_err(|err| fail(format!("cannot create {}: {err}", out.display())))?;
+    let destination = out.to_string_lossy().into_owned();
+    cmd::run(
+        pkg,
+        "npm",
+        &["pack", "--pack-destination", &destination, "--silent"],
+        &[],
+    )?;
+    let tarball = out.join(format!("cachet-verifier-{}.tgz", env!("CARGO_PKG_VERSION")));
+    if !tarball.exists() {
+        return Err(fail(format!("npm pack made no {}", tarball.display())));
+    }
+    println!("npm package: {}", tarball.display());
+    Ok(())
 }
 
 /// Builds crate `package` for wasm32 (`wasm-release`), runs wasm-bindgen (`--target
