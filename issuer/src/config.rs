@@ -39,6 +39,11 @@ pub struct Config {
     pub status_ttl: u64,
     /// Lifetime (`exp - iat`) of status list tokens, in seconds.
     pub status_token_lifetime: i64,
+    /// Where verifiers fetch status lists, without a trailing slash: a list's URI is
+    /// `{status_base_url}/{id}` (default `{public_url}/status`, which the issuer serves
+    /// itself). Point it at a CDN that serves `publish-status`'s directory before issuing:
+    /// the URI is in every copy issued.
+    pub status_base_url: String,
     /// Status lists are published on this schedule, in seconds: a revocation shows in the
     /// lists at the start of the next period, together with every other one of its period.
     pub status_period: i64,
@@ -59,6 +64,7 @@ impl Config {
     pub fn new(public_url: &str) -> Self {
         Self {
             public_url: public_url.trim_end_matches('/').to_owned(),
+            status_base_url: format!("{}/status", public_url.trim_end_matches('/')),
             wallet_origin: None,
             batch_size: 50,
             validity_days: 365,

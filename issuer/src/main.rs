@@ -58,9 +58,27 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = issuer::config::DEFAULT_STATUS_PERIOD,
               value_parser = clap::value_parser!(i64).range(1..))]
         status_period: i64,
+        /// Where verifiers fetch status lists (the URI in every copy is URL/ID): a CDN
+        /// serving the directory of --publish-status. Default: PUBLIC_URL/status.
+        #[arg(long, value_name = "URL")]
+        status_base_url: Option<String>,
+        /// Also write every status list into DIR at the start of each period (as
+        /// publish-status does), for a web server, object store or CDN to serve.
+        #[arg(long, value_name = "DIR")]
+        publish_status: Option<PathBuf>,
         /// Do not log requests.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Write every status list, as published this period, into DIR as DIR/ID (the
+    /// tokens the servers serve, byte for byte), for any web server, object store or CDN
+    /// to serve at the status base URL; prints {"written", "unchanged"}.
+    PublishStatus {
+        #[command(flatten)]
+        database: Database,
+        /// The directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Enroll a person from a JSON claims file; prints {"person_id", "credential_offer"}.
     Enroll {
@@ -167,6 +185,8 @@ fn main() -> ExitCode {
             admin_key_file,
             trusted_proxy,
             status_period,
+            status_base_url,
+            publish_status,
             quiet,
         } => {
             let mut config = Config::new(&public_url);
@@ -174,13 +194,16 @@ fn main() -> ExitCode {
                 wallet_origin.map(|origin| origin.trim_end_matches('/').to_owned());
             config.trusted_proxies = trusted_proxy;
             config.status_period = status_period;
+            if let Some(base) = status_base_url {
+                config.status_base_url = base.trim_end_matches('/').to_owned();
+            }
             config.log_requests = !quiet;
             let admin = admin_listen.map(|listen| {
                 let key_file =
                     admin_key_file.unwrap_or_else(|| database.db.with_extension("admin-key"));
                 (listen, key_file)
             });
-            serve(&database, &listen, admin, config)
+            serve(&database, &listen, admin, publish_status, config)
         }
         Command::Enroll {
             database,
@@ -194,6 +217,7 @@ fn main() -> ExitCode {
             claims,
         } => revoke(&database, person.as_deref(), claims.as_deref()),
         Command::RotateKey { database } => rotate_key(&database),
+        Command::PublishStatus { database, out } => publish_status(&database, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -208,6 +232,7 @@ fn serve(
     database: &Database,
     listen: &str,
     admin: Option<(String, PathBuf)>,
+    publish_dir: Option<PathBuf>,
     config: Config,
 ) -> Result<(), String> {
     if credential::openid4vp::Origin::of(&config.public_url)
@@ -262,6 +287,13 @@ fn serve(
                 }
             });
         }
+        if let Some(dir) = publish_dir {
+            tokio::spawn(issuer::service::publish_every_period(
+                Arc::clone(&issuer),
+                dir,
+                stopped.clone(),
+            ));
+        }
         println!(
             "cachet-issuer: serving {} on http://{address}",
             issuer.config().public_url
@@ -309,6 +341,22 @@ fn admin_key(path: &Path) -> Result<String, String> {
         }
         Err(error) => Err(format!("cannot read {}: {error}", path.display())),
     }
+}
+
+fn publish_status(database: &Database, out: &Path) -> Result<(), String> {
+    let store = database.open_existing()?;
+    let config = service::recorded_config(&store)
+        .map_err(|error| error.to_string())?
+        .ok_or("the database has no public URL yet; run `cachet-issuer serve` once first")?;
+    let issuer = Issuer::new(config, store, system_clock()).map_err(|error| error.to_string())?;
+    let done = issuer
+        .publish_status(out)
+        .map_err(|error| error.to_string())?;
+    println!(
+        "{}",
+        json!({"written": done.written, "unchanged": done.unchanged})
+    );
+    Ok(())
 }
 
 fn now() -> i64 {

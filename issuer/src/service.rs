@@ -30,9 +30,11 @@ mod issuance;
 mod metadata;
 mod nonce;
 mod pseudonymous;
+mod publish;
 mod status;
 mod token;
 
+pub use publish::{Publication, PublishError, publish_every_period};
 pub use status::PublishedStatusList;
 
 /// The current time in Unix seconds; tests pass a clock they control.
@@ -112,6 +114,8 @@ impl Issuer {
         let key = store.ensure_key(now, &mut OsRng)?;
         store.ensure_bbs_key(now, &mut OsRng)?;
         store.set_meta(PUBLIC_URL, &config.public_url)?;
+        store.set_meta(STATUS_BASE_URL, &config.status_base_url)?;
+        store.set_meta(STATUS_PERIOD, &config.status_period.to_string())?;
         Ok(Self {
             token_limiter: RateLimiter::new(config.token_rate),
             nonce_limiter: RateLimiter::new(config.nonce_rate),
@@ -209,6 +213,8 @@ fn new_offer(
 }
 
 const PUBLIC_URL: &str = "public_url";
+const STATUS_BASE_URL: &str = "status_base_url";
+const STATUS_PERIOD: &str = "status_period";
 
 /// Records a person with a fresh offer for the configurations offered by default
 /// ([`Configuration::OFFERED`]).
@@ -269,4 +275,26 @@ pub fn enroll_for(
 /// [`StoreError`].
 pub fn recorded_public_url(store: &Store) -> Result<Option<String>, StoreError> {
     store.meta(PUBLIC_URL)
+}
+
+/// The configuration the last `serve` ran with, as far as what it publishes depends on it
+/// (public URL, status base URL, status period), for commands that publish beside it:
+/// `publish-status` then writes the very tokens the servers serve.
+///
+/// # Errors
+/// [`StoreError`]; [`StoreError::Corrupt`] for a recorded period that is not a number.
+pub fn recorded_config(store: &Store) -> Result<Option<Config>, StoreError> {
+    let Some(public_url) = store.meta(PUBLIC_URL)? else {
+        return Ok(None);
+    };
+    let mut config = Config::new(&public_url);
+    if let Some(base) = store.meta(STATUS_BASE_URL)? {
+        config.status_base_url = base;
+    }
+    if let Some(period) = store.meta(STATUS_PERIOD)? {
+        config.status_period = period
+            .parse()
+            .map_err(|_| StoreError::Corrupt("status period"))?;
+    }
+    Ok(Some(config))
 }

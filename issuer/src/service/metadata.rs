@@ -7,7 +7,7 @@ impl Issuer {
     /// The URI of status list `id`.
     #[must_use]
     pub fn status_list_uri(&self, id: i64) -> String {
-        self.config.url(&format!("/status/{id}"))
+        format!("{}/{id}", self.config.status_base_url)
     }
     /// `/.well-known/openid-credential-issuer`.
     #[must_use]

@@ -14,6 +14,20 @@ pub struct StatusListRow {
 }
 
 impl Store {
+    /// The ids of every status list, in order.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM status_lists ORDER BY id")?;
+        let ids = statement
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// The status list `id` as published at `as_of`: with every change made before it and
     /// none after, if the list exists.
     ///

@@ -179,6 +179,15 @@ async fn serve_enroll_revoke_rotate() {
     assert!(stderr.contains("no key-encryption key"), "{stderr}");
     assert!(!dir.join("elsewhere.kek").exists());
 
+    // The lists as static files (none yet: nothing was issued; tests/it/publish.rs
+    // checks the files themselves).
+    let cdn = dir.join("cdn");
+    let (code, published, stderr) =
+        run(&["publish-status", "--db", db, "--out", cdn.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(published, serde_json::json!({"written": 0, "unchanged": 0}));
+    assert!(cdn.is_dir());
+
     let (code, rotated, _) = run(&["rotate-key", "--db", db]);
     assert_eq!(code, 0);
     let keys: Value = http

@@ -4,7 +4,7 @@
 use credential::ErrorCode;
 use std::collections::HashSet;
 
-use crate::support::{Harness, NOW};
+use crate::support::{Harness, NOW, payload_of};
 use credential::crypto::RustCryptoP256;
 use credential::openid4vp::AuthorizationResponse;
 use credential::time::UnixTime;
@@ -15,11 +15,6 @@ use credential::{
 use serde_json::Value;
 
 const DAY: i64 = 86_400;
-
-fn payload_of(credential: &str) -> serde_json::Map<String, Value> {
-    let jwt = credential.split('~').next().unwrap();
-    credential::jws::Jws::decode(jwt).unwrap().payload().clone()
-}
 
 /// A copy's status reference and the path of its list on the harness's issuer.
 fn status_of(harness: &Harness, credential: &str) -> (StatusReference, String) {

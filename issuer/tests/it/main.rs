@@ -17,3 +17,4 @@ mod endpoints;
 mod issuance;
 mod linkability;
 mod pseudonymous;
+mod publish;

@@ -49,6 +49,12 @@ pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The payload of an issued credential's issuer JWT.
+pub(crate) fn payload_of(credential: &str) -> serde_json::Map<String, Value> {
+    let jwt = credential.split('~').next().unwrap();
+    credential::jws::Jws::decode(jwt).unwrap().payload().clone()
+}
+
 /// The database at `db` under its key-encryption key beside it (made the first time), as
 /// `cachet-issuer serve` and the admin commands open it.
 pub(crate) fn open_store(db: &std::path::Path) -> Store {
