@@ -26,6 +26,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const ISS: &str = "https://issuer.example";
 const SITE: &str = "https://shop.example/age-check";
+/// The credential type the tests issue, and the one their verifiers accept by default.
+const VCT: &str = "urn:cachet:age";
 const LIST_URI: &str = "https://issuer.example/status/1";
 
 fn js(value: &Value) -> JsValue {
@@ -60,7 +62,7 @@ fn world(status: Option<StatusReference>) -> World {
     let holder = PrivateJwk::generate(&mut OsRng);
     let params = IssueParams {
         issuer: ISS.into(),
-        vct: Some("urn:cachet:age".into()),
+        vct: Some(VCT.into()),
         claims: json!({"age_over_18": true, "age_over_21": false, "given_name": "Ada"}),
         disclosable: Disclosable::Everything,
         decoys: 2,
@@ -84,6 +86,7 @@ fn verifier_for(issuer: &PrivateJwk) -> Verifier {
     Verifier::new(js(&json!({
         "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [issuer.public().to_json()]}}],
         "audience": SITE,
+        "credentialTypes": [VCT],
     })))
 }
 
@@ -194,7 +197,7 @@ async fn an_answer_that_does_not_answer_the_question_is_refused() {
             "/age_over_18",
             Some("query_not_satisfied"),
         ),
-        (age_18, json!(["urn:cachet:age"]), "/age_over_18", None),
+        (age_18, json!([VCT]), "/age_over_18", None),
     ] {
         let request = ask(&mut verifier, claim.clone(), vct);
         let response = wallet_answer_disclosing(&world, &request, disclosed);
@@ -219,6 +222,17 @@ async fn an_answer_that_does_not_answer_the_question_is_refused() {
     let response = wallet_answer_disclosing(&world, &request, "/age_over_21");
     let result = rust(&settled(after.verify_response(JsValue::from_str(&response))).await);
     assert_eq!(result["error"]["code"], "query_not_satisfied");
+
+    // A request that names no type, from a verifier with no credentialTypes, is refused
+    // (OpenID4VP 1.0 §B.3.5 makes vct_values required); its own vctValues are enough.
+    let mut untyped = Verifier::new(js(&json!({
+        "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}}],
+        "audience": SITE,
+    })));
+    let refused = rust(&ask(&mut untyped, json!(["age_over_18"]), json!(null)));
+    assert_eq!(refused["error"]["code"], "invalid_dcql_query", "{refused}");
+    let named = ask(&mut untyped, json!(["age_over_18"]), json!([VCT]));
+    assert!(get(&named, "nonce").is_string());
 }
 
 #[wasm_bindgen_test]
@@ -246,6 +260,7 @@ async fn an_expired_request_is_rejected() {
     let mut verifier = Verifier::new(js(&json!({
         "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}}],
         "audience": SITE,
+        "credentialTypes": [VCT],
         "requestLifetimeSeconds": 0,
     })));
     let request = create_request(&mut verifier);
@@ -418,6 +433,7 @@ async fn status_lists_count_only_for_their_issuer_and_many_are_held() {
             {"iss": "https://other.example", "jwks": {"keys": [other.public().to_json()]}},
         ],
         "audience": SITE,
+        "credentialTypes": [VCT],
     })));
     let token = |list: &StatusList, uri: &str, key: &PrivateJwk| {
         let params = StatusListTokenParams {
@@ -480,6 +496,7 @@ fn verifier_with_backend(issuer: &PrivateJwk, backend: &str) -> Verifier {
     Verifier::new(js(&json!({
         "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [issuer.public().to_json()]}}],
         "audience": SITE,
+        "credentialTypes": [VCT],
         "signatureBackend": backend,
     })))
 }
@@ -688,6 +705,7 @@ async fn a_page_back_from_the_wallet_restores_its_request_and_answers_once() {
     let mut elsewhere = Verifier::new(js(&json!({
         "trustedIssuers": [{"iss": ISS, "jwks": {"keys": [world.issuer.public().to_json()]}}],
         "audience": "redirect_uri:https://other.example/",
+        "credentialTypes": [VCT],
     })));
     assert_eq!(
         rust(&elsewhere.restore_pending(saved))["error"]["code"],

@@ -20,6 +20,10 @@ use crate::cmd::{self, Result, fail, probe};
 
 /// The trunk release that builds with the machines' Rust 1.95.
 const TRUNK_VERSION: &str = "0.21.14";
+/// The wasm-pack release contributors run `wasm-pack test --headless --chrome` with; it
+/// finds the installed wasm-bindgen-test-runner (same version as Cargo.lock) and Debian's
+/// chromedriver on PATH instead of downloading them.
+const WASM_PACK_VERSION: &str = "0.15.1";
 /// Debian packages: (package, file it provides). Not binaryen: Debian's wasm-opt (108)
 /// predates the wasm features Rust 1.95 emits and produces modules that fail to
 /// instantiate; wasm-opt comes from npm's `binaryen` instead (see [`npm_packages`]).
@@ -36,6 +40,7 @@ pub(crate) fn run() -> Result {
     wasm_target()?;
     wasm_bindgen_cli(&root)?;
     trunk()?;
+    wasm_pack()?;
     cargo_fuzz()?;
     debian_packages()?;
     npm_packages(&root)?;
@@ -120,6 +125,17 @@ fn trunk() -> Result {
         present,
         " (about 9 minutes on 2 cores)",
         &["trunk", "--version", TRUNK_VERSION, "--locked"],
+    )
+}
+
+fn wasm_pack() -> Result {
+    let present = probe("wasm-pack", &["--version"]).as_deref()
+        == Some(&format!("wasm-pack {WASM_PACK_VERSION}"));
+    cargo_install(
+        &format!("wasm-pack {WASM_PACK_VERSION}"),
+        present,
+        " (about 4 minutes on 2 cores)",
+        &["wasm-pack", "--version", WASM_PACK_VERSION, "--locked"],
     )
 }
 
