@@ -19,6 +19,9 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/** A phone's browser: 390×844 CSS pixels at 3× density, touch, mobile layout. */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
+
 /** The URL of a demo site, e.g. `siteUrl("wallet")`, from CACHET_WALLET_URL. */
 export function siteUrl(name) {
   const url = process.env[`CACHET_${name.toUpperCase()}_URL`];
@@ -39,5 +42,5 @@ export async function launch(extraArgs = []) {
 /** Saves a screenshot of `page` as screenshots/NAME.png. */
 export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, scale: "css" });
 }

@@ -5,8 +5,8 @@ use crate::harness::{node_with_cachet, with_sites};
 use crate::setup;
 
 /// `cargo xtask bench`: the criterion benchmarks and the issuer load benchmark (native,
-/// release), then the in-page verifier benchmark and the wallet's size and first-render
-/// figures in headless Chromium.
+/// release), then the in-page verifier benchmark, the wallet's size and first-render
+/// figures, and a slow phone's waits (throttled CPU and network) in headless Chromium.
 pub(crate) fn run() -> Result {
     let root = root();
     cmd::cargo(
@@ -39,5 +39,6 @@ pub(crate) fn run() -> Result {
     crate::verifier::report_floor()?;
     node_with_cachet(&root, &["bench/verify.mjs"])?;
     crate::wallet::build()?;
-    with_sites(&root, "bench", &["bench/wallet.mjs"])
+    with_sites(&root, "bench", &["bench/wallet.mjs"])?;
+    with_sites(&root, "bench-slow-phone", &["bench/slow-phone.mjs"])
 }
