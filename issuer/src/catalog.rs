@@ -244,7 +244,11 @@ impl Configuration {
                 "vct": self.vct(issuer),
                 "scope": self.id(),
                 "credential_signing_alg_values_supported": [credential::bbs::ALG],
-                "proof_types_supported": {NYM_COMMITMENT_PROOF: {}},
+                // OpenID4VCI 1.0 §12.2.4 requires the algorithms of every proof type: the
+                // commitment's proof of knowledge is of the BBS nym suite.
+                "proof_types_supported": {
+                    NYM_COMMITMENT_PROOF: {"proof_signing_alg_values_supported": [credential::bbs::ALG]}
+                },
                 "credential_metadata": {
                     "display": self.display(),
                     "claims": self.claims_metadata("name"),
@@ -358,6 +362,19 @@ mod tests {
             );
             let metadata = configuration.issuer_metadata("https://i.example");
             assert_eq!(metadata["vct"], configuration.vct("https://i.example"));
+            // Every proof type names its algorithms (OpenID4VCI 1.0 §12.2.4: REQUIRED).
+            for proof in metadata["proof_types_supported"]
+                .as_object()
+                .unwrap()
+                .values()
+            {
+                assert!(
+                    !proof["proof_signing_alg_values_supported"]
+                        .as_array()
+                        .unwrap()
+                        .is_empty()
+                );
+            }
             assert_eq!(
                 configuration.type_metadata("https://i.example")["vct"],
                 metadata["vct"]

@@ -1,0 +1,170 @@
+// An independent OpenID4VC implementation against Cachet, with its validation on: npm's
+// @openid4vc/openid4vci (the Openid4vciClient a wallet developer uses) redeems an offer
+// from Cachet's issuer, asks for a nonce and receives a batch; its error replies parse as
+// OAuth errors; and @openid4vc/openid4vp (the wallet side, Openid4vpClient) parses the
+// request Cachet's verifier makes, and the answer it carries back verifies in Cachet's
+// verifier.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Openid4vciClient, setGlobalConfig } from "@openid4vc/openid4vci";
+import { Openid4vpClient } from "@openid4vc/openid4vp";
+import { scratch } from "../support/cachet.mjs";
+import { shopVerifier } from "./site-verifier.mjs";
+
+const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
+// The test issuer is on http://localhost; every other check stays on.
+setGlobalConfig({ allowInsecureUrls: true });
+
+/** A P-256 key as JWKs. */
+function p256() {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return { privateJwk: privateKey.export({ format: "jwk" }), publicJwk: publicKey.export({ format: "jwk" }) };
+}
+
+/** Compact ES256 JWS of `header` and `payload` with `privateJwk`. */
+function es256(header, payload, privateJwk) {
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  const signature = sign("sha256", Buffer.from(input), { key: createPrivateKey({ key: privateJwk, format: "jwk" }), dsaEncoding: "ieee-p1363" });
+  return `${input}.${b64url(signature)}`;
+}
+
+/** The callbacks the library asks a wallet for: hashing, randomness, signing with its keys. */
+function callbacks(keys) {
+  return {
+    fetch,
+    hash: (data, alg) => new Uint8Array(createHash(alg.replace("-", "")).update(data).digest()),
+    generateRandom: (length) => new Uint8Array(randomBytes(length)),
+    clientAuthentication: () => {},
+    signJwt: async (signer, { header, payload }) => {
+      const key = keys.find((k) => k.publicJwk.x === signer.publicJwk?.x) ?? keys[0];
+      return { jwt: es256(header, payload, key.privateJwk), signerJwk: key.publicJwk };
+    },
+  };
+}
+
+/** A fresh offer from the test issuer (its own command, as an operator enrolls). */
+function offer() {
+  const claims = join(scratch(), "claims.json");
+  writeFileSync(claims, JSON.stringify({ given_name: "Ada", family_name: "Lovelace", birthdate: "1990-12-10" }));
+  const out = execFileSync(process.env.CACHET_ISSUER_BIN, ["enroll", "--db", process.env.CACHET_ISSUER_DB, "--claims", claims], { encoding: "utf8" });
+  return JSON.parse(out).credential_offer;
+}
+
+test("@openid4vc/openid4vci redeems Cachet's offer and receives a batch; errors are OAuth errors", async () => {
+  const holders = [p256(), p256(), p256()];
+  const client = new Openid4vciClient({ callbacks: callbacks(holders) });
+  const credentialOffer = await client.resolveCredentialOffer(offer());
+  const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer);
+  const configurationId = "cachet_age";
+  assert.ok(credentialOffer.credential_configuration_ids.includes(configurationId));
+  const display = issuerMetadata.credentialIssuer.credential_configurations_supported[configurationId].credential_metadata.claims[0].display[0];
+  assert.ok(display.name, "claim display entries carry `name` (OpenID4VCI 1.0 Appendix B.2)");
+
+  const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata });
+  assert.equal(typeof accessTokenResponse.access_token, "string");
+  // The code is single use: the library reports the issuer's OAuth error.
+  await assert.rejects(
+    client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata }),
+    (error) => JSON.stringify(error.errorResponse ?? error.message).includes("invalid_grant"),
+  );
+
+  const { c_nonce: nonce } = await client.requestNonce({ issuerMetadata });
+  const proofs = [];
+  for (const holder of holders) {
+    const { jwt } = await client.createCredentialRequestJwtProof({
+      issuerMetadata, credentialConfigurationId: configurationId, nonce,
+      signer: { method: "jwk", publicJwk: holder.publicJwk, alg: "ES256" },
+    });
+    proofs.push(jwt);
+  }
+  const issued = await client.retrieveCredentials({
+    issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configurationId,
+    proofs: { jwt: proofs },
+  });
+  const credentials = issued.credentialResponse.credentials.map((entry) => entry.credential);
+  assert.equal(credentials.length, holders.length, "one copy per key proof");
+  for (const [index, credential] of credentials.entries()) {
+    const payload = JSON.parse(Buffer.from(credential.split("~")[0].split(".")[1], "base64url"));
+    assert.equal(payload.iss, credentialOffer.credential_issuer);
+    assert.equal(payload.cnf.jwk.x, holders[index].publicJwk.x, "each copy is bound to its own key");
+  }
+
+  // Error replies parse as OpenID4VCI errors: the spent grant, and (for the configuration
+  // still granted) a proof over a nonce this issuer never gave (§8.3.1.2).
+  const refusal = (code) => (error) => error.message.includes(`"error": "${code}"`);
+  const proofFor = async (holder, configuration, over) => (await client.createCredentialRequestJwtProof({
+    issuerMetadata, credentialConfigurationId: configuration, nonce: over,
+    signer: { method: "jwk", publicJwk: holder.publicJwk, alg: "ES256" },
+  })).jwt;
+  const { c_nonce: fresh } = await client.requestNonce({ issuerMetadata });
+  await assert.rejects(
+    client.retrieveCredentials({
+      issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configurationId,
+      proofs: { jwt: [await proofFor(holders[0], configurationId, fresh)] },
+    }),
+    refusal("credential_request_denied"),
+  );
+  await assert.rejects(
+    client.retrieveCredentials({
+      issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: "cachet_identity",
+      proofs: { jwt: [await proofFor(holders[0], "cachet_identity", "not-a-nonce-of-this-issuer")] },
+    }),
+    refusal("invalid_nonce"),
+  );
+});
+
+test("@openid4vc/openid4vp parses Cachet's request, and its answer verifies in Cachet's verifier", async () => {
+  // A copy for a holder key of this test, received with the independent client.
+  const holder = p256();
+  const client = new Openid4vciClient({ callbacks: callbacks([holder]) });
+  const credentialOffer = await client.resolveCredentialOffer(offer());
+  const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer);
+  const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata });
+  const { c_nonce: nonce } = await client.requestNonce({ issuerMetadata });
+  const { jwt } = await client.createCredentialRequestJwtProof({
+    issuerMetadata, credentialConfigurationId: "cachet_age", nonce,
+    signer: { method: "jwk", publicJwk: holder.publicJwk, alg: "ES256" },
+  });
+  const issued = await client.retrieveCredentials({
+    issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: "cachet_age", proofs: { jwt: [jwt] },
+  });
+  const dir = scratch();
+  writeFileSync(join(dir, "credential.txt"), issued.credentialResponse.credentials[0].credential);
+  writeFileSync(join(dir, "holder.jwk"), JSON.stringify(holder.privateJwk));
+
+  const { verifier, site } = await shopVerifier();
+  const request = verifier.createRequest({ claims: [["age_over_18"]], purpose: "Age check", redirectUri: site });
+  const link = request.deepLink("openid4vp://");
+  assert.match(link, /^openid4vp:\/\/\?/, "a native wallet finds the request in the query");
+  const wallet = new Openid4vpClient({ callbacks: callbacks([holder]) });
+  const parsed = wallet.parseOpenid4vpAuthorizationRequest({ authorizationRequest: link });
+  assert.equal(parsed.type, "openid4vp");
+  const resolved = await wallet.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params });
+  const params = resolved.authorizationRequestPayload;
+  assert.equal(params.response_type, "vp_token");
+  assert.equal(params.nonce, request.nonce);
+  assert.equal(params.client_id, request.clientId);
+  const query = resolved.dcql.query;
+  const vct = JSON.parse(Buffer.from(issued.credentialResponse.credentials[0].credential.split(".")[1], "base64url")).vct;
+  assert.ok(query.credentials[0].meta.vct_values.includes(vct), "vct_values names the type (OpenID4VP 1.0 §B.3.5)");
+
+  // The presentation (Cachet's CLI, key-bound to the request), put in the answer by the
+  // independent library, and checked by Cachet's verifier.
+  const presentation = execFileSync(process.env.CACHET_BIN, ["present", "--credential", "credential.txt",
+    "--disclose", "/age_over_18", "--holder-key", "holder.jwk", "--nonce", params.nonce, "--aud", params.client_id], { cwd: dir, encoding: "utf8" }).trim();
+  const answer = await wallet.createOpenid4vpAuthorizationResponse({
+    authorizationRequestPayload: params,
+    authorizationResponsePayload: { vp_token: { [query.credentials[0].id]: [presentation] } },
+  });
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(answer.authorizationResponsePayload)) {
+    form.set(name, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  const result = await verifier.verifyResponse(`#${form}`);
+  assert.equal(result.valid, true, JSON.stringify(result));
+  assert.equal(result.claims.age_over_18, true);
+});
