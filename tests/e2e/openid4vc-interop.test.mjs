@@ -3,17 +3,21 @@
 // from Cachet's issuer, asks for a nonce and receives a batch; its error replies parse as
 // OAuth errors; and @openid4vc/openid4vp (the wallet side, Openid4vpClient) parses the
 // request Cachet's verifier makes, and the answer it carries back verifies in Cachet's
-// verifier.
+// verifier; and the other way round, Cachet's wallet answers a request made by the
+// library's verifier (Openid4vpVerifier), which validates the answer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createServer } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Openid4vciClient, setGlobalConfig } from "@openid4vc/openid4vci";
-import { Openid4vpClient } from "@openid4vc/openid4vp";
+import { Openid4vpClient, Openid4vpVerifier, validateOpenid4vpAuthorizationResponsePayload } from "@openid4vc/openid4vp";
 import { scratch } from "../support/cachet.mjs";
 import { shopVerifier } from "./site-verifier.mjs";
+import { launch, siteUrl } from "./browser.mjs";
+import { enrollAndReceive } from "./journey.mjs";
 
 const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
 // The test issuer is on http://localhost; every other check stays on.
@@ -167,4 +171,64 @@ test("@openid4vc/openid4vp parses Cachet's request, and its answer verifies in C
   const result = await verifier.verifyResponse(`#${form}`);
   assert.equal(result.valid, true, JSON.stringify(result));
   assert.equal(result.claims.age_over_18, true);
+});
+
+/** A verifier's response endpoint on a free loopback port: resolves with the first form
+ * POSTed to it (answering the browser's CORS preflight). */
+async function responseEndpoint() {
+  let received;
+  const posted = new Promise((resolve) => { received = resolve; });
+  const server = createServer((request, response) => {
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type", "access-control-allow-methods": "POST" };
+    if (request.method === "OPTIONS") return response.writeHead(204, cors).end();
+    let body = "";
+    request.on("data", (chunk) => { body += chunk; });
+    request.on("end", () => {
+      response.writeHead(200, { ...cors, "content-type": "application/json" }).end("{}");
+      received(body);
+    });
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  return { server, url: `http://localhost:${server.address().port}/response`, posted };
+}
+
+test("Cachet's wallet answers a request of @openid4vc/openid4vp's verifier, which validates the answer", async () => {
+  const browser = await launch();
+  const endpoint = await responseEndpoint();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await enrollAndReceive(page, { given: "Ada", family: "Lovelace", birthdate: "1990-12-10" });
+    const issuer = siteUrl("issuer").replace(/\/$/, "");
+    const verifier = new Openid4vpVerifier({ callbacks: callbacks([p256()]) });
+    const nonce = b64url(randomBytes(16));
+    const state = b64url(randomBytes(16));
+    // The library's verifiers answer by direct_post only (its schema refuses fragment).
+    const { authorizationRequestPayload } = await verifier.createOpenId4vpAuthorizationRequest({
+      authorizationRequestPayload: {
+        response_type: "vp_token", response_mode: "direct_post", client_id: `redirect_uri:${endpoint.url}`,
+        response_uri: endpoint.url, nonce, state,
+        dcql_query: { credentials: [{ id: "over18", format: "dc+sd-jwt", meta: { vct_values: [`${issuer}/types/age`] }, claims: [{ path: ["age_over_18"] }] }] },
+      },
+    });
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(authorizationRequestPayload)) {
+      query.set(name, typeof value === "string" ? value : JSON.stringify(value));
+    }
+    await page.goto(`${siteUrl("wallet")}#/present?${query}`);
+    await page.getByTestId("consent").waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector("[data-testid=approve]")?.disabled === false);
+    await page.getByTestId("approve").click();
+    const answer = Object.fromEntries(new URLSearchParams(await endpoint.posted));
+    answer.vp_token = JSON.parse(answer.vp_token);
+    const validated = validateOpenid4vpAuthorizationResponsePayload({ authorizationRequestPayload, authorizationResponsePayload: answer });
+    assert.equal(validated.type, "dcql");
+    const presentation = answer.vp_token.over18[0];
+    const keyBinding = JSON.parse(Buffer.from(presentation.split("~").at(-1).split(".")[1], "base64url"));
+    assert.equal(keyBinding.nonce, nonce, "bound to the library's nonce");
+    assert.equal(keyBinding.aud, `redirect_uri:${endpoint.url}`);
+    assert.equal(answer.state, state);
+  } finally {
+    await browser.close();
+    endpoint.server.close();
+  }
 });
