@@ -56,6 +56,20 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Print one line per request (method, route, status, time; never personal data).
     pub log_requests: bool,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+}
+
+/// How the issuer writes its log lines (to stderr).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LogFormat {
+    /// `issuer: POST /credential 200 12.3 ms`.
+    #[default]
+    Text,
+    /// One JSON object per line (`{"event":"request","method":"POST",...}`), for a log
+    /// collector.
+    Json,
 }
 
 impl Config {
@@ -90,6 +104,7 @@ impl Config {
             },
             trusted_proxies: Vec::new(),
             log_requests: true,
+            log_format: LogFormat::Text,
         }
     }
 

@@ -69,6 +69,10 @@ enum Command {
         /// Do not log requests.
         #[arg(long)]
         quiet: bool,
+        /// Log lines as `text` or as one JSON object per line (`json`), never with
+        /// personal data: method, route pattern, status, milliseconds.
+        #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+        log_format: String,
     },
     /// Write every status list, as published this period, into DIR as DIR/ID (the
     /// tokens the servers serve, byte for byte), for any web server, object store or CDN
@@ -188,6 +192,7 @@ fn main() -> ExitCode {
             status_base_url,
             publish_status,
             quiet,
+            log_format,
         } => {
             let mut config = Config::new(&public_url);
             config.wallet_origin =
@@ -198,6 +203,9 @@ fn main() -> ExitCode {
                 config.status_base_url = base.trim_end_matches('/').to_owned();
             }
             config.log_requests = !quiet;
+            if log_format == "json" {
+                config.log_format = issuer::config::LogFormat::Json;
+            }
             let admin = admin_listen.map(|listen| {
                 let key_file =
                     admin_key_file.unwrap_or_else(|| database.db.with_extension("admin-key"));
@@ -299,13 +307,39 @@ fn serve(
             issuer.config().public_url
         );
         let shutdown = async move {
-            let _ = tokio::signal::ctrl_c().await;
+            stop_signal().await;
+            eprintln!("cachet-issuer: stopping: no new connections, finishing the requests in flight");
             let _ = stop.send(true);
         };
         issuer::http::serve(listener, issuer, shutdown)
             .await
-            .map_err(|error| error.to_string())
+            .map_err(|error| error.to_string())?;
+        eprintln!("cachet-issuer: stopped");
+        Ok(())
     })
+}
+
+/// Ctrl-C, or SIGTERM (what systemd, Kubernetes and `docker stop` send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// The admin key in `path`, or a new random one written there (readable by the owner

@@ -212,3 +212,88 @@ impl JsonValue for reqwest::Response {
         serde_json::from_slice(&self.bytes().await.unwrap()).unwrap()
     }
 }
+
+/// `serve --log-format json` writes one JSON object per request with no code or token in
+/// it, and SIGTERM (what service managers send) stops it cleanly: exit 0 once the
+/// requests in flight are answered.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_and_a_clean_stop_on_sigterm() {
+    let dir = std::env::temp_dir().join(format!("cachet-issuer-sigterm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("issuer.db");
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--public-url", "http://localhost:1", "--log-format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let base = format!("http://{}", line.trim().rsplit("http://").next().unwrap());
+    let http = reqwest::Client::new();
+    assert_eq!(
+        http.get(format!("{base}/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let secret = "pre-authorized-code-that-must-not-be-logged";
+    let refused = http
+        .post(format!("{base}/token?code={secret}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code={secret}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()),
+    )
+    .await
+    .expect("the server stops on SIGTERM")
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "a clean stop");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains(secret), "{stderr}");
+    let requests: Vec<Value> = stderr
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let routes: Vec<&str> = requests
+        .iter()
+        .map(|request| request["route"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes, ["/health", "/token"]);
+    assert_eq!(requests[1]["status"], 400);
+    assert_eq!(requests[1]["event"], "request");
+    assert!(
+        stderr.trim_end().ends_with("cachet-issuer: stopped"),
+        "{stderr}"
+    );
+}
