@@ -94,10 +94,13 @@ fn main() {
     runtime.block_on(run());
 }
 
-async fn run() {
-    let dir = std::env::temp_dir().join(format!("cachet-issuer-load-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// People in the populated database.
+const POPULATION: u64 = 1_000_000;
+
+/// An issuer serving the database in `dir` on a free loopback port, with `population`
+/// people imported first (in bulk, as a registry would be).
+async fn start(dir: &std::path::Path, population: u64) -> (Arc<Issuer>, String) {
+    std::fs::create_dir_all(dir).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = Config::new(&base);
@@ -114,28 +117,45 @@ async fn run() {
     };
     let kek = issuer::sealing::KeyEncryptionKey::generate(&mut rand_core::OsRng);
     let store = Store::open_or_create(&dir.join("issuer.db"), &kek).unwrap();
+    if population > 0 {
+        let started = Instant::now();
+        let people = (0..population).map(|n| {
+            (
+                format!("p_import{n:07}"),
+                json!({
+                    "given_name": format!("Given{n}"), "family_name": format!("Family{n}"),
+                    "birthdate": format!("19{:02}-{:02}-{:02}", 40 + n % 60, 1 + n % 12, 1 + n % 28),
+                    "region": "Region", "locality": format!("Town{}", n % 5000),
+                }),
+            )
+        });
+        let imported = store.import_persons(people, 0, &mut OsRng).unwrap();
+        println!(
+            "imported {imported} people (claims sealed, keyed lookup) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let issuer = Arc::new(Issuer::new(config, store, system_clock()).unwrap());
     let serving = Arc::clone(&issuer);
     tokio::spawn(
         async move { issuer::http::serve(listener, serving, std::future::pending()).await },
     );
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .build()
-        .unwrap();
+    (issuer, base)
+}
 
-    println!(
-        "issuer load: batches of {BATCH} key proofs, {REQUESTS_PER_LEVEL} requests per level, {} cores",
-        std::thread::available_parallelism().map_or(1, usize::from)
-    );
+/// Credentials/s, p50 and p99 at each concurrency level; prints the table and returns
+/// the rates.
+async fn levels(issuer: &Issuer, http: &reqwest::Client, base: &str, label: &str) -> Vec<f64> {
+    println!("{label}");
     println!(
         "{:>11} {:>14} {:>10} {:>10}",
         "concurrency", "credentials/s", "p50 ms", "p99 ms"
     );
+    let mut rates = Vec::new();
     for concurrency in CONCURRENCY {
         let mut prepared = Vec::with_capacity(REQUESTS_PER_LEVEL);
         for _ in 0..REQUESTS_PER_LEVEL {
-            prepared.push(prepare(&issuer, &http, &base).await);
+            prepared.push(prepare(issuer, http, base).await);
         }
         let queue = Arc::new(std::sync::Mutex::new(prepared));
         let started = Instant::now();
@@ -174,13 +194,45 @@ async fn run() {
         let elapsed = started.elapsed();
         latencies.sort();
         let credentials = (latencies.len() * BATCH) as f64;
+        let rate = credentials / elapsed.as_secs_f64();
+        rates.push(rate);
         println!(
-            "{concurrency:>11} {:>14.0} {:>10.2} {:>10.2}",
-            credentials / elapsed.as_secs_f64(),
+            "{concurrency:>11} {rate:>14.0} {:>10.2} {:>10.2}",
             percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
             percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
         );
     }
+    rates
+}
+
+async fn run() {
+    let dir = std::env::temp_dir().join(format!("cachet-issuer-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    println!(
+        "issuer load: batches of {BATCH} key proofs, {REQUESTS_PER_LEVEL} requests per level, {} cores",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    let (issuer, base) = start(&dir.join("empty"), 0).await;
+    let empty = levels(&issuer, &http, &base, "an empty database:").await;
+    let (populated, populated_base) = start(&dir.join("populated"), POPULATION).await;
+    let full = levels(
+        &populated,
+        &http,
+        &populated_base,
+        &format!("{POPULATION} people enrolled:"),
+    )
+    .await;
+    for ((concurrency, empty), full) in CONCURRENCY.iter().zip(&empty).zip(&full) {
+        println!(
+            "concurrency {concurrency}: {POPULATION} people give {:.2}x the empty database's throughput (goal: at least 0.90x)",
+            full / empty
+        );
+    }
+    drop(populated);
 
     let window = Duration::from_secs(2);
     let started = Instant::now();

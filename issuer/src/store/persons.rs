@@ -64,6 +64,43 @@ impl Store {
         Ok(())
     }
 
+    /// Records many persons at once (their claims sealed), in one transaction and with no
+    /// offer: a population imported ahead of the offers [`Store::add_offer`] makes later.
+    /// Returns how many were recorded.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] (then none is recorded).
+    pub fn import_persons(
+        &self,
+        persons: impl IntoIterator<Item = (String, Value)>,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<usize, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut count = 0;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO persons (id, sealed_claims, person_key, lookup, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (id, claims) in persons {
+                let sealed = self
+                    .sealer
+                    .seal_person(&id, claims.to_string().as_bytes(), rng);
+                insert.execute(params![
+                    id,
+                    sealed.claims,
+                    sealed.person_key,
+                    self.identity_lookup(&claims).as_slice(),
+                    now
+                ])?;
+                count += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(count)
+    }
+
     /// A further offer for an enrolled person (e.g. a refill of copies).
     ///
     /// # Errors
