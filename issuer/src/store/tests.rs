@@ -535,3 +535,31 @@ fn a_retired_private_key_leaves_no_bytes_in_the_files() {
     drop(store);
     assert!(!contains(&files(), &sealed) && !contains(&files(), &sealed_bbs));
 }
+
+#[test]
+fn a_population_is_imported_in_one_transaction_sealed_and_findable() {
+    let store = Store::in_memory().unwrap();
+    let people = (0..3).map(|n| {
+        (
+            format!("p{n}"),
+            json!({"given_name": format!("Given{n}"), "family_name": "F", "birthdate": "1990-01-01"}),
+        )
+    });
+    assert_eq!(store.import_persons(people, NOW, &mut OsRng).unwrap(), 3);
+    assert_eq!(
+        store.person("p2").unwrap().unwrap().claims["given_name"],
+        "Given2"
+    );
+    assert_eq!(
+        store
+            .persons_with_identity(
+                &json!({"given_name": "Given1", "family_name": "F", "birthdate": "1990-01-01"})
+            )
+            .unwrap(),
+        ["p1"]
+    );
+    // A failing row (a duplicate id) records none of the batch.
+    let again = [("p9".to_owned(), json!({})), ("p0".to_owned(), json!({}))];
+    assert!(store.import_persons(again, NOW, &mut OsRng).is_err());
+    assert!(store.person("p9").unwrap().is_none());
+}
