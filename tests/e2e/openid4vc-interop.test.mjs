@@ -4,7 +4,8 @@
 // OAuth errors; and @openid4vc/openid4vp (the wallet side, Openid4vpClient) parses the
 // request Cachet's verifier makes, and the answer it carries back verifies in Cachet's
 // verifier; and the other way round, Cachet's wallet answers a request made by the
-// library's verifier (Openid4vpVerifier), which validates the answer.
+// library's verifier (Openid4vpVerifier), which validates the answer; and Cachet's wallet
+// receives a batch from an issuer built of the library's issuer and authorization server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -12,7 +13,9 @@ import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } 
 import { createServer } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Openid4vciClient, setGlobalConfig } from "@openid4vc/openid4vci";
+import { Openid4vciClient, Openid4vciIssuer, setGlobalConfig } from "@openid4vc/openid4vci";
+import { Oauth2AuthorizationServer } from "@openid4vc/oauth2";
+import { createPublicKey, verify } from "node:crypto";
 import { Openid4vpClient, Openid4vpVerifier, validateOpenid4vpAuthorizationResponsePayload } from "@openid4vc/openid4vp";
 import { scratch } from "../support/cachet.mjs";
 import { shopVerifier } from "./site-verifier.mjs";
@@ -36,9 +39,20 @@ function es256(header, payload, privateJwk) {
   return `${input}.${b64url(signature)}`;
 }
 
-/** The callbacks the library asks a wallet for: hashing, randomness, signing with its keys. */
+/** Whether the compact ES256 JWS `compact` verifies with `publicJwk`. */
+function es256Verifies(compact, publicJwk) {
+  const [header, payload, signature] = compact.split(".");
+  return verify("sha256", Buffer.from(`${header}.${payload}`), { key: createPublicKey({ key: publicJwk, format: "jwk" }), dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+}
+
+/** The callbacks the library asks for: hashing, randomness, signing with `keys`, and
+ * checking ES256 signatures. */
 function callbacks(keys) {
   return {
+    verifyJwt: async (signer, { compact }) => {
+      const jwk = signer.publicJwk;
+      return jwk && es256Verifies(compact, jwk) ? { verified: true, signerJwk: jwk } : { verified: false };
+    },
     fetch,
     hash: (data, alg) => new Uint8Array(createHash(alg.replace("-", "")).update(data).digest()),
     generateRandom: (length) => new Uint8Array(randomBytes(length)),
@@ -230,5 +244,126 @@ test("Cachet's wallet answers a request of @openid4vc/openid4vp's verifier, whic
   } finally {
     await browser.close();
     endpoint.server.close();
+  }
+});
+
+/** An OpenID4VCI issuer made of the library's Openid4vciIssuer and Oauth2AuthorizationServer
+ * on a free loopback port, issuing SD-JWT VCs signed with Cachet's CLI (the library leaves
+ * the credential to the issuer). Returns its URL, an offer and the server. */
+async function libraryIssuer() {
+  const key = p256();
+  const kid = "library-issuer-key";
+  const publicJwk = { ...key.publicJwk, kid, alg: "ES256", use: "sig" };
+  const dir = scratch();
+  writeFileSync(join(dir, "issuer.jwk"), JSON.stringify({ ...key.privateJwk, kid }));
+  writeFileSync(join(dir, "claims.json"), JSON.stringify({ age_over_18: true, age_over_21: false }));
+  const server = createServer();
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const url = `http://localhost:${server.address().port}`;
+  const vct = `${url}/types/age`;
+  const calls = callbacks([key]);
+  const issuer = new Openid4vciIssuer({ callbacks: calls });
+  const authorization = new Oauth2AuthorizationServer({ callbacks: calls });
+  const credentialIssuer = issuer.createCredentialIssuerMetadata({
+    credential_issuer: url,
+    credential_endpoint: `${url}/credential`,
+    nonce_endpoint: `${url}/nonce`,
+    batch_credential_issuance: { batch_size: 10 },
+    credential_configurations_supported: {
+      age: {
+        format: "dc+sd-jwt", vct,
+        cryptographic_binding_methods_supported: ["jwk"],
+        credential_signing_alg_values_supported: ["ES256"],
+        proof_types_supported: { jwt: { proof_signing_alg_values_supported: ["ES256"] } },
+        credential_metadata: { display: [{ name: "Age (library issuer)", locale: "en" }] },
+      },
+    },
+  });
+  const authorizationServer = authorization.createAuthorizationServerMetadata({
+    issuer: url, token_endpoint: `${url}/token`, "pre-authorized_grant_anonymous_access_supported": true,
+  });
+  const issuerMetadata = { credentialIssuer, authorizationServers: [authorizationServer], originalDraftVersion: undefined, knownCredentialConfigurations: credentialIssuer.credential_configurations_supported };
+  const code = b64url(randomBytes(32));
+  const nonces = new Set();
+  const tokens = new Set();
+  const { credentialOfferObject: credentialOffer } = await issuer.createCredentialOffer({
+    issuerMetadata, credentialConfigurationIds: ["age"], grants: { "urn:ietf:params:oauth:grant-type:pre-authorized_code": { "pre-authorized_code": code } },
+  });
+  const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization, content-type, dpop", "access-control-allow-methods": "GET, POST" };
+  const json = (response, status, body) => response.writeHead(status, { ...cors, "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+  server.on("request", (request, response) => {
+    let body = "";
+    request.on("data", (chunk) => { body += chunk; });
+    request.on("end", async () => {
+      try {
+        const path = new URL(request.url, url).pathname;
+        if (request.method === "OPTIONS") return response.writeHead(204, cors).end();
+        if (path === "/.well-known/openid-credential-issuer") return json(response, 200, credentialIssuer);
+        if (path === "/.well-known/oauth-authorization-server") return json(response, 200, authorizationServer);
+        if (path === "/.well-known/jwt-vc-issuer") return json(response, 200, { issuer: url, jwks: { keys: [publicJwk] } });
+        const like = { method: request.method, url: `${url}${request.url}`, headers: new Headers(Object.entries(request.headers).map(([n, v]) => [n, String(v)])) };
+        if (path === "/token") {
+          const parsed = authorization.parseAccessTokenRequest({ request: like, accessTokenRequest: Object.fromEntries(new URLSearchParams(body)) });
+          const verified = await authorization.verifyPreAuthorizedCodeAccessTokenRequest({
+            authorizationServerMetadata: authorizationServer, grant: parsed.grant, accessTokenRequest: parsed.accessTokenRequest,
+            request: like, expectedPreAuthorizedCode: code, dpop: parsed.dpop ? { jwt: parsed.dpop.jwt, required: false } : undefined,
+          });
+          const answer = await authorization.createAccessTokenResponse({
+            authorizationServer: url, audience: url, subject: "holder", expiresInSeconds: 600,
+            signer: { method: "jwk", publicJwk, alg: "ES256" }, dpop: verified.dpop ? { jwk: verified.dpop.jwk } : undefined,
+          });
+          tokens.add(answer.access_token);
+          return json(response, 200, answer);
+        }
+        if (path === "/nonce") {
+          const nonce = b64url(randomBytes(16));
+          nonces.add(nonce);
+          return json(response, 200, issuer.createNonceResponse({ cNonce: nonce }));
+        }
+        if (path === "/credential") {
+          const token = (request.headers.authorization ?? "").replace(/^(Bearer|DPoP) /, "");
+          if (!tokens.has(token)) return json(response, 401, { error: "invalid_token" });
+          const credentialRequest = issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: JSON.parse(body) });
+          const credentials = [];
+          for (const jwt of credentialRequest.proofs?.jwt ?? []) {
+            const { signer, payload } = await issuer.verifyCredentialRequestJwtProof({ issuerMetadata, jwt, expectedNonce: JSON.parse(Buffer.from(jwt.split(".")[1], "base64url")).nonce });
+            if (!nonces.has(payload.nonce)) return json(response, 400, { error: "invalid_nonce" });
+            writeFileSync(join(dir, "holder.jwk"), JSON.stringify(signer.publicJwk));
+            const credential = execFileSync(process.env.CACHET_BIN, ["issue", "--issuer-key", "issuer.jwk", "--claims", "claims.json",
+              "--holder-key", "holder.jwk", "--sd-all", "--iss", url, "--vct", vct,
+              "--exp", String(Math.floor(Date.now() / 1000) + 86_400)], { cwd: dir, encoding: "utf8" }).trim();
+            credentials.push({ credential });
+          }
+          return json(response, 200, issuer.createCredentialResponse({ credentialRequest, credentials }));
+        }
+        json(response, 404, { error: "not_found" });
+      } catch (error) {
+        json(response, 400, { error: "invalid_request", error_description: String(error.message ?? error) });
+      }
+    });
+  });
+  return { url, server, credentialOffer };
+}
+
+test("Cachet's wallet receives a batch from an issuer made of @openid4vc/openid4vci's issuer", async () => {
+  const issuer = await libraryIssuer();
+  const browser = await launch();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${siteUrl("wallet")}#/receive?credential_offer=${encodeURIComponent(JSON.stringify(issuer.credentialOffer))}`);
+    const shown = async () => (await page.locator("main").textContent()).trim();
+    await page.getByTestId("accept-offer").waitFor({ timeout: 20_000 }).catch(async () => assert.fail(`no offer screen: ${await shown()}`));
+    await page.getByTestId("accept-offer").click();
+    await page.getByTestId("offer-done").waitFor({ timeout: 30_000 }).catch(async () => assert.fail(`not received: ${await shown()}`));
+    await page.goto(`${siteUrl("wallet")}#/`);
+    const card = page.getByTestId("credential").first();
+    await card.waitFor({ timeout: 20_000 });
+    const text = await card.textContent();
+    assert.ok(text.includes(`Issued by ${issuer.url}`), text);
+    assert.match(text, /Over 18\s*Yes/);
+    assert.match(text, /10 of 10 single-use copies/, "a whole batch, one copy per key proof");
+  } finally {
+    await browser.close();
+    issuer.server.close();
   }
 });
