@@ -362,14 +362,7 @@ fn admin_key(path: &Path) -> Result<String, String> {
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let key = issuer::secrets::random_token(&mut OsRng, issuer::secrets::SECRET_BYTES);
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            use std::io::Write as _;
-            options
-                .open(path)
-                .and_then(|mut file| file.write_all(key.as_bytes()))
+            issuer::secrets::write_private_file(path, key.as_bytes())
                 .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
             Ok(key)
         }

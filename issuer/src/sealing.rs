@@ -122,21 +122,12 @@ impl KeyEncryptionKey {
         }
         let key = Self::generate(rng);
         let text = Zeroizing::new(Base64UrlUnpadded::encode_string(key.0.as_ref()));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        use std::io::Write as _;
-        options
-            .open(path)
-            .and_then(|mut file| {
-                file.write_all(text.as_bytes())?;
-                file.sync_all()
-            })
-            .map_err(|error| SealError::Io {
+        crate::secrets::write_private_file(path, text.as_bytes()).map_err(|error| {
+            SealError::Io {
                 path: path.display().to_string(),
                 error,
-            })?;
+            }
+        })?;
         Ok(key)
     }
 

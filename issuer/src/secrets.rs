@@ -27,6 +27,22 @@ pub fn equal(presented: &[u8], expected: &[u8]) -> bool {
     Sha256::digest(presented) == Sha256::digest(expected)
 }
 
+/// Writes `bytes` to a new file at `path` that only its owner can read (mode 0600 on
+/// Unix), synced to disk; an existing file is never overwritten. For key files.
+///
+/// # Errors
+/// I/O errors, [`std::io::ErrorKind::AlreadyExists`] for an existing file.
+pub fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// 256-bit codes and tokens; 128-bit ids.
 pub const SECRET_BYTES: usize = 32;
 /// Bytes of a person id.

@@ -2,13 +2,12 @@
 // median verify times of a presentation with 10 disclosures + KB-JWT, as ratios in one
 // run. Usage (from tests/, with CACHET_BIN set): node bench/verify.mjs
 // `cargo xtask bench` builds the verifier package and the CLI and runs this.
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve } from "node:path";
+import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { launch } from "../e2e/browser.mjs";
 import { makePresentation, makePseudonymous } from "../support/cachet.mjs";
+import { serveStatic } from "../support/static.mjs";
 
 const here = resolve(import.meta.dirname);
 const roots = [
@@ -16,22 +15,7 @@ const roots = [
   ["/node_modules/", resolve(here, "../node_modules")],
   ["/", here],
 ];
-const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
-
-const server = createServer(async (request, response) => {
-  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-  const [prefix, dir] = roots.find(([p]) => path.startsWith(p));
-  const file = normalize(join(dir, path.slice(prefix.length) || "index.html"));
-  try {
-    if (!file.startsWith(dir) || !(await stat(file)).isFile()) throw new Error("not found");
-    response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-    response.end(await readFile(file));
-  } catch {
-    response.writeHead(404).end();
-  }
-});
-await new Promise((done) => server.listen(0, "127.0.0.1", done));
-const url = `http://localhost:${server.address().port}/`;
+const { server, url } = await serveStatic(roots);
 
 const claims = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`claim_${i}`, `value ${i}`]));
 const made = makePresentation({ claims, disclose: Object.keys(claims).map((name) => `/${name}`) });

@@ -5,13 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { dirname, extname, join, normalize } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "../e2e/browser.mjs";
 import { makePresentation, scratch } from "../support/cachet.mjs";
+import { serveStatic } from "../support/static.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -31,29 +30,11 @@ function project(files) {
   return dir;
 }
 
-/** What a site checks: one presentation, and the same with a byte of its signature changed. */
+/** What a site checks: an age answer made by the CLI, with the issuer's keys. */
 const presentation = () => {
   const made = makePresentation({ claims: { age_over_18: true, given_name: "Ada" }, disclose: ["/age_over_18"], nonce: "n-1" });
   return { iss: made.iss, jwks: { keys: [made.publicJwk] }, aud: made.aud, nonce: made.nonce, presentation: made.presentation };
 };
-
-/** Serves `dir` on a free loopback port. */
-async function serve(dir) {
-  const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
-  const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-    const file = normalize(join(dir, path === "/" ? "index.html" : path));
-    try {
-      if (!file.startsWith(dir) || !(await stat(file)).isFile()) throw new Error("not found");
-      response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-      response.end(await readFile(file));
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
-}
 
 test("the tarball is a complete package: exports, types, README and license", () => {
   assert.ok(existsSync(tarball), `${tarball} is missing: run cargo xtask build-verifier`);
@@ -106,7 +87,7 @@ test("a Vite site built with the installed package verifies in Chromium", async 
     `,
   });
   execFileSync("node", [vite, "build", "--logLevel", "warn"], { cwd: dir, stdio: "pipe" });
-  const { server, url } = await serve(join(dir, "dist"));
+  const { server, url } = await serveStatic([["/", join(dir, "dist")]]);
   const browser = await launch();
   try {
     const page = await browser.newPage();

@@ -30,9 +30,7 @@ pub const DEFAULT_REQUEST_LIFETIME: u64 = 600;
 /// The credential query id of the requests a relying party makes.
 pub const QUERY_ID: &str = "cachet";
 /// Why an SD-JWT VC request without types is refused.
-const NO_CREDENTIAL_TYPE: &str = "an SD-JWT VC request names the credential types it accepts \
-    (vct_values, required by OpenID4VP 1.0 B.3.5): pass them with the request or set the \
-    relying party's credential types";
+const NO_CREDENTIAL_TYPE: &str = "no vct_values";
 /// Bytes of randomness in a nonce or state (128 bits).
 const TOKEN_BYTES: usize = 16;
 
@@ -341,6 +339,7 @@ impl RelyingParty {
     ///
     /// # Errors
     /// [`RequestError::InvalidQuery`] for an SD-JWT VC question that names no type.
+    #[inline(never)]
     pub fn query(
         &self,
         format: RequestedFormat,
