@@ -325,13 +325,16 @@ async function libraryIssuer() {
           if (!tokens.has(token)) return json(response, 401, { error: "invalid_token" });
           const credentialRequest = issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: JSON.parse(body) });
           const credentials = [];
+          // One issuance time for the whole batch: copies that differ in iat would tell
+          // apart (the wallet refuses such a batch), and the CLI calls can span a second.
+          const iat = Math.floor(Date.now() / 1000);
           for (const jwt of credentialRequest.proofs?.jwt ?? []) {
             const { signer, payload } = await issuer.verifyCredentialRequestJwtProof({ issuerMetadata, jwt, expectedNonce: JSON.parse(Buffer.from(jwt.split(".")[1], "base64url")).nonce });
             if (!nonces.has(payload.nonce)) return json(response, 400, { error: "invalid_nonce" });
             writeFileSync(join(dir, "holder.jwk"), JSON.stringify(signer.publicJwk));
             const credential = execFileSync(process.env.CACHET_BIN, ["issue", "--issuer-key", "issuer.jwk", "--claims", "claims.json",
               "--holder-key", "holder.jwk", "--sd-all", "--iss", url, "--vct", vct,
-              "--exp", String(Math.floor(Date.now() / 1000) + 86_400)], { cwd: dir, encoding: "utf8" }).trim();
+              "--iat", String(iat), "--exp", String(iat + 86_400)], { cwd: dir, encoding: "utf8" }).trim();
             credentials.push({ credential });
           }
           return json(response, 200, issuer.createCredentialResponse({ credentialRequest, credentials }));
