@@ -88,7 +88,9 @@ test("every wallet screen, demo site and the admin page pass axe-core in English
       }
       await page.getByTestId("new-passphrase").fill("correct horse battery");
       await page.getByTestId("set-passphrase").click();
-      await page.locator("[role=status], .status, .notice").first().waitFor({ timeout: 20_000 });
+      // The status appears once the vault is resealed (not before: leaving earlier would
+      // abandon the change).
+      await page.getByTestId("passphrase-status").waitFor({ timeout: 20_000 });
       await page.goto(wallet);
       await page.getByTestId("unlock").waitFor({ timeout: 20_000 });
       await check(page, `wallet lock [${tag}]`, failures);
