@@ -232,7 +232,10 @@ test("Cachet's wallet answers a request of @openid4vc/openid4vp's verifier, whic
     await page.getByTestId("consent").waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => document.querySelector("[data-testid=approve]")?.disabled === false);
     await page.getByTestId("approve").click();
-    const answer = Object.fromEntries(new URLSearchParams(await endpoint.posted));
+    let timer;
+    const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("the wallet posted no answer in 20 s")), 20_000); });
+    const posted = await Promise.race([endpoint.posted, timeout]).finally(() => clearTimeout(timer));
+    const answer = Object.fromEntries(new URLSearchParams(posted));
     answer.vp_token = JSON.parse(answer.vp_token);
     const validated = validateOpenid4vpAuthorizationResponsePayload({ authorizationRequestPayload, authorizationResponsePayload: answer });
     assert.equal(validated.type, "dcql");
