@@ -33,12 +33,7 @@ async fn lists_are_published_as_files_for_a_cdn_and_rewritten_only_when_they_cha
     assert_eq!((first.written, first.unchanged), (1, 0));
     let file = std::fs::read_to_string(out.join(id)).unwrap();
     // The file is what the issuer serves itself, and names the CDN's URI.
-    let served = harness
-        .get(&format!("/status/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let served = harness.get_text(&format!("/status/{id}")).await;
     assert_eq!(file, served);
     let trusted = harness.trusted().await;
     let list =
@@ -103,12 +98,7 @@ async fn a_serving_issuer_publishes_at_once_and_stops_with_the_server() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let served = harness
-        .get(&format!("/status/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let served = harness.get_text(&format!("/status/{id}")).await;
     assert_eq!(std::fs::read_to_string(&file).unwrap(), served);
     stop.send(true).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(5), task)

@@ -327,6 +327,13 @@ impl Harness {
         self.get(path).await.status().as_u16()
     }
 
+    /// The body of `GET path` as text (asserting 200).
+    pub(crate) async fn get_text(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response.text().await.unwrap()
+    }
+
     pub(crate) async fn get_json(&self, path: &str) -> Value {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
