@@ -10,7 +10,6 @@
 pub mod catalog;
 pub mod config;
 pub mod http;
-pub mod nonces;
 pub mod person;
 pub mod rate_limit;
 pub mod refusal;

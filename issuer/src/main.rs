@@ -11,6 +11,7 @@ use credential::age::CivilDate;
 use issuer::catalog::Configuration;
 use issuer::person::PersonClaims;
 use issuer::sealing::KeyEncryptionKey;
+use issuer::store::{Location, StoreError};
 use issuer::{Config, Issuer, Store, service, system_clock};
 use rand_core::OsRng;
 use serde_json::json;
@@ -133,47 +134,75 @@ enum Command {
 
 /// Where the issuer's database and its key-encryption key are.
 #[derive(clap::Args)]
+#[group(id = "database_args", multiple = true)]
+#[command(group(clap::ArgGroup::new("where").required(true).args(["db", "database"])))]
 struct Database {
-    /// The SQLite database file.
-    #[arg(long)]
-    db: PathBuf,
+    /// The SQLite database file (the same as --database sqlite://PATH).
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// The database as a URL: sqlite://PATH (embedded, one machine) or
+    /// postgres://USER@HOST:PORT/NAME (shared by every node of the issuer).
+    #[arg(long, value_name = "URL", value_parser = Location::parse)]
+    database: Option<Location>,
     /// The key-encryption key that seals personal claims and private keys in the database:
     /// read from this file, or made there (mode 0600) by the first `serve`. Keep it apart
-    /// from the database and its backups. Default: DB with the extension `kek`.
+    /// from the database and its backups; every node of one issuer needs the same one.
+    /// Default for SQLite: the database file with the extension `kek`; required for
+    /// PostgreSQL.
     #[arg(long, value_name = "PATH")]
     kek_file: Option<PathBuf>,
 }
 
 impl Database {
-    fn key_file(&self) -> PathBuf {
+    fn location(&self) -> Location {
+        match (&self.database, &self.db) {
+            (Some(location), _) => location.clone(),
+            (None, Some(path)) => Location::Sqlite(path.clone()),
+            // clap requires one of them.
+            (None, None) => Location::Sqlite(PathBuf::from("issuer.db")),
+        }
+    }
+
+    /// A file kept beside a SQLite database (its key, the admin key), if it is one.
+    fn beside(&self, extension: &str) -> Option<PathBuf> {
+        self.location()
+            .sqlite_path()
+            .map(|path| path.with_extension(extension))
+    }
+
+    fn key_file(&self) -> Result<PathBuf, String> {
         self.kek_file
             .clone()
-            .unwrap_or_else(|| issuer::sealing::default_key_file(&self.db))
+            .or_else(|| self.beside("kek"))
+            .ok_or_else(|| {
+                "a PostgreSQL database needs --kek-file PATH (the same file on every node)".into()
+            })
     }
 
     /// The database, created with its key the first time (for `serve`). A key is made
     /// only for a new database or one from before sealing: a sealed database without its
     /// key is refused, since a new key could open none of it.
     fn open_or_create(&self) -> Result<Store, String> {
-        let sealed = Store::holds_sealed_values(&self.db).map_err(|error| error.to_string())?;
+        let location = self.location();
+        let sealed = Store::holds_sealed_values(&location).map_err(|error| error.to_string())?;
+        let key_file = self.key_file()?;
         let kek = if sealed {
-            KeyEncryptionKey::load(&self.key_file())
+            KeyEncryptionKey::load(&key_file)
         } else {
-            KeyEncryptionKey::load_or_create(&self.key_file(), &mut OsRng)
+            KeyEncryptionKey::load_or_create(&key_file, &mut OsRng)
         }
         .map_err(|error| error.to_string())?;
-        Store::open_or_create(&self.db, &kek).map_err(|error| error.to_string())
+        Store::open(&location, &kek).map_err(|error| error.to_string())
     }
 
     /// An existing database and its key (for the admin commands).
     fn open_existing(&self) -> Result<Store, String> {
-        if !self.db.exists() {
-            return Err(
-                issuer::store::StoreError::Missing(self.db.display().to_string()).to_string(),
-            );
+        let location = self.location();
+        if !Store::exists(&location).map_err(|error| error.to_string())? {
+            return Err(StoreError::Missing(location.describe()).to_string());
         }
-        let kek = KeyEncryptionKey::load(&self.key_file()).map_err(|error| error.to_string())?;
-        Store::open_existing(&self.db, &kek).map_err(|error| error.to_string())
+        let kek = KeyEncryptionKey::load(&self.key_file()?).map_err(|error| error.to_string())?;
+        Store::open(&location, &kek).map_err(|error| error.to_string())
     }
 }
 
@@ -206,12 +235,21 @@ fn main() -> ExitCode {
             if log_format == "json" {
                 config.log_format = issuer::config::LogFormat::Json;
             }
-            let admin = admin_listen.map(|listen| {
-                let key_file =
-                    admin_key_file.unwrap_or_else(|| database.db.with_extension("admin-key"));
-                (listen, key_file)
-            });
-            serve(&database, &listen, admin, publish_status, config)
+            match admin_listen
+                .map(|listen| {
+                    admin_key_file
+                        .or_else(|| database.beside("admin-key"))
+                        .map(|key_file| (listen, key_file))
+                        .ok_or_else(|| {
+                            "with a PostgreSQL database, --admin-listen needs --admin-key-file"
+                                .to_owned()
+                        })
+                })
+                .transpose()
+            {
+                Ok(admin) => serve(&database, &listen, admin, publish_status, config),
+                Err(error) => Err(error),
+            }
         }
         Command::Enroll {
             database,

@@ -17,7 +17,6 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog::{Configuration, Period};
 use crate::config::Config;
-use crate::nonces::NonceStore;
 use crate::person::PersonClaims;
 use crate::rate_limit::RateLimiter;
 use crate::refusal::Refusal;
@@ -79,10 +78,8 @@ pub const REFRESH_GRANT: &str = "refresh_token";
 /// One running issuer.
 pub struct Issuer {
     config: Config,
-    store: Mutex<Store>,
+    store: Store,
     clock: Clock,
-    nonces: NonceStore,
-    dpop_ids: NonceStore,
     token_limiter: RateLimiter,
     nonce_limiter: RateLimiter,
     signing_key: Mutex<Option<PrivateJwk>>,
@@ -120,10 +117,8 @@ impl Issuer {
             token_limiter: RateLimiter::new(config.token_rate),
             nonce_limiter: RateLimiter::new(config.nonce_rate),
             config,
-            store: Mutex::new(store),
+            store,
             clock,
-            nonces: NonceStore::default(),
-            dpop_ids: NonceStore::default(),
             signing_key: Mutex::new(Some(key)),
             published: Mutex::new(HashMap::new()),
         })
@@ -159,7 +154,7 @@ impl Issuer {
         configurations: &[Configuration],
     ) -> Result<Enrolled, Refusal> {
         enroll_for(
-            &lock(&self.store),
+            &self.store,
             &self.config.public_url,
             claims,
             self.now(),
@@ -178,7 +173,7 @@ impl Issuer {
         person_id: &str,
         configurations: &[Configuration],
     ) -> Result<Option<Enrolled>, Refusal> {
-        let store = lock(&self.store);
+        let store = &self.store;
         match store.person(person_id)? {
             Some(person) if person.revoked_at.is_none() => {}
             _ => return Ok(None),

@@ -142,7 +142,11 @@ pub(super) async fn nonce(
     if !issuer.allow_nonce_request(client) {
         return slow_down("too many nonce requests; try again shortly");
     }
-    respond(Ok(json!({ "c_nonce": issuer.nonce() })))
+    respond(
+        blocking(move || issuer.nonce())
+            .await
+            .map(|nonce| json!({ "c_nonce": nonce })),
+    )
 }
 
 /// `POST /credential`: a batch of credentials, one per key proof.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::catalog::NYM_COMMITMENT_PROOF;
+use crate::store::SingleUse;
 use credential::bbs::NymCommitment;
 
 impl Issuer {
@@ -23,7 +24,7 @@ impl Issuer {
         };
         // The cheap check first: no key proof is verified for a request whose access
         // token grants nothing (it is spent, with the proofs, in one transaction below).
-        lock(&self.store)
+        self.store
             .check_grant(
                 &secrets::hash(access_token),
                 request.configuration.id(),
@@ -36,7 +37,7 @@ impl Issuer {
         let exp = period.exp(self.config.validity_days);
         let token_hash = secrets::hash(access_token);
         let issuance = self.spend_grant(
-            &lock(&self.store),
+            &self.store,
             &token_hash,
             request.configuration,
             keys.len(),
@@ -88,7 +89,7 @@ impl Issuer {
             .and_then(KeyProof::claimed_nonce)
             .ok_or_else(|| Refusal::new(OAuthError::InvalidProof, "the key proofs carry no nonce"))?
             .to_owned();
-        if !self.nonces.take(&nonce, now) {
+        if !self.store.take_once(SingleUse::CNonce, &nonce, now)? {
             return Err(Refusal::new(
                 OAuthError::InvalidNonce,
                 "the c_nonce is unknown, used or expired; fetch a new one",
@@ -119,7 +120,8 @@ impl Issuer {
         if let Some(key) = cached.as_ref().filter(|key| key.kid() == kid) {
             return Ok(key.clone());
         }
-        let key = lock(&self.store)
+        let key = self
+            .store
             .active_key()?
             .filter(|key| key.kid() == kid)
             .ok_or_else(|| Refusal::internal(&"the signing key changed during issuance"))?;

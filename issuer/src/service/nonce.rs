@@ -1,6 +1,7 @@
 //! `POST /nonce`: fresh `c_nonce`s for key proofs, rate limited per client.
 
 use super::*;
+use crate::store::SingleUse;
 
 impl Issuer {
     /// Whether `client` may call the nonce endpoint now.
@@ -8,22 +9,27 @@ impl Issuer {
     pub fn allow_nonce_request(&self, client: std::net::IpAddr) -> bool {
         self.nonce_limiter.allow(client)
     }
-    /// How many `c_nonce` values are outstanding (bounded by
-    /// [`crate::nonces::MAX_OUTSTANDING`]).
-    #[must_use]
-    pub fn outstanding_nonces(&self) -> usize {
-        self.nonces.len()
+    /// How many `c_nonce` values are outstanding, on every node.
+    ///
+    /// # Errors
+    /// [`Refusal`] on a database failure.
+    pub fn outstanding_nonces(&self) -> Result<u64, Refusal> {
+        Ok(self.store.outstanding(SingleUse::CNonce, self.now())?)
     }
-    /// The nonce endpoint: a fresh single-use `c_nonce`.
-    #[must_use]
-    pub fn nonce(&self) -> String {
+    /// The nonce endpoint: a fresh single-use `c_nonce`, recorded in the database so
+    /// that any node accepts it once.
+    ///
+    /// # Errors
+    /// [`Refusal`] on a database failure.
+    pub fn nonce(&self) -> Result<String, Refusal> {
         let nonce = secrets::random_token(&mut OsRng, SECRET_BYTES);
         let now = self.now();
-        self.nonces.insert(
-            nonce.clone(),
+        self.store.remember_once(
+            SingleUse::CNonce,
+            &nonce,
             now.saturating_add(self.config.nonce_lifetime),
             now,
-        );
-        nonce
+        )?;
+        Ok(nonce)
     }
 }

@@ -19,7 +19,8 @@ impl Issuer {
     ) -> Result<Value, Refusal> {
         let configuration = Configuration::Pseudonymous;
         let token_hash = secrets::hash(access_token);
-        let person = lock(&self.store)
+        let person = self
+            .store
             .check_grant(&token_hash, configuration.id(), now)
             .map_err(grant_refusal)?;
         commitment.check().map_err(|error| {
@@ -34,7 +35,7 @@ impl Issuer {
         // refresh. Everyone issued in one epoch shares the expiry.
         let exp = bbs::expiry_for(now, bbs::DEFAULT_EPOCH_SECONDS);
         let (issuance, kid, key, entropy) = {
-            let store = lock(&self.store);
+            let store = &self.store;
             // The binding first, so that a refused commitment does not spend the grant.
             let entropy = store
                 .nym_entropy(
@@ -44,7 +45,7 @@ impl Issuer {
                 )
                 .map_err(binding_refusal)?;
             // No status entry: revocation is refusing the next refresh.
-            let issuance = self.spend_grant(&store, &token_hash, configuration, 0, now, exp)?;
+            let issuance = self.spend_grant(store, &token_hash, configuration, 0, now, exp)?;
             let (kid, key) = store.ensure_bbs_key(now, &mut OsRng)?;
             store.record_bbs_signature(&kid, issuance.exp)?;
             (issuance, kid, key, entropy)

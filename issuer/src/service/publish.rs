@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Issuer, lock};
+use super::Issuer;
 use crate::refusal::Refusal;
 
 /// What one publication did.
@@ -50,7 +50,8 @@ impl Issuer {
             move |error| PublishError::Io { path, error }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let ids = lock(&self.store)
+        let ids = self
+            .store
             .status_list_ids()
             .map_err(|error| PublishError::Issuer(error.into()))?;
         let mut publication = Publication {

@@ -42,7 +42,7 @@ impl Issuer {
     pub fn status_list(&self, id: i64) -> Result<Option<PublishedStatusList>, Refusal> {
         let now = self.now();
         let period_start = publication_start(now, self.config.status_period);
-        let store = lock(&self.store);
+        let store = &self.store;
         let revision = store.revision()?;
         if let Some(published) = lock(&self.published).get(&id)
             && published.revision == revision
@@ -74,7 +74,6 @@ impl Issuer {
             .max(self.config.status_period.saturating_mul(2));
         let exp = period_start.saturating_add(lifetime);
         store.record_signature(key.kid(), exp)?;
-        drop(store);
         let token = sign_status_list(
             &list,
             &StatusListTokenParams {

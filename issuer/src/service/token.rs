@@ -2,6 +2,7 @@
 //! with a DPoP key, for an access token (and the next refresh token of the family).
 
 use super::*;
+use crate::store::SingleUse;
 
 impl Issuer {
     /// The token endpoint: exchanges a pre-authorized code or a refresh token (form fields
@@ -50,7 +51,7 @@ impl Issuer {
         let granted = match grant {
             Some(credential::openid4vci::PRE_AUTHORIZED_GRANT) => {
                 let code = secret("pre-authorized_code")?;
-                lock(&self.store).redeem_offer(
+                self.store.redeem_offer(
                     &secrets::hash(code),
                     &secrets::hash(&token),
                     expires_at,
@@ -70,7 +71,7 @@ impl Issuer {
                         "a refresh needs a DPoP proof by the key the token is bound to",
                     )
                 })?;
-                lock(&self.store).refresh(
+                self.store.refresh(
                     &secrets::hash(presented),
                     &secrets::hash(&token),
                     expires_at,
@@ -130,7 +131,10 @@ impl Issuer {
         let until = verified
             .issued_at
             .saturating_add_unsigned(self.config.proof_max_age);
-        if !self.dpop_ids.insert_new(verified.jti.clone(), until, now) {
+        if !self
+            .store
+            .remember_once(SingleUse::DpopId, &verified.jti, until, now)?
+        {
             return Err(refuse("this DPoP proof was already used".into()));
         }
         Ok(verified)

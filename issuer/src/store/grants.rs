@@ -3,8 +3,9 @@
 //! each in one transaction.
 
 use rand_core::CryptoRngCore;
-use rusqlite::{OptionalExtension, params};
 
+use super::engine::{Db, params};
+use super::keys::{active_kid, record_signature};
 use super::{PersonRow, Store, StoreError};
 
 /// Why a code or an access token was not honoured.
@@ -33,12 +34,6 @@ pub enum GrantError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for GrantError {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Store(error.into())
-    }
 }
 
 /// What a spent grant yields: whom to issue to, with which key, at which status indices.
@@ -116,7 +111,8 @@ impl Store {
     /// expiry). Returns those configuration ids.
     ///
     /// # Errors
-    /// [`GrantError::InvalidGrant`] (also to every concurrent loser), [`GrantError::Revoked`].
+    /// [`GrantError::InvalidGrant`] (also to every concurrent loser, on any node),
+    /// [`GrantError::Revoked`].
     pub fn redeem_offer(
         &self,
         code_hash: &[u8],
@@ -125,48 +121,47 @@ impl Store {
         now: i64,
         refresh: Option<RefreshGrant<'_>>,
     ) -> Result<Vec<String>, GrantError> {
-        let tx = self.conn.unchecked_transaction()?;
-        forget_expired(&tx, now)?;
-        let redeemed: Option<(String, String)> = tx
-            .query_row(
+        self.write(|db| {
+            forget_expired(db, now)?;
+            let redeemed = db.query_opt(
                 "DELETE FROM offers WHERE code_hash = ?1 AND expires_at > ?2
                  RETURNING person_id, configuration_ids",
                 params![code_hash, now],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let (person_id, configurations) = redeemed.ok_or(GrantError::InvalidGrant)?;
-        let person = self
-            .person(&person_id)?
-            .ok_or(StoreError::Corrupt("offer without person"))?;
-        if person.revoked_at.is_some() {
-            return Err(GrantError::Revoked);
-        }
-        let configurations: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
-        grant_access(
-            &tx,
-            token_hash,
-            &configurations,
-            &person_id,
-            token_expires_at,
-        )?;
-        if let Some(refresh) = refresh {
-            // The first token's hash names the family.
-            tx.execute(
-                "INSERT INTO refresh_tokens
-                     (token_hash, person_id, configuration_ids, expires_at, family, jkt)
-                 VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
-                params![
-                    refresh.hash,
-                    person_id,
-                    configurations.join(" "),
-                    refresh.expires_at,
-                    refresh.jkt
-                ],
             )?;
-        }
-        tx.commit()?;
-        Ok(configurations)
+            let row = redeemed.ok_or(GrantError::InvalidGrant)?;
+            let (person_id, configurations) = (row.text(0)?, row.text(1)?);
+            let person = self
+                .person_on(db, &person_id)?
+                .ok_or(StoreError::Corrupt("offer without person"))?;
+            if person.revoked_at.is_some() {
+                return Err(GrantError::Revoked);
+            }
+            let configurations: Vec<String> =
+                configurations.split(' ').map(str::to_owned).collect();
+            grant_access(
+                db,
+                token_hash,
+                &configurations,
+                &person_id,
+                token_expires_at,
+            )?;
+            if let Some(refresh) = refresh {
+                // The first token's hash names the family.
+                db.execute(
+                    "INSERT INTO refresh_tokens
+                         (token_hash, person_id, configuration_ids, expires_at, family, jkt)
+                     VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
+                    params![
+                        refresh.hash,
+                        &person_id,
+                        configurations.join(" ").as_str(),
+                        refresh.expires_at,
+                        refresh.jkt
+                    ],
+                )?;
+            }
+            Ok(configurations)
+        })
     }
 
     /// Trades a refresh token, proven with the DPoP key of thumbprint `jkt`, for an
@@ -188,73 +183,71 @@ impl Store {
         jkt: &str,
         now: i64,
     ) -> Result<Vec<String>, GrantError> {
-        let tx = self.conn.unchecked_transaction()?;
-        forget_expired(&tx, now)?;
-        let found: Option<(String, String, i64, Vec<u8>, String, bool)> = tx
-            .query_row(
-                "SELECT person_id, configuration_ids, expires_at, family, jkt, spent
+        // The outer result commits (an ended family stays ended); the inner one is the
+        // answer.
+        self.write(
+            |db| -> Result<Result<Vec<String>, GrantError>, GrantError> {
+                forget_expired(db, now)?;
+                let found = db.query_opt(
+                    "SELECT person_id, configuration_ids, expires_at, family, jkt, spent
                  FROM refresh_tokens WHERE token_hash = ?1",
-                params![refresh_hash],
-                |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((person_id, configurations, expires_at, family, bound_to, spent)) = found else {
-            return Err(GrantError::InvalidGrant);
-        };
-        let end_family = |tx: &rusqlite::Transaction<'_>| {
-            tx.execute("DELETE FROM refresh_tokens WHERE family = ?1", [&family])
-        };
-        if spent {
-            end_family(&tx)?;
-            tx.commit()?;
-            return Err(GrantError::ReusedRefreshToken);
-        }
-        if bound_to != jkt {
-            return Err(GrantError::WrongKey);
-        }
-        let revoked = self
-            .person(&person_id)?
-            .is_none_or(|person| person.revoked_at.is_some());
-        if expires_at <= now || revoked {
-            end_family(&tx)?;
-            tx.commit()?;
-            return Err(if revoked {
-                GrantError::Revoked
-            } else {
-                GrantError::InvalidGrant
-            });
-        }
-        // Spend it (concurrent traders: only one sees it unspent).
-        let spent_now = tx.execute(
-            "UPDATE refresh_tokens SET spent = 1 WHERE token_hash = ?1 AND spent = 0",
-            params![refresh_hash],
-        )?;
-        if spent_now != 1 {
-            return Err(GrantError::InvalidGrant);
-        }
-        tx.execute(
-            "DELETE FROM refresh_tokens WHERE family = ?1 AND spent = 1 AND token_hash != ?2",
-            params![family, refresh_hash],
-        )?;
-        let list: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
-        grant_access(&tx, token_hash, &list, &person_id, token_expires_at)?;
-        tx.execute(
-            "INSERT INTO refresh_tokens
-                 (token_hash, person_id, configuration_ids, expires_at, family, jkt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![next, person_id, configurations, expires_at, family, jkt],
-        )?;
-        tx.commit()?;
-        Ok(list)
+                    params![refresh_hash],
+                )?;
+                let Some(row) = found else {
+                    return Err(GrantError::InvalidGrant);
+                };
+                let person_id = row.text(0)?;
+                let configurations = row.text(1)?;
+                let expires_at = row.int(2)?;
+                let family = row.blob(3)?;
+                let bound_to = row.text(4)?;
+                let end_family = |db: &mut dyn Db| {
+                    db.execute(
+                        "DELETE FROM refresh_tokens WHERE family = ?1",
+                        params![&family],
+                    )
+                };
+                if row.flag(5)? {
+                    end_family(db)?;
+                    return Ok(Err(GrantError::ReusedRefreshToken));
+                }
+                if bound_to != jkt {
+                    return Err(GrantError::WrongKey);
+                }
+                let revoked = self
+                    .person_on(db, &person_id)?
+                    .is_none_or(|person| person.revoked_at.is_some());
+                if expires_at <= now || revoked {
+                    end_family(db)?;
+                    return Ok(Err(if revoked {
+                        GrantError::Revoked
+                    } else {
+                        GrantError::InvalidGrant
+                    }));
+                }
+                // Spend it (concurrent traders: only one sees it unspent).
+                let spent_now = db.execute(
+                    "UPDATE refresh_tokens SET spent = 1 WHERE token_hash = ?1 AND spent = 0",
+                    params![refresh_hash],
+                )?;
+                if spent_now != 1 {
+                    return Err(GrantError::InvalidGrant);
+                }
+                db.execute(
+                "DELETE FROM refresh_tokens WHERE family = ?1 AND spent = 1 AND token_hash != ?2",
+                params![&family, refresh_hash],
+            )?;
+                let list: Vec<String> = configurations.split(' ').map(str::to_owned).collect();
+                grant_access(db, token_hash, &list, &person_id, token_expires_at)?;
+                db.execute(
+                    "INSERT INTO refresh_tokens
+                     (token_hash, person_id, configuration_ids, expires_at, family, jkt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![next, &person_id, &configurations, expires_at, &family, jkt],
+                )?;
+                Ok(Ok(list))
+            },
+        )?
     }
 
     /// Whether `token_hash` currently grants `configuration_id` to a person who is not
@@ -269,27 +262,27 @@ impl Store {
         configuration_id: &str,
         now: i64,
     ) -> Result<String, GrantError> {
-        let person: Option<String> = self
-            .conn
-            .query_row(
+        self.read(|db| -> Result<Result<String, GrantError>, StoreError> {
+            let person = db.query_opt(
                 "SELECT person_id FROM access_grants
                  WHERE token_hash = ?1 AND configuration_id = ?2 AND expires_at > ?3",
                 params![token_hash, configuration_id, now],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let Some(person) = person else {
-            return Err(why_not_granted(&self.conn, token_hash, now)?);
-        };
-        match self.person(&person)? {
-            Some(row) if row.revoked_at.is_none() => Ok(person),
-            _ => Err(GrantError::Revoked),
-        }
+            )?;
+            let Some(person) = person else {
+                return Ok(Err(why_not_granted(db, token_hash, now)?));
+            };
+            let person = person.text(0)?;
+            Ok(match self.person_on(db, &person)? {
+                Some(row) if row.revoked_at.is_none() => Ok(person),
+                _ => Err(GrantError::Revoked),
+            })
+        })?
     }
 
-    /// Spends the grant for one configuration on one batch: marks it used, notes the
+    /// Spends the grant for one configuration on one batch: deletes it, notes the
     /// signing key's new `last_exp` (`exp_of` the person), and allocates one fresh random
-    /// status index per copy.
+    /// status index per copy, all in one transaction (a node that dies before the commit
+    /// leaves the grant unspent and nothing allocated).
     ///
     /// # Errors
     /// [`GrantError`] when the token does not allow it; nothing is changed then.
@@ -301,113 +294,104 @@ impl Store {
         rng: &mut impl CryptoRngCore,
         exp_of: impl FnOnce(&PersonRow) -> Option<i64>,
     ) -> Result<Issuance, GrantError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let spent: Option<String> = tx
-            .query_row(
+        self.write(|db| {
+            let spent = db.query_opt(
                 // Spent grants are deleted, not marked: the issuer keeps no record of
                 // when a person fetched copies (a refill timeline).
                 "DELETE FROM access_grants
                  WHERE token_hash = ?1 AND configuration_id = ?2 AND expires_at > ?3
                  RETURNING person_id",
                 params![batch.token_hash, batch.configuration_id, now],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let Some(person_id) = spent else {
-            return Err(why_not_granted(&tx, batch.token_hash, now)?);
-        };
-        let person = self
-            .person(&person_id)?
-            .ok_or(StoreError::Corrupt("grant without person"))?;
-        if person.revoked_at.is_some() {
-            return Err(GrantError::Revoked);
-        }
-        let kid = self
-            .active_kid()?
-            .ok_or(StoreError::Corrupt("no active signing key"))?;
-        let exp = exp_of(&person).ok_or(StoreError::Corrupt("person claims"))?;
-        self.record_signature(&kid, exp)?;
-        // A pseudonymous credential has no status entry: revocation is refusing its refresh.
-        let status = if batch.copies == 0 {
-            Vec::new()
-        } else {
-            self.allocate_status(&person_id, batch.copies, layout, rng)?
-        };
-        tx.commit()?;
-        Ok(Issuance {
-            person,
-            kid,
-            status,
-            exp,
+            )?;
+            let Some(spent) = spent else {
+                return Err(why_not_granted(db, batch.token_hash, now)?);
+            };
+            let person_id = spent.text(0)?;
+            let person = self
+                .person_on(db, &person_id)?
+                .ok_or(StoreError::Corrupt("grant without person"))?;
+            if person.revoked_at.is_some() {
+                return Err(GrantError::Revoked);
+            }
+            let kid = active_kid(db)?.ok_or(StoreError::Corrupt("no active signing key"))?;
+            let exp = exp_of(&person).ok_or(StoreError::Corrupt("person claims"))?;
+            record_signature(db, &kid, exp)?;
+            // A pseudonymous credential has no status entry: revocation is refusing its
+            // refresh.
+            let status = if batch.copies == 0 {
+                Vec::new()
+            } else {
+                allocate_status(db, &person_id, batch.copies, layout, rng)?
+            };
+            Ok(Issuance {
+                person,
+                kid,
+                status,
+                exp,
+            })
         })
     }
+}
 
-    fn allocate_status(
-        &self,
-        person_id: &str,
-        copies: usize,
-        layout: StatusLayout,
-        rng: &mut impl CryptoRngCore,
-    ) -> Result<Vec<(i64, u64)>, StoreError> {
-        let copies_u64 = u64::try_from(copies).unwrap_or(u64::MAX);
-        let current: Option<(i64, u64)> = self
-            .conn
-            .query_row(
-                "SELECT id, allocated FROM status_lists WHERE capacity = ?1
-                 ORDER BY id DESC LIMIT 1",
-                [layout.capacity],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let list_id = match current {
-            Some((id, allocated))
-                if allocated.saturating_add(copies_u64) <= layout.fill_limit() =>
-            {
-                id
-            }
-            _ => {
-                self.conn.execute(
-                    "INSERT INTO status_lists (capacity) VALUES (?1)",
-                    [layout.capacity],
-                )?;
-                self.conn.last_insert_rowid()
-            }
-        };
-        let mut insert = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO status_entries (list_id, idx, person_id) VALUES (?1, ?2, ?3)",
-        )?;
-        if copies_u64 > layout.fill_limit() {
-            return Err(StoreError::Corrupt(
-                "a batch larger than a status list can take",
-            ));
-        }
-        let mut indices = Vec::with_capacity(copies);
-        while indices.len() < copies {
-            let idx = layout.first_index() + rng.next_u64() % layout.usable().max(1);
-            if insert.execute(params![list_id, idx, person_id])? == 1 {
-                indices.push((list_id, idx));
-            }
-        }
-        self.conn.execute(
-            "UPDATE status_lists SET allocated = allocated + ?2 WHERE id = ?1",
-            params![list_id, copies_u64],
-        )?;
-        Ok(indices)
+fn allocate_status(
+    db: &mut dyn Db,
+    person_id: &str,
+    copies: usize,
+    layout: StatusLayout,
+    rng: &mut impl CryptoRngCore,
+) -> Result<Vec<(i64, u64)>, StoreError> {
+    let copies_u64 = u64::try_from(copies).unwrap_or(u64::MAX);
+    if copies_u64 > layout.fill_limit() {
+        return Err(StoreError::Corrupt(
+            "a batch larger than a status list can take",
+        ));
     }
+    let current = db.query_opt(
+        "SELECT id, allocated FROM status_lists WHERE capacity = ?1
+         ORDER BY id DESC LIMIT 1",
+        params![layout.capacity],
+    )?;
+    let current = match current {
+        Some(row) => Some((row.int(0)?, row.uint(1)?)),
+        None => None,
+    };
+    let list_id = match current {
+        Some((id, allocated)) if allocated.saturating_add(copies_u64) <= layout.fill_limit() => id,
+        _ => db
+            .query_one(
+                "INSERT INTO status_lists (capacity) VALUES (?1) RETURNING id",
+                params![layout.capacity],
+            )?
+            .int(0)?,
+    };
+    let mut indices = Vec::with_capacity(copies);
+    while indices.len() < copies {
+        let idx = layout.first_index() + rng.next_u64() % layout.usable().max(1);
+        let inserted = db.execute(
+            "INSERT INTO status_entries (list_id, idx, person_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            params![list_id, idx, person_id],
+        )?;
+        if inserted == 1 {
+            indices.push((list_id, idx));
+        }
+    }
+    db.execute(
+        "UPDATE status_lists SET allocated = allocated + ?2 WHERE id = ?1",
+        params![list_id, copies_u64],
+    )?;
+    Ok(indices)
 }
 
 /// Why `token_hash` did not grant a configuration: [`GrantError::NotGranted`] if it
 /// still grants another one, [`GrantError::InvalidToken`] if it grants nothing.
-fn why_not_granted(
-    conn: &rusqlite::Connection,
-    token_hash: &[u8],
-    now: i64,
-) -> Result<GrantError, StoreError> {
-    let live: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM access_grants WHERE token_hash = ?1 AND expires_at > ?2)",
-        params![token_hash, now],
-        |row| row.get(0),
-    )?;
+fn why_not_granted(db: &mut dyn Db, token_hash: &[u8], now: i64) -> Result<GrantError, StoreError> {
+    let live = db
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM access_grants WHERE token_hash = ?1 AND expires_at > ?2)",
+            params![token_hash, now],
+        )?
+        .flag(0)?;
     Ok(if live {
         GrantError::NotGranted
     } else {
@@ -417,23 +401,29 @@ fn why_not_granted(
 
 /// Deletes offers, access grants and refresh tokens that can no longer be used: once a
 /// flow is over, nothing of it stays to tell when a person was served.
-fn forget_expired(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM offers WHERE expires_at <= ?1", [now])?;
-    tx.execute("DELETE FROM access_grants WHERE expires_at <= ?1", [now])?;
-    tx.execute("DELETE FROM refresh_tokens WHERE expires_at <= ?1", [now])?;
+fn forget_expired(db: &mut dyn Db, now: i64) -> Result<(), StoreError> {
+    db.execute("DELETE FROM offers WHERE expires_at <= ?1", params![now])?;
+    db.execute(
+        "DELETE FROM access_grants WHERE expires_at <= ?1",
+        params![now],
+    )?;
+    db.execute(
+        "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
+        params![now],
+    )?;
     Ok(())
 }
 
 /// Records an access grant of `token_hash` for each configuration.
 fn grant_access(
-    tx: &rusqlite::Transaction<'_>,
+    db: &mut dyn Db,
     token_hash: &[u8],
     configurations: &[String],
     person_id: &str,
     expires_at: i64,
 ) -> Result<(), StoreError> {
     for configuration in configurations {
-        tx.execute(
+        db.execute(
             "INSERT INTO access_grants (token_hash, configuration_id, person_id, expires_at)
              VALUES (?1, ?2, ?3, ?4)",
             params![token_hash, configuration, person_id, expires_at],

@@ -5,15 +5,16 @@
 
 use credential::{PrivateJwk, PublicJwk};
 use rand_core::CryptoRngCore;
-use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use super::engine::{Db, params};
 use super::{Store, StoreError};
 use crate::sealing::Sealed;
 
 impl Store {
-    /// The active signing key, creating the first one if there is none.
+    /// The active signing key, creating the first one if there is none (when nodes start
+    /// together, one creates it and the others read it).
     ///
     /// # Errors
     /// [`StoreError`].
@@ -26,12 +27,17 @@ impl Store {
             return Ok(key);
         }
         let key = PrivateJwk::generate(rng);
-        self.insert_key(&key, now, rng)?;
-        Ok(key)
+        let created = self.write(|db| self.insert_key(db, &key, now, rng));
+        match created {
+            Ok(()) => Ok(key),
+            // Another node made the first key meanwhile (one active key at most).
+            Err(error) => self.active_key()?.ok_or(error),
+        }
     }
 
     fn insert_key(
         &self,
+        db: &mut dyn Db,
         key: &PrivateJwk,
         now: i64,
         rng: &mut impl CryptoRngCore,
@@ -40,10 +46,15 @@ impl Store {
         let sealed = self
             .sealer
             .seal(Sealed::SigningKey, key.kid(), private.as_bytes(), rng);
-        self.conn.execute(
+        db.execute(
             "INSERT INTO signing_keys (kid, public_jwk, sealed_private, created_at)
              VALUES (?1, ?2, ?3, ?4)",
-            params![key.kid(), key.public().to_json().to_string(), sealed, now],
+            params![
+                key.kid(),
+                key.public().to_json().to_string().as_str(),
+                &sealed,
+                now
+            ],
         )?;
         Ok(())
     }
@@ -53,16 +64,15 @@ impl Store {
     /// # Errors
     /// [`StoreError::Corrupt`] if the stored key does not parse.
     pub fn active_key(&self) -> Result<Option<PrivateJwk>, StoreError> {
-        let row: Option<(String, Option<Vec<u8>>)> = self
-            .conn
-            .query_row(
+        let row = self.read(|db| {
+            db.query_opt(
                 "SELECT kid, sealed_private FROM signing_keys WHERE retired_at IS NULL",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                &[],
             )
-            .optional()?;
-        row.map(|(kid, sealed)| {
-            let sealed = sealed.ok_or(StoreError::Corrupt("signing key"))?;
+        })?;
+        row.map(|row| {
+            let kid = row.text(0)?;
+            let sealed = row.opt_blob(1)?.ok_or(StoreError::Corrupt("signing key"))?;
             let json = self.sealer.open(Sealed::SigningKey, &kid, &sealed)?;
             serde_json::from_slice::<Value>(&json)
                 .ok()
@@ -76,35 +86,30 @@ impl Store {
     /// The `kid` of the active signing key.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn active_kid(&self) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT kid FROM signing_keys WHERE retired_at IS NULL",
-                [],
-                |row| row.get(0),
-            )
-            .optional()?)
+        self.read(active_kid)
     }
 
     /// Retires the active key (erasing its private part) and makes a new one active, and
-    /// so for the BBS key if there is one. Returns the new ES256 `kid`.
+    /// so for the BBS key if there is one. Returns the new ES256 `kid`. Every node signs
+    /// with the new key from its next issuance on: the active `kid` is read in each
+    /// issuance's transaction, never cached.
     ///
     /// # Errors
     /// [`StoreError`].
     pub fn rotate_key(&self, now: i64, rng: &mut impl CryptoRngCore) -> Result<String, StoreError> {
         let key = PrivateJwk::generate(rng);
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "UPDATE signing_keys SET retired_at = ?1, sealed_private = NULL
-             WHERE retired_at IS NULL",
-            [now],
-        )?;
-        self.insert_key(&key, now, rng)?;
-        self.rotate_bbs_key(now, rng)?;
-        Self::bump_revision(&tx)?;
-        tx.commit()?;
+        self.write(|db| {
+            db.execute(
+                "UPDATE signing_keys SET retired_at = ?1, sealed_private = NULL
+                 WHERE retired_at IS NULL",
+                params![now],
+            )?;
+            self.insert_key(db, &key, now, rng)?;
+            self.rotate_bbs_key(db, now, rng)?;
+            Self::bump_revision(db)
+        })?;
         // The retired key's bytes are zeroed in the database (secure_delete); its earlier
         // page images go with the log.
         self.checkpoint()?;
@@ -114,13 +119,9 @@ impl Store {
     /// Notes that `kid` signed something valid until `exp`, so it stays published.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn record_signature(&self, kid: &str, exp: i64) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE signing_keys SET last_exp = MAX(last_exp, ?2) WHERE kid = ?1",
-            params![kid, exp],
-        )?;
-        Ok(())
+        self.read(|db| record_signature(db, kid, exp))
     }
 
     /// The keys to publish at `now`: the active one and every retired one that signed
@@ -129,19 +130,38 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub fn published_keys(&self, now: i64) -> Result<Vec<PublicJwk>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT public_jwk FROM signing_keys
-             WHERE retired_at IS NULL OR last_exp > ?1
-             ORDER BY retired_at IS NULL DESC, created_at DESC, kid",
-        )?;
-        let rows = statement.query_map([now], |row| row.get::<_, String>(0))?;
-        rows.map(|json| {
-            let json = json?;
-            serde_json::from_str::<Value>(&json)
-                .ok()
-                .and_then(|value| PublicJwk::from_json(&value).ok())
-                .ok_or(StoreError::Corrupt("public key"))
-        })
-        .collect()
+        let rows = self.read(|db| {
+            db.query(
+                "SELECT public_jwk FROM signing_keys
+                 WHERE retired_at IS NULL OR last_exp > ?1
+                 ORDER BY retired_at IS NULL DESC, created_at DESC, kid",
+                params![now],
+            )
+        })?;
+        rows.iter()
+            .map(|row| {
+                serde_json::from_str::<Value>(&row.text(0)?)
+                    .ok()
+                    .and_then(|value| PublicJwk::from_json(&value).ok())
+                    .ok_or(StoreError::Corrupt("public key"))
+            })
+            .collect()
     }
+}
+
+/// The `kid` of the active signing key, read on `db`.
+pub(super) fn active_kid(db: &mut dyn Db) -> Result<Option<String>, StoreError> {
+    db.query_opt("SELECT kid FROM signing_keys WHERE retired_at IS NULL", &[])?
+        .map(|row| row.text(0))
+        .transpose()
+}
+
+/// Raises `kid`'s `last_exp` to `exp` (never lowers it).
+pub(super) fn record_signature(db: &mut dyn Db, kid: &str, exp: i64) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE signing_keys SET last_exp = CASE WHEN last_exp > ?2 THEN last_exp ELSE ?2 END
+         WHERE kid = ?1",
+        params![kid, exp],
+    )?;
+    Ok(())
 }

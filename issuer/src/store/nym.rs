@@ -5,8 +5,8 @@
 use credential::bbs::wire::G1_LEN;
 use credential::bbs::{BbsKeyPair, BbsPublicKey, NymEntropy};
 use rand_core::CryptoRngCore;
-use rusqlite::{OptionalExtension, params};
 
+use super::engine::{Db, params};
 use super::{Store, StoreError};
 use crate::sealing::Sealed;
 
@@ -26,14 +26,9 @@ pub enum NymBindingError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for NymBindingError {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(error))
-    }
-}
-
 impl Store {
-    /// The active BBS key and its `kid` (its thumbprint), creating the first one.
+    /// The active BBS key and its `kid` (its thumbprint), creating the first one (when
+    /// nodes start together, one creates it and the others read it).
     ///
     /// # Errors
     /// [`StoreError`].
@@ -42,28 +37,45 @@ impl Store {
         now: i64,
         rng: &mut impl CryptoRngCore,
     ) -> Result<(String, BbsKeyPair), StoreError> {
-        let active: Option<(String, Vec<u8>)> = self
-            .conn
-            .query_row(
-                "SELECT kid, secret_key FROM bbs_keys WHERE retired_at IS NULL",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        if let Some((kid, sealed)) = active {
-            let secret = self.sealer.open(Sealed::BbsKey, &kid, &sealed)?;
-            let key = BbsKeyPair::from_secret_bytes(&secret)
-                .map_err(|_| StoreError::Corrupt("BBS key"))?;
-            return Ok((kid, key));
+        if let Some(active) = self.read(|db| self.active_bbs_key(db))? {
+            return Ok(active);
         }
+        match self.write(|db| self.insert_bbs_key(db, now, rng)) {
+            Ok(created) => Ok(created),
+            Err(error) => self.read(|db| self.active_bbs_key(db))?.ok_or(error),
+        }
+    }
+
+    fn active_bbs_key(&self, db: &mut dyn Db) -> Result<Option<(String, BbsKeyPair)>, StoreError> {
+        let Some(row) = db.query_opt(
+            "SELECT kid, secret_key FROM bbs_keys WHERE retired_at IS NULL",
+            &[],
+        )?
+        else {
+            return Ok(None);
+        };
+        let kid = row.text(0)?;
+        let sealed = row.blob(1)?;
+        let secret = self.sealer.open(Sealed::BbsKey, &kid, &sealed)?;
+        let key =
+            BbsKeyPair::from_secret_bytes(&secret).map_err(|_| StoreError::Corrupt("BBS key"))?;
+        Ok(Some((kid, key)))
+    }
+
+    fn insert_bbs_key(
+        &self,
+        db: &mut dyn Db,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(String, BbsKeyPair), StoreError> {
         let key = BbsKeyPair::generate(rng).map_err(|_| StoreError::Corrupt("BBS key"))?;
         let kid = key.public().thumbprint();
         let sealed = self
             .sealer
             .seal(Sealed::BbsKey, &kid, key.secret_bytes().as_slice(), rng);
-        self.conn.execute(
+        db.execute(
             "INSERT INTO bbs_keys (kid, public_key, secret_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![kid, key.public().to_bytes().as_slice(), sealed, now],
+            params![&kid, key.public().to_bytes().as_slice(), &sealed, now],
         )?;
         Ok((kid, key))
     }
@@ -74,33 +86,37 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub fn bbs_public_keys(&self, now: i64) -> Result<Vec<(String, BbsPublicKey)>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT kid, public_key FROM bbs_keys WHERE retired_at IS NULL OR last_exp > ?1
-             ORDER BY retired_at IS NULL DESC, created_at DESC, kid",
-        )?;
-        let rows = statement.query_map([now], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+        let rows = self.read(|db| {
+            db.query(
+                "SELECT kid, public_key FROM bbs_keys WHERE retired_at IS NULL OR last_exp > ?1
+                 ORDER BY retired_at IS NULL DESC, created_at DESC, kid",
+                params![now],
+            )
         })?;
-        rows.map(|row| {
-            let (kid, bytes) = row?;
-            BbsPublicKey::from_bytes(&bytes)
-                .map(|key| (kid, key))
-                .map_err(|_| StoreError::Corrupt("BBS public key"))
-        })
-        .collect()
+        rows.iter()
+            .map(|row| {
+                let kid = row.text(0)?;
+                BbsPublicKey::from_bytes(&row.blob(1)?)
+                    .map(|key| (kid, key))
+                    .map_err(|_| StoreError::Corrupt("BBS public key"))
+            })
+            .collect()
     }
 
     /// Notes that BBS key `kid` signed a credential valid until `exp`, so it stays
     /// published that long.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn record_bbs_signature(&self, kid: &str, exp: i64) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE bbs_keys SET last_exp = MAX(last_exp, ?2) WHERE kid = ?1",
-            params![kid, exp],
-        )?;
-        Ok(())
+        self.read(|db| {
+            db.execute(
+                "UPDATE bbs_keys SET last_exp = CASE WHEN last_exp > ?2 THEN last_exp ELSE ?2 END
+                 WHERE kid = ?1",
+                params![kid, exp],
+            )?;
+            Ok(())
+        })
     }
 
     /// Retires the active BBS key, if any (erasing its secret), and makes a new one
@@ -108,15 +124,16 @@ impl Store {
     /// nym secret is the holder's and the stored entropy, not the key's.
     pub(super) fn rotate_bbs_key(
         &self,
+        db: &mut dyn Db,
         now: i64,
         rng: &mut impl CryptoRngCore,
     ) -> Result<(), StoreError> {
-        let retired = self.conn.execute(
+        let retired = db.execute(
             "UPDATE bbs_keys SET retired_at = ?1, secret_key = NULL WHERE retired_at IS NULL",
-            [now],
+            params![now],
         )?;
         if retired > 0 {
-            self.ensure_bbs_key(now, rng)?;
+            self.insert_bbs_key(db, now, rng)?;
         }
         Ok(())
     }
@@ -133,39 +150,34 @@ impl Store {
         point: &[u8; G1_LEN],
         fresh: &NymEntropy,
     ) -> Result<NymEntropy, NymBindingError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let held: Option<(Vec<u8>, Vec<u8>)> = tx
-            .query_row(
+        self.write(|db| {
+            let held = db.query_opt(
                 "SELECT commitment, entropy FROM nym_holders WHERE person_id = ?1",
-                [person_id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let entropy = match held {
-            Some((commitment, entropy)) if commitment == point.as_slice() => {
-                NymEntropy::from_bytes(&entropy).map_err(|_| StoreError::Corrupt("nym entropy"))?
-            }
-            Some(_) => return Err(NymBindingError::SecondCommitment),
-            None => {
-                let owner: Option<String> = tx
-                    .query_row(
-                        "SELECT person_id FROM nym_holders WHERE commitment = ?1",
-                        [point.as_slice()],
-                        |row| row.get(0),
-                    )
-                    .optional()?;
-                if owner.is_some() {
-                    return Err(NymBindingError::ForeignCommitment);
+                params![person_id],
+            )?;
+            match held {
+                Some(row) if row.blob(0)? == point.as_slice() => {
+                    NymEntropy::from_bytes(&row.blob(1)?)
+                        .map_err(|_| StoreError::Corrupt("nym entropy").into())
                 }
-                tx.execute(
-                    "INSERT INTO nym_holders (person_id, commitment, entropy) VALUES (?1, ?2, ?3)",
-                    params![person_id, point.as_slice(), fresh.to_bytes().as_slice()],
-                )?;
-                fresh.clone()
+                Some(_) => Err(NymBindingError::SecondCommitment),
+                None => {
+                    let owner = db.query_opt(
+                        "SELECT person_id FROM nym_holders WHERE commitment = ?1",
+                        params![point.as_slice()],
+                    )?;
+                    if owner.is_some() {
+                        return Err(NymBindingError::ForeignCommitment);
+                    }
+                    db.execute(
+                        "INSERT INTO nym_holders (person_id, commitment, entropy)
+                         VALUES (?1, ?2, ?3)",
+                        params![person_id, point.as_slice(), fresh.to_bytes().as_slice()],
+                    )?;
+                    Ok(fresh.clone())
+                }
             }
-        };
-        tx.commit()?;
-        Ok(entropy)
+        })
     }
 
     /// An operator's reset of a person's pseudonyms (a lost wallet and recovery code):
@@ -175,17 +187,20 @@ impl Store {
     /// # Errors
     /// [`StoreError::UnknownPerson`].
     pub fn reset_pseudonyms(&self, person_id: &str) -> Result<i64, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let resets: Option<i64> = tx
-            .query_row(
-                "UPDATE persons SET nym_resets = nym_resets + 1 WHERE id = ?1 RETURNING nym_resets",
-                [person_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let resets = resets.ok_or_else(|| StoreError::UnknownPerson(person_id.to_owned()))?;
-        tx.execute("DELETE FROM nym_holders WHERE person_id = ?1", [person_id])?;
-        tx.commit()?;
-        Ok(resets)
+        self.write(|db| {
+            let resets = db
+                .query_opt(
+                    "UPDATE persons SET nym_resets = nym_resets + 1 WHERE id = ?1
+                     RETURNING nym_resets",
+                    params![person_id],
+                )?
+                .ok_or_else(|| StoreError::UnknownPerson(person_id.to_owned()))?
+                .int(0)?;
+            db.execute(
+                "DELETE FROM nym_holders WHERE person_id = ?1",
+                params![person_id],
+            )?;
+            Ok(resets)
+        })
     }
 }

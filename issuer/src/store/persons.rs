@@ -3,9 +3,9 @@
 //! keyed hash of their identity, never by a name the database holds.
 
 use rand_core::CryptoRngCore;
-use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 
+use super::engine::{Db, params};
 use super::{Store, StoreError};
 use crate::person::REQUIRED_CLAIMS;
 
@@ -35,7 +35,7 @@ impl Store {
     /// Records a person (their claims sealed) and an offer for them, in one transaction.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn enroll(
         &self,
         person_id: &str,
@@ -44,23 +44,34 @@ impl Store {
         now: i64,
         rng: &mut impl CryptoRngCore,
     ) -> Result<(), StoreError> {
+        self.write(|db| {
+            self.insert_person(db, person_id, claims, now, rng)?;
+            insert_offer(db, person_id, offer)
+        })
+    }
+
+    fn insert_person(
+        &self,
+        db: &mut dyn Db,
+        person_id: &str,
+        claims: &Value,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), StoreError> {
         let sealed = self
             .sealer
             .seal_person(person_id, claims.to_string().as_bytes(), rng);
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
+        db.execute(
             "INSERT INTO persons (id, sealed_claims, person_key, lookup, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 person_id,
-                sealed.claims,
-                sealed.person_key,
+                &sealed.claims,
+                &sealed.person_key,
                 self.identity_lookup(claims).as_slice(),
                 now
             ],
         )?;
-        self.insert_offer(person_id, offer)?;
-        tx.commit()?;
         Ok(())
     }
 
@@ -69,60 +80,31 @@ impl Store {
     /// Returns how many were recorded.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`] (then none is recorded).
+    /// [`StoreError`] from the engine (then none is recorded).
     pub fn import_persons(
         &self,
         persons: impl IntoIterator<Item = (String, Value)>,
         now: i64,
         rng: &mut impl CryptoRngCore,
     ) -> Result<usize, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let mut count = 0;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO persons (id, sealed_claims, person_key, lookup, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
+        self.write(|db| {
+            let mut count = 0;
             for (id, claims) in persons {
-                let sealed = self
-                    .sealer
-                    .seal_person(&id, claims.to_string().as_bytes(), rng);
-                insert.execute(params![
-                    id,
-                    sealed.claims,
-                    sealed.person_key,
-                    self.identity_lookup(&claims).as_slice(),
-                    now
-                ])?;
+                self.insert_person(db, &id, &claims, now, rng)?;
                 count += 1;
             }
-        }
-        tx.commit()?;
-        Ok(count)
+            Ok(count)
+        })
     }
 
     /// A further offer for an enrolled person (e.g. a refill of copies).
     ///
     /// # Errors
-    /// [`StoreError::UnknownPerson`], [`StoreError::Sqlite`].
+    /// [`StoreError::UnknownPerson`], [`StoreError`] from the engine.
     pub fn add_offer(&self, person_id: &str, offer: &NewOffer<'_>) -> Result<(), StoreError> {
         self.person(person_id)?
             .ok_or_else(|| StoreError::UnknownPerson(person_id.to_owned()))?;
-        self.insert_offer(person_id, offer)
-    }
-
-    fn insert_offer(&self, person_id: &str, offer: &NewOffer<'_>) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO offers (code_hash, person_id, configuration_ids, expires_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![
-                offer.code_hash,
-                person_id,
-                offer.configuration_ids.join(" "),
-                offer.expires_at
-            ],
-        )?;
-        Ok(())
+        self.read(|db| insert_offer(db, person_id, offer))
     }
 
     /// A person by id.
@@ -130,17 +112,21 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub fn person(&self, id: &str) -> Result<Option<PersonRow>, StoreError> {
-        type Row = (Option<Vec<u8>>, Option<Vec<u8>>, Option<i64>);
-        let row: Option<Row> = self
-            .conn
-            .query_row(
-                "SELECT sealed_claims, person_key, revoked_at FROM persons WHERE id = ?1",
-                [id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
-        row.map(|(sealed, person_key, revoked_at)| {
-            let (Some(sealed), Some(person_key)) = (sealed, person_key) else {
+        self.read(|db| self.person_on(db, id))
+    }
+
+    /// A person by id, read on `db` (inside a transaction of the caller's).
+    pub(super) fn person_on(
+        &self,
+        db: &mut dyn Db,
+        id: &str,
+    ) -> Result<Option<PersonRow>, StoreError> {
+        let row = db.query_opt(
+            "SELECT sealed_claims, person_key, revoked_at FROM persons WHERE id = ?1",
+            params![id],
+        )?;
+        row.map(|row| {
+            let (Some(sealed), Some(person_key)) = (row.opt_blob(0)?, row.opt_blob(1)?) else {
                 return Err(StoreError::Corrupt("claims"));
             };
             let claims = self.sealer.open_person(id, &person_key, &sealed)?;
@@ -149,7 +135,7 @@ impl Store {
             Ok(PersonRow {
                 id: id.to_owned(),
                 claims,
-                revoked_at,
+                revoked_at: row.opt_int(2)?,
             })
         })
         .transpose()
@@ -160,15 +146,18 @@ impl Store {
     /// from an identity document.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn persons_with_identity(&self, claims: &Value) -> Result<Vec<String>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id FROM persons WHERE lookup = ?1 ORDER BY created_at, id")?;
-        let ids = statement
-            .query_map([self.identity_lookup(claims).as_slice()], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids)
+        let lookup = self.identity_lookup(claims);
+        self.read(|db| {
+            db.query(
+                "SELECT id FROM persons WHERE lookup = ?1 ORDER BY created_at, id",
+                params![lookup.as_slice()],
+            )?
+            .iter()
+            .map(|row| row.text(0))
+            .collect()
+        })
     }
 
     /// The keyed hash of a person's identity: the values of [`REQUIRED_CLAIMS`], in order
@@ -183,25 +172,39 @@ impl Store {
     /// them. Returns how many copies were revoked.
     ///
     /// # Errors
-    /// [`StoreError::UnknownPerson`], [`StoreError::Sqlite`].
+    /// [`StoreError::UnknownPerson`], [`StoreError`] from the engine.
     pub fn revoke(&self, person_id: &str, now: i64) -> Result<usize, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let updated = tx.execute(
-            "UPDATE persons SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
-            params![person_id, now],
-        )?;
-        if updated == 0 {
-            return Err(StoreError::UnknownPerson(person_id.to_owned()));
-        }
-        // Only entries still valid change (and get the time of this change): a second
-        // revocation does not move an earlier one to a later publication.
-        let revoked = tx.execute(
-            "UPDATE status_entries SET status = 1, changed_at = ?2
-             WHERE person_id = ?1 AND status = 0",
-            params![person_id, now],
-        )?;
-        Self::bump_revision(&tx)?;
-        tx.commit()?;
-        Ok(revoked)
+        self.write(|db| {
+            let updated = db.execute(
+                "UPDATE persons SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+                params![person_id, now],
+            )?;
+            if updated == 0 {
+                return Err(StoreError::UnknownPerson(person_id.to_owned()));
+            }
+            // Only entries still valid change (and get the time of this change): a second
+            // revocation does not move an earlier one to a later publication.
+            let revoked = db.execute(
+                "UPDATE status_entries SET status = 1, changed_at = ?2
+                 WHERE person_id = ?1 AND status = 0",
+                params![person_id, now],
+            )?;
+            Self::bump_revision(db)?;
+            Ok(usize::try_from(revoked).unwrap_or(usize::MAX))
+        })
     }
+}
+
+fn insert_offer(db: &mut dyn Db, person_id: &str, offer: &NewOffer<'_>) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO offers (code_hash, person_id, configuration_ids, expires_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            offer.code_hash,
+            person_id,
+            offer.configuration_ids.join(" ").as_str(),
+            offer.expires_at
+        ],
+    )?;
+    Ok(())
 }

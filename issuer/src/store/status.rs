@@ -1,7 +1,6 @@
 //! Reading status lists back for publication.
 
-use rusqlite::OptionalExtension;
-
+use super::engine::params;
 use super::{Store, StoreError};
 
 /// A status list as stored: its size and the indices whose status is not valid.
@@ -17,43 +16,45 @@ impl Store {
     /// The ids of every status list, in order.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn status_list_ids(&self) -> Result<Vec<i64>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id FROM status_lists ORDER BY id")?;
-        let ids = statement
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids)
+        self.read(|db| {
+            db.query("SELECT id FROM status_lists ORDER BY id", &[])?
+                .iter()
+                .map(|row| row.int(0))
+                .collect()
+        })
     }
 
     /// The status list `id` as published at `as_of`: with every change made before it and
     /// none after, if the list exists.
     ///
     /// # Errors
-    /// [`StoreError::Sqlite`].
+    /// [`StoreError`] from the engine.
     pub fn status_list(&self, id: i64, as_of: i64) -> Result<Option<StatusListRow>, StoreError> {
-        let capacity: Option<u64> = self
-            .conn
-            .query_row(
+        self.read(|db| {
+            let Some(list) = db.query_opt(
                 "SELECT capacity FROM status_lists WHERE id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let Some(capacity) = capacity else {
-            return Ok(None);
-        };
-        let mut statement = self.conn.prepare_cached(
-            "SELECT idx, status FROM status_entries
-             WHERE list_id = ?1 AND status != 0 AND COALESCE(changed_at, 0) < ?2",
-        )?;
-        let flagged = statement
-            .query_map(rusqlite::params![id, as_of], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(Some(StatusListRow { capacity, flagged }))
+                params![id],
+            )?
+            else {
+                return Ok(None);
+            };
+            let capacity = list.uint(0)?;
+            let flagged = db
+                .query(
+                    "SELECT idx, status FROM status_entries
+                     WHERE list_id = ?1 AND status != 0 AND COALESCE(changed_at, 0) < ?2",
+                    params![id, as_of],
+                )?
+                .iter()
+                .map(|row| {
+                    let status =
+                        u8::try_from(row.int(1)?).map_err(|_| StoreError::Corrupt("status"))?;
+                    Ok((row.uint(0)?, status))
+                })
+                .collect::<Result<_, StoreError>>()?;
+            Ok(Some(StatusListRow { capacity, flagged }))
+        })
     }
 }

@@ -4,6 +4,7 @@ use serde_json::json;
 use super::*;
 use crate::sealing::KeyEncryptionKey;
 use crate::store::RefreshGrant;
+use rusqlite::params;
 
 const NOW: i64 = 1_795_305_600;
 
@@ -44,7 +45,7 @@ fn kek() -> KeyEncryptionKey {
     KeyEncryptionKey::generate(&mut OsRng)
 }
 
-const CURRENT: i64 = 7;
+const CURRENT: i64 = 8;
 
 #[test]
 fn migrations_apply_once_and_a_newer_schema_is_refused() {
@@ -74,12 +75,12 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         "reopening keeps data"
     );
     let refresh_rows: i64 = store
-        .conn
+        .sqlite_conn()
         .query_row("SELECT COUNT(*) FROM refresh_tokens", [], |row| row.get(0))
         .unwrap();
     assert_eq!(refresh_rows, 0);
     store
-        .conn
+        .sqlite_conn()
         .pragma_update(None, "user_version", CURRENT + 1)
         .unwrap();
     drop(store);
@@ -352,7 +353,7 @@ fn retired_keys_stay_published_until_what_they_signed_expires() {
     assert_eq!(kids(NOW + 20), [second.clone(), first.kid().to_owned()]);
     assert_eq!(kids(NOW + 1000), [second]);
     let private: Option<Vec<u8>> = store
-        .conn
+        .sqlite_conn()
         .query_row(
             "SELECT sealed_private FROM signing_keys WHERE kid = ?1",
             [first.kid()],
@@ -372,7 +373,7 @@ fn spent_and_expired_grants_leave_no_trace() {
     enrolled(&store, "p1", b"code");
     let count = |table: &str| -> i64 {
         store
-            .conn
+            .sqlite_conn()
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
                 row.get(0)
             })
@@ -418,7 +419,7 @@ fn spent_and_expired_grants_leave_no_trace() {
         "the new token, and the traded one as spent (for reuse detection)"
     );
     let expiries: i64 = store
-        .conn
+        .sqlite_conn()
         .query_row(
             "SELECT COUNT(DISTINCT expires_at) FROM refresh_tokens",
             [],
@@ -501,7 +502,7 @@ fn a_retired_private_key_leaves_no_bytes_in_the_files() {
     let store = Store::open_or_create(&path, &kek()).unwrap();
     // Freed cells are zeroed (where a rewrite does not happen to cover them, as here).
     let secure: i64 = store
-        .conn
+        .sqlite_conn()
         .pragma_query_value(None, "secure_delete", |row| row.get(0))
         .unwrap();
     assert_eq!(secure, 1);
@@ -510,13 +511,13 @@ fn a_retired_private_key_leaves_no_bytes_in_the_files() {
     let (_, bbs) = store.ensure_bbs_key(NOW, &mut OsRng).unwrap();
     let bbs_secret = bbs.secret_bytes();
     let sealed: Vec<u8> = store
-        .conn
+        .sqlite_conn()
         .query_row("SELECT sealed_private FROM signing_keys", [], |row| {
             row.get(0)
         })
         .unwrap();
     let sealed_bbs: Vec<u8> = store
-        .conn
+        .sqlite_conn()
         .query_row("SELECT secret_key FROM bbs_keys", [], |row| row.get(0))
         .unwrap();
     let files = || database_files(&path);

@@ -243,7 +243,7 @@ async fn health_answers_from_the_database_and_names_nobody() {
     let harness = Harness::start("health").await;
     let health = harness.get_json("/health").await;
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["schema_version"], 7);
+    assert_eq!(health["schema_version"], 8);
     assert!(health["active_kid"].is_string());
     let mut members: Vec<&String> = health.as_object().unwrap().keys().collect();
     members.sort();
