@@ -77,3 +77,8 @@ pub(crate) fn probe(program: &str, args: &[&str]) -> Option<String> {
 pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result {
     run(root, "cargo", args, &[])
 }
+
+/// `cargo` with extra environment variables.
+pub(crate) fn cargo_with_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result {
+    run(root, "cargo", args, env)
+}

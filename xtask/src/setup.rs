@@ -27,9 +27,13 @@ const WASM_PACK_VERSION: &str = "0.15.1";
 /// Debian packages: (package, file it provides). Not binaryen: Debian's wasm-opt (108)
 /// predates the wasm features Rust 1.95 emits and produces modules that fail to
 /// instantiate; wasm-opt comes from npm's `binaryen` instead (see [`npm_packages`]).
-const DEBIAN_PACKAGES: [(&str, &str); 2] = [
+const DEBIAN_PACKAGES: [(&str, &str); 4] = [
     ("chromium", "/usr/bin/chromium"),
     ("chromium-driver", "/usr/bin/chromedriver"),
+    // The issuer's tests and load benchmark start throwaway clusters of their own.
+    ("postgresql", "/usr/lib/postgresql/15/bin/initdb"),
+    // PKCS#11 signing is tested against a software token.
+    ("softhsm2", "/usr/lib/softhsm/libsofthsm2.so"),
 ];
 
 /// Runs every setup step.

@@ -109,7 +109,15 @@ fn clippy_wasm(root: &Path) -> Result {
 }
 
 fn native_tests(root: &Path) -> Result {
-    cmd::cargo(root, &["test", "--workspace"])
+    cmd::cargo(root, &["test", "--workspace"])?;
+    // The issuer's behavioural suite once more, on PostgreSQL: the tests start a
+    // throwaway cluster of their own and stop it when they end.
+    println!("-- the issuer's tests on PostgreSQL");
+    cmd::cargo_with_env(
+        root,
+        &["test", "-p", "issuer", "--test", "it"],
+        &[("CACHET_TEST_DATABASE", "postgres")],
+    )
 }
 
 fn wasm_tests(root: &Path) -> Result {

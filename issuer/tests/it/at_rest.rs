@@ -1,8 +1,9 @@
 //! What a copy of the database files gives away: nothing personal and no private key.
 //! People are enrolled with every claim the issuer holds, receive credentials (so grants,
 //! status entries and refresh tokens are written), and the live files (database,
-//! write-ahead log, shared memory) are copied as a thief would copy them and searched for
-//! every enrolled value and every private key, in text and in bytes.
+//! write-ahead log, shared memory; for PostgreSQL the whole data directory) are copied as
+//! a thief would copy them and searched for every enrolled value and every private key,
+//! in text and in bytes.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use credential::age::CivilDate;
@@ -10,7 +11,7 @@ use issuer::catalog::Configuration;
 use issuer::person::PersonClaims;
 use serde_json::json;
 
-use crate::support::{Harness, open_store, scratch_dir};
+use crate::support::{Harness, copy_of_database_files, open_store, scratch_dir};
 
 /// People with values no database page holds by chance.
 fn people() -> Vec<serde_json::Value> {
@@ -31,7 +32,7 @@ fn people() -> Vec<serde_json::Value> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,12 +74,7 @@ async fn a_copy_of_the_database_files_reveals_no_personal_value_and_no_private_k
     drop(store);
 
     // A copy of the live files, the server still running.
-    let mut copy = Vec::new();
-    for suffix in ["", "-wal", "-shm"] {
-        let mut file = harness.db.as_os_str().to_owned();
-        file.push(suffix);
-        copy.extend(std::fs::read(&file).unwrap_or_default());
-    }
+    let copy = copy_of_database_files(&harness.db);
     // The search finds what the database does keep in the clear: the random ids.
     for id in &ids {
         assert!(

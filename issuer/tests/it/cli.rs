@@ -7,7 +7,10 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_cachet-issuer");
 
 fn run(args: &[&str]) -> (i32, Value, String) {
-    let output = Command::new(BIN).args(args).output().unwrap();
+    let output = Command::new(BIN)
+        .args(crate::support::cli_args(args))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     (
@@ -59,7 +62,7 @@ async fn serve_enroll_revoke_rotate() {
     // The server prints its address; the public URL names the same port only for this
     // test's convenience (any URL the issuer is reachable at would do).
     let mut child = Command::new(BIN)
-        .args([
+        .args(crate::support::cli_args(&[
             "serve",
             "--db",
             db,
@@ -68,7 +71,7 @@ async fn serve_enroll_revoke_rotate() {
             "--public-url",
             "http://localhost:1",
             "--quiet",
-        ])
+        ]))
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -125,7 +128,9 @@ async fn serve_enroll_revoke_rotate() {
     let (code, _, stderr) = run(&["enroll", "--db", db, "--claims", claims]);
     assert_eq!(code, 0, "{stderr}");
     let output = Command::new(BIN)
-        .args(["revoke", "--db", db, "--claims", claims])
+        .args(crate::support::cli_args(&[
+            "revoke", "--db", db, "--claims", claims,
+        ]))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
@@ -224,13 +229,13 @@ async fn json_logs_and_a_clean_stop_on_sigterm() {
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("issuer.db");
     let mut child = Command::new(BIN)
-        .args([
+        .args(crate::support::cli_args(&[
             "serve",
             "--db",
             db.to_str().unwrap(),
             "--listen",
             "127.0.0.1:0",
-        ])
+        ]))
         .args(["--public-url", "http://localhost:1", "--log-format", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

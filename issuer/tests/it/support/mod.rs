@@ -1,7 +1,11 @@
-//! A real issuer on a random loopback port over a real SQLite file, a clock the test
-//! controls, and a minimal wallet (holder keys, key proofs) to talk to it.
+//! A real issuer on a random loopback port over a real database (a SQLite file, or with
+//! `CACHET_TEST_DATABASE=postgres` a database of its own in a throwaway PostgreSQL
+//! cluster), a clock the test controls, and a minimal wallet (holder keys, key proofs)
+//! to talk to it. Tests name their database by a scratch path either way.
 
 #![allow(dead_code)]
+
+pub(crate) mod postgres;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,15 +59,71 @@ pub(crate) fn payload_of(credential: &str) -> serde_json::Map<String, Value> {
     credential::jws::Jws::decode(jwt).unwrap().payload().clone()
 }
 
-/// The database at `db` under its key-encryption key beside it (made the first time), as
-/// `cachet-issuer serve` and the admin commands open it.
+/// Where the test database named by the scratch path `db` is: the SQLite file itself,
+/// or the PostgreSQL database of that name in this process's cluster (created on first
+/// use).
+pub(crate) fn location(db: &std::path::Path) -> issuer::store::Location {
+    if postgres::selected() {
+        issuer::store::Location::Postgres(postgres::shared().database(&postgres::database_name(db)))
+    } else {
+        issuer::store::Location::Sqlite(db.to_owned())
+    }
+}
+
+/// The database named by `db` under its key-encryption key beside it (made the first
+/// time), as `cachet-issuer serve` and the admin commands open it.
 pub(crate) fn open_store(db: &std::path::Path) -> Store {
     let kek = issuer::sealing::KeyEncryptionKey::load_or_create(
         &issuer::sealing::default_key_file(db),
         &mut OsRng,
     )
     .unwrap();
-    Store::open_or_create(db, &kek).unwrap()
+    Store::open(&location(db), &kek).unwrap()
+}
+
+/// Command-line arguments for the engine under test: each `--db PATH` stays as it is for
+/// SQLite and becomes `--database postgres://... --kek-file PATH.kek` for PostgreSQL
+/// (unless the arguments name a key file of their own).
+pub(crate) fn cli_args(args: &[&str]) -> Vec<String> {
+    let own_key = args.contains(&"--kek-file");
+    let mut out = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (*arg, postgres::selected()) {
+            ("--db", true) => {
+                let path = std::path::Path::new(args.next().copied().unwrap_or_default());
+                let issuer::store::Location::Postgres(url) = location(path) else {
+                    unreachable!()
+                };
+                out.extend(["--database".to_owned(), url]);
+                if !own_key {
+                    out.push("--kek-file".to_owned());
+                    out.push(
+                        issuer::sealing::default_key_file(path)
+                            .display()
+                            .to_string(),
+                    );
+                }
+            }
+            _ => out.push((*arg).to_owned()),
+        }
+    }
+    out
+}
+
+/// The bytes a thief with a copy of the database's files has: the SQLite file with its
+/// log and shared memory, or every file of the PostgreSQL cluster's data directory.
+pub(crate) fn copy_of_database_files(db: &std::path::Path) -> Vec<u8> {
+    if postgres::selected() {
+        return postgres::shared().copy_of_files();
+    }
+    let mut copy = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = db.as_os_str().to_owned();
+        file.push(suffix);
+        copy.extend(std::fs::read(&file).unwrap_or_default());
+    }
+    copy
 }
 
 impl Harness {
