@@ -16,5 +16,6 @@ mod cli;
 mod endpoints;
 mod issuance;
 mod linkability;
+mod nodes;
 mod pseudonymous;
 mod publish;

@@ -28,6 +28,9 @@ pub(crate) const WALLET: &str = "http://localhost:7001";
 
 pub(crate) struct Harness {
     pub base: String,
+    /// The issuer's identifier: its own address, or for a node of several the one they
+    /// share (as behind a load balancer).
+    pub public_url: String,
     /// The admin page's own listener, and its key.
     pub admin_base: String,
     pub admin_key: String,
@@ -132,6 +135,16 @@ impl Harness {
     }
 
     pub(crate) async fn start_with(db: PathBuf, configure: impl FnOnce(&mut Config)) -> Self {
+        let store = open_store(&db);
+        Self::start_over(store, db, configure).await
+    }
+
+    /// An issuer over `store` (`db` names it for the helpers that open it again).
+    pub(crate) async fn start_over(
+        store: Store,
+        db: PathBuf,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = Config::new(&base);
@@ -140,7 +153,7 @@ impl Harness {
         configure(&mut config);
         let clock = Arc::new(AtomicI64::new(NOW));
         let reader = Arc::clone(&clock);
-        let store = open_store(&db);
+        let public_url = config.public_url.clone();
         let issuer = Arc::new(
             Issuer::new(
                 config,
@@ -175,6 +188,7 @@ impl Harness {
         });
         Self {
             base,
+            public_url,
             admin_base: format!("http://127.0.0.1:{admin_port}"),
             admin_key,
             issuer,
@@ -247,7 +261,7 @@ impl Harness {
     /// A DPoP proof by `key` for `POST /token`, with a fresh `jti`.
     pub(crate) fn dpop(&self, key: &PrivateJwk) -> String {
         let jti = issuer::secrets::random_token(&mut OsRng, 16);
-        let url = self.url("/token");
+        let url = format!("{}/token", self.public_url);
         let input = credential::openid4vci::dpop_signing_input(
             &key.public(),
             &credential::openid4vci::DpopParams {
@@ -299,7 +313,7 @@ impl Harness {
         let input = KeyProof::signing_input(
             &holder.public(),
             &KeyProofParams {
-                audience: &self.base,
+                audience: &self.public_url,
                 nonce,
                 issued_at: self.now(),
             },
@@ -403,9 +417,9 @@ impl Harness {
     /// The issuer as a verifier trusts it: its identifier and published keys.
     pub(crate) async fn trusted(&self) -> TrustedIssuer {
         let metadata = self.get_json("/.well-known/jwt-vc-issuer").await;
-        assert_eq!(metadata["issuer"], self.base);
+        assert_eq!(metadata["issuer"], self.public_url);
         TrustedIssuer {
-            iss: self.base.clone(),
+            iss: self.public_url.clone(),
             jwks: Jwks::from_json(&metadata["jwks"]).unwrap(),
         }
     }
