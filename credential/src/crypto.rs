@@ -12,7 +12,7 @@
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey};
 
-use crate::jwk::PublicJwk;
+use crate::jwk::{PrivateJwk, PublicJwk};
 
 #[cfg(feature = "ring")]
 mod ring_backend;
@@ -54,4 +54,37 @@ impl SignatureVerifier for RustCryptoP256 {
 pub fn sign_es256(key: &SigningKey, message: &[u8]) -> [u8; ES256_SIGNATURE_LEN] {
     let signature: Signature = key.sign(message);
     signature.to_bytes().into()
+}
+
+/// An issuer's ES256 signing key, wherever it lives: in the process ([`PrivateJwk`]) or
+/// in a hardware security module that never lets it out. The core builds what is signed
+/// (the JWS signing input); the signer returns `r || s`.
+pub trait Es256Signer {
+    /// The `kid` that JWS headers name.
+    fn kid(&self) -> &str;
+
+    /// The ES256 signature (`r || s`, with the low `s`) of `message`.
+    ///
+    /// # Errors
+    /// [`SignError`] when the key's device cannot sign.
+    fn sign_es256(&self, message: &[u8]) -> Result<[u8; ES256_SIGNATURE_LEN], SignError>;
+}
+
+/// Why a signer could not sign.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The device holding the key refused or failed (a lost session, a removed token).
+    #[error("the signing key's device failed: {0}")]
+    Device(String),
+}
+
+impl Es256Signer for PrivateJwk {
+    fn kid(&self) -> &str {
+        PrivateJwk::kid(self)
+    }
+
+    fn sign_es256(&self, message: &[u8]) -> Result<[u8; ES256_SIGNATURE_LEN], SignError> {
+        Ok(sign_es256(self.signing_key(), message))
+    }
 }

@@ -12,8 +12,9 @@ use rand_core::CryptoRngCore;
 use serde_json::{Map, Value, json};
 
 use crate::base64url;
+use crate::crypto::{Es256Signer, SignError};
 use crate::disclosure::{Disclosure, sha256_b64};
-use crate::jwk::{PrivateJwk, PublicJwk};
+use crate::jwk::PublicJwk;
 use crate::jws;
 use crate::pointer::JsonPointer;
 use crate::reveal::{ELLIPSIS, SD, SD_ALG};
@@ -43,6 +44,9 @@ pub enum IssueError {
     /// The root (empty pointer) cannot be disclosable.
     #[error("the whole payload cannot be selectively disclosable")]
     RootNotDisclosable,
+    /// The issuer's signing key could not sign (its device failed).
+    #[error(transparent)]
+    Signing(#[from] SignError),
 }
 
 /// Which claims are selectively disclosable.
@@ -91,7 +95,7 @@ pub struct CopyParams {
 pub fn issue(
     params: &IssueParams,
     copy: &CopyParams,
-    key: &PrivateJwk,
+    key: &(impl Es256Signer + ?Sized),
     rng: &mut impl CryptoRngCore,
 ) -> Result<String, IssueError> {
     let claims = params
@@ -159,7 +163,7 @@ pub fn issue(
         TYP_SD_JWT
     };
     let header = json!({"alg": jws::ES256, "typ": typ, "kid": key.kid()});
-    let mut out = jws::sign(&header, &Value::Object(payload), key.signing_key());
+    let mut out = jws::sign_with(&header, &Value::Object(payload), key)?;
     out.push('~');
     for disclosure in &concealer.disclosures {
         out.push_str(disclosure.encoded());
@@ -176,7 +180,7 @@ pub fn issue(
 pub fn issue_batch(
     params: &IssueParams,
     copies: &[CopyParams],
-    key: &PrivateJwk,
+    key: &(impl Es256Signer + ?Sized),
     rng: &mut impl CryptoRngCore,
 ) -> Result<Vec<String>, IssueError> {
     copies

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::base64url;
-use crate::crypto::{ES256_SIGNATURE_LEN, SignatureVerifier, sign_es256};
+use crate::crypto::{ES256_SIGNATURE_LEN, Es256Signer, SignError, SignatureVerifier, sign_es256};
 use crate::error::VerifyError;
 use crate::jwk::PublicJwk;
 use p256::ecdsa::SigningKey;
@@ -124,6 +124,20 @@ pub fn signing_input(header: &Value, payload: &Value) -> String {
 #[must_use]
 pub fn attach_signature(signing_input: &str, signature: &[u8; ES256_SIGNATURE_LEN]) -> String {
     format!("{signing_input}.{}", base64url::encode(signature))
+}
+
+/// Signs header and payload with `signer` (ES256) as a compact JWS.
+///
+/// # Errors
+/// [`SignError`] from the signer.
+pub fn sign_with(
+    header: &Value,
+    payload: &Value,
+    signer: &(impl Es256Signer + ?Sized),
+) -> Result<String, SignError> {
+    let input = signing_input(header, payload);
+    let signature = signer.sign_es256(input.as_bytes())?;
+    Ok(attach_signature(&input, &signature))
 }
 
 /// Signs header and payload with `key` (ES256) as a compact JWS.

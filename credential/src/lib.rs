@@ -82,7 +82,7 @@ pub use policy::{KeyBinding, Profile, TrustedIssuer, VerifyPolicy};
 pub use present::{Credential, KeyBindingParams, PresentError, Selection, UnsignedPresentation};
 pub use status_list::{
     MAX_STATUS_LISTS, Status, StatusList, StatusListTokenParams, StatusLists, StatusReference,
-    VerifiedStatusList, sign_status_list, verify_status_list,
+    VerifiedStatusList, sign_status_list, sign_status_list_with, verify_status_list,
 };
 pub use verify::{StatusCheck, Verified, verify, verify_with};
 

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::base64url;
-use crate::crypto::SignatureVerifier;
+use crate::crypto::{Es256Signer, SignError, SignatureVerifier};
 use crate::error::{Token, VerifyError};
 use crate::jwk::PrivateJwk;
 use crate::jws::{self, Jws};
@@ -211,14 +211,34 @@ pub fn sign_status_list(
     key: &PrivateJwk,
 ) -> String {
     let header = json!({"alg": jws::ES256, "typ": TYP_STATUS_LIST_JWT, "kid": key.kid()});
-    let payload = json!({
+    jws::sign(
+        &header,
+        &status_list_payload(list, params),
+        key.signing_key(),
+    )
+}
+
+/// [`sign_status_list`] with any signer (a key in an HSM).
+///
+/// # Errors
+/// [`SignError`] from the signer.
+pub fn sign_status_list_with(
+    list: &StatusList,
+    params: &StatusListTokenParams,
+    signer: &(impl Es256Signer + ?Sized),
+) -> Result<String, SignError> {
+    let header = json!({"alg": jws::ES256, "typ": TYP_STATUS_LIST_JWT, "kid": signer.kid()});
+    jws::sign_with(&header, &status_list_payload(list, params), signer)
+}
+
+fn status_list_payload(list: &StatusList, params: &StatusListTokenParams) -> Value {
+    json!({
         "sub": params.uri,
         "iat": params.iat,
         "exp": params.exp,
         "ttl": params.ttl,
         "status_list": list.to_claim(),
-    });
-    jws::sign(&header, &payload, key.signing_key())
+    })
 }
 
 /// A status list whose token was signed by a trusted issuer and had not expired when it

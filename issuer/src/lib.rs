@@ -11,11 +11,13 @@ pub mod catalog;
 pub mod config;
 pub mod http;
 pub mod person;
+pub mod pkcs11;
 pub mod rate_limit;
 pub mod refusal;
 pub mod sealing;
 pub mod secrets;
 pub mod service;
+pub mod signing;
 pub mod store;
 
 pub use config::Config;

@@ -11,6 +11,7 @@ use credential::age::CivilDate;
 use issuer::catalog::Configuration;
 use issuer::person::PersonClaims;
 use issuer::sealing::KeyEncryptionKey;
+use issuer::signing::KeyHolder;
 use issuer::store::{Location, StoreError};
 use issuer::{Config, Issuer, Store, service, system_clock};
 use rand_core::OsRng;
@@ -151,9 +152,38 @@ struct Database {
     /// PostgreSQL.
     #[arg(long, value_name = "PATH")]
     kek_file: Option<PathBuf>,
+    /// Sign with ES256 keys made and kept in a token of this PKCS#11 module (an HSM's,
+    /// or /usr/lib/softhsm/libsofthsm2.so) instead of keys sealed in the database; for
+    /// serve, rotate-key and publish-status. BBS keys stay sealed in the database.
+    #[arg(long, value_name = "PATH", requires_all = ["pkcs11_token", "pkcs11_pin_file"])]
+    pkcs11_module: Option<PathBuf>,
+    /// The label of the token that holds the keys.
+    #[arg(long, value_name = "LABEL", requires = "pkcs11_module")]
+    pkcs11_token: Option<String>,
+    /// A file holding the token's user PIN (kept off the command line and out of logs).
+    #[arg(long, value_name = "PATH", requires = "pkcs11_module")]
+    pkcs11_pin_file: Option<PathBuf>,
 }
 
 impl Database {
+    /// Where the signing keys are: the token named by the --pkcs11-* options, or the
+    /// database.
+    fn key_holder(&self) -> Result<KeyHolder, String> {
+        let (Some(module), Some(label), Some(pin_file)) = (
+            &self.pkcs11_module,
+            &self.pkcs11_token,
+            &self.pkcs11_pin_file,
+        ) else {
+            return Ok(KeyHolder::Database);
+        };
+        let pin = zeroize::Zeroizing::new(std::fs::read_to_string(pin_file).map_err(|error| {
+            format!("cannot read the PIN file {}: {error}", pin_file.display())
+        })?);
+        let token = issuer::pkcs11::Token::open(module, label, pin.trim_end_matches(['\n', '\r']))
+            .map_err(|error| error.to_string())?;
+        Ok(KeyHolder::Pkcs11(token))
+    }
+
     fn location(&self) -> Location {
         match (&self.database, &self.db) {
             (Some(location), _) => location.clone(),
@@ -294,7 +324,8 @@ fn serve(
         .map(|(_, key_file)| admin_key(key_file))
         .transpose()?;
     let store = database.open_or_create()?;
-    let issuer = Issuer::new(config, store, system_clock()).map_err(|error| error.to_string())?;
+    let issuer = Issuer::with_keys(config, store, system_clock(), database.key_holder()?)
+        .map_err(|error| error.to_string())?;
     let issuer = Arc::new(issuer);
     let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
     runtime.block_on(async move {
@@ -413,7 +444,8 @@ fn publish_status(database: &Database, out: &Path) -> Result<(), String> {
     let config = service::recorded_config(&store)
         .map_err(|error| error.to_string())?
         .ok_or("the database has no public URL yet; run `cachet-issuer serve` once first")?;
-    let issuer = Issuer::new(config, store, system_clock()).map_err(|error| error.to_string())?;
+    let issuer = Issuer::with_keys(config, store, system_clock(), database.key_holder()?)
+        .map_err(|error| error.to_string())?;
     let done = issuer
         .publish_status(out)
         .map_err(|error| error.to_string())?;
@@ -504,11 +536,17 @@ fn revoke(database: &Database, person: Option<&str>, claims: Option<&Path>) -> R
 fn rotate_key(database: &Database) -> Result<(), String> {
     let store = database.open_existing()?;
     let now = now();
-    store
-        .ensure_key(now, &mut OsRng)
-        .map_err(|error| error.to_string())?;
-    let kid = store
-        .rotate_key(now, &mut OsRng)
+    let keys = database.key_holder()?;
+    if store
+        .active_signing_key()
+        .map_err(|error| error.to_string())?
+        .is_none()
+    {
+        keys.ensure(&store, now, &mut OsRng)
+            .map_err(|error| error.to_string())?;
+    }
+    let kid = keys
+        .rotate(&store, now, &mut OsRng)
         .map_err(|error| error.to_string())?;
     println!("{}", json!({"active_kid": kid}));
     Ok(())

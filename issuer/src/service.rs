@@ -11,7 +11,7 @@ use credential::age::CivilDate;
 use credential::crypto::RingP256;
 use credential::openid4vci::{CredentialOffer, DpopPolicy, DpopProof, KeyProof, ProofPolicy};
 use credential::time::{UnixTime, Window};
-use credential::{CopyParams, Disclosable, IssueParams, PrivateJwk, PublicJwk, StatusReference};
+use credential::{CopyParams, Disclosable, IssueParams, PublicJwk, StatusReference};
 use rand_core::OsRng;
 use serde_json::{Map, Value, json};
 
@@ -21,6 +21,7 @@ use crate::person::PersonClaims;
 use crate::rate_limit::RateLimiter;
 use crate::refusal::Refusal;
 use crate::secrets::{self, ID_BYTES, SECRET_BYTES};
+use crate::signing::{IssuerKey, KeyError, KeyHolder};
 use crate::store::{
     BatchRequest, GrantError, NewOffer, RefreshGrant, StatusLayout, Store, StoreError,
 };
@@ -82,7 +83,8 @@ pub struct Issuer {
     clock: Clock,
     token_limiter: RateLimiter,
     nonce_limiter: RateLimiter,
-    signing_key: Mutex<Option<PrivateJwk>>,
+    keys: KeyHolder,
+    signing_key: Mutex<Option<IssuerKey>>,
     published: Mutex<HashMap<i64, PublishedStatusList>>,
 }
 
@@ -105,10 +107,23 @@ impl Issuer {
     /// offers).
     ///
     /// # Errors
-    /// [`StoreError`].
-    pub fn new(config: Config, store: Store, clock: Clock) -> Result<Self, StoreError> {
+    /// [`KeyError`].
+    pub fn new(config: Config, store: Store, clock: Clock) -> Result<Self, KeyError> {
+        Self::with_keys(config, store, clock, KeyHolder::Database)
+    }
+
+    /// [`Issuer::new`] with its ES256 keys held by `keys` (a PKCS#11 token).
+    ///
+    /// # Errors
+    /// [`KeyError`], also when the active key is held elsewhere.
+    pub fn with_keys(
+        config: Config,
+        store: Store,
+        clock: Clock,
+        keys: KeyHolder,
+    ) -> Result<Self, KeyError> {
         let now = clock();
-        let key = store.ensure_key(now, &mut OsRng)?;
+        let key = keys.ensure(&store, now, &mut OsRng)?;
         store.ensure_bbs_key(now, &mut OsRng)?;
         store.set_meta(PUBLIC_URL, &config.public_url)?;
         store.set_meta(STATUS_BASE_URL, &config.status_base_url)?;
@@ -120,6 +135,7 @@ impl Issuer {
             store,
             clock,
             signing_key: Mutex::new(Some(key)),
+            keys,
             published: Mutex::new(HashMap::new()),
         })
     }

@@ -32,6 +32,7 @@ use engine::sqlite::SqliteDb;
 use engine::{Db, params};
 
 pub use grants::{BatchRequest, GrantError, Issuance, RefreshGrant, StatusLayout};
+pub use keys::StoredKey;
 pub use location::{Location, LocationError};
 pub use nym::NymBindingError;
 pub use persons::{NewOffer, PersonRow};

@@ -1,6 +1,6 @@
 use super::*;
 use crate::disclosure::Disclosure;
-use crate::jwk::Jwks;
+use crate::jwk::{Jwks, PrivateJwk};
 use crate::policy::{TrustedIssuer, VerifyPolicy};
 use crate::present::{Credential, KeyBindingParams};
 use crate::verify::verify;
@@ -195,4 +195,49 @@ fn selecting_a_nested_claim_brings_its_ancestors_and_nothing_else() {
         parsed.select(&[JsonPointer::parse("/address/street").unwrap()]),
         Err(crate::present::PresentError::NoSuchClaim(_))
     ));
+}
+
+/// A signer outside the process (as an HSM is): it signs through the trait only.
+struct Device {
+    key: PrivateJwk,
+    working: bool,
+}
+
+impl Es256Signer for Device {
+    fn kid(&self) -> &str {
+        "hsm-key-1"
+    }
+
+    fn sign_es256(&self, message: &[u8]) -> Result<[u8; 64], SignError> {
+        if !self.working {
+            return Err(SignError::Device("token removed".into()));
+        }
+        Ok(crate::crypto::sign_es256(self.key.signing_key(), message))
+    }
+}
+
+#[test]
+fn any_signer_issues_and_a_failing_one_is_a_typed_error() {
+    let device = Device {
+        key: PrivateJwk::generate(&mut OsRng),
+        working: true,
+    };
+    let copy = CopyParams {
+        holder: None,
+        status: None,
+    };
+    let issued = issue(&params(Disclosable::Everything), &copy, &device, &mut OsRng).unwrap();
+    let jwt = crate::jws::Jws::decode(issued.split('~').next().unwrap()).unwrap();
+    assert_eq!(jwt.header_str("kid"), Some("hsm-key-1"));
+    assert!(jwt.verify_with(&device.key.public(), &crate::crypto::RustCryptoP256));
+    let broken = Device {
+        working: false,
+        ..device
+    };
+    assert_eq!(
+        issue(&params(Disclosable::Everything), &copy, &broken, &mut OsRng),
+        Err(IssueError::Signing(SignError::Device(
+            "token removed".into()
+        )))
+    );
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::catalog::NYM_COMMITMENT_PROOF;
 use crate::store::SingleUse;
 use credential::bbs::NymCommitment;
+use credential::crypto::Es256Signer;
 
 impl Issuer {
     /// The credential endpoint: one SD-JWT VC per key proof.
@@ -115,18 +116,24 @@ impl Issuer {
         }
         Ok(keys)
     }
-    fn signing_key(&self, kid: &str) -> Result<PrivateJwk, Refusal> {
+    fn signing_key(&self, kid: &str) -> Result<IssuerKey, Refusal> {
         let mut cached = lock(&self.signing_key);
         if let Some(key) = cached.as_ref().filter(|key| key.kid() == kid) {
             return Ok(key.clone());
         }
         let key = self
-            .store
-            .active_key()?
+            .active_signing_key()?
             .filter(|key| key.kid() == kid)
             .ok_or_else(|| Refusal::internal(&"the signing key changed during issuance"))?;
         *cached = Some(key.clone());
         Ok(key)
+    }
+
+    /// The active signing key, from wherever it is held.
+    pub(super) fn active_signing_key(&self) -> Result<Option<IssuerKey>, Refusal> {
+        self.keys
+            .active(&self.store)
+            .map_err(|error| Refusal::internal(&error))
     }
 }
 

@@ -8,7 +8,8 @@
 //! revision changes, so serving it is a memory read.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use credential::{StatusList, StatusListTokenParams, sign_status_list};
+use credential::crypto::Es256Signer;
+use credential::{StatusList, StatusListTokenParams, sign_status_list_with};
 use sha2::{Digest, Sha256};
 
 use super::{Issuer, lock};
@@ -63,8 +64,8 @@ impl Issuer {
             };
             list.set(idx, status);
         }
-        let key = store
-            .active_key()?
+        let key = self
+            .active_signing_key()?
             .ok_or_else(|| Refusal::internal(&"no active signing key"))?;
         // Valid past the next publication, so a verifier that fetches once a period never
         // holds an expired list.
@@ -74,7 +75,7 @@ impl Issuer {
             .max(self.config.status_period.saturating_mul(2));
         let exp = period_start.saturating_add(lifetime);
         store.record_signature(key.kid(), exp)?;
-        let token = sign_status_list(
+        let token = sign_status_list_with(
             &list,
             &StatusListTokenParams {
                 uri: self.status_list_uri(id),
@@ -83,7 +84,8 @@ impl Issuer {
                 ttl: self.config.status_ttl,
             },
             &key,
-        );
+        )
+        .map_err(|error| Refusal::internal(&error))?;
         let digest = Sha256::digest(token.as_bytes());
         let published = PublishedStatusList {
             etag: format!("\"{}\"", Base64UrlUnpadded::encode_string(&digest)),

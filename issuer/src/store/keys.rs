@@ -64,23 +64,48 @@ impl Store {
     /// # Errors
     /// [`StoreError::Corrupt`] if the stored key does not parse.
     pub fn active_key(&self) -> Result<Option<PrivateJwk>, StoreError> {
+        Ok(match self.active_signing_key()? {
+            Some(StoredKey::Database(key)) => Some(key),
+            Some(StoredKey::Token(_)) | None => None,
+        })
+    }
+
+    /// The active signing key wherever it is held: opened from its seal, or the public
+    /// half of a key in the PKCS#11 token.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] if the stored key does not parse.
+    pub fn active_signing_key(&self) -> Result<Option<StoredKey>, StoreError> {
         let row = self.read(|db| {
             db.query_opt(
-                "SELECT kid, sealed_private FROM signing_keys WHERE retired_at IS NULL",
+                "SELECT kid, sealed_private, held_by, public_jwk FROM signing_keys
+                 WHERE retired_at IS NULL",
                 &[],
             )
         })?;
         row.map(|row| {
             let kid = row.text(0)?;
+            if row.text(2)? == HELD_BY_TOKEN {
+                return public_key(&row.text(3)?).map(StoredKey::Token);
+            }
             let sealed = row.opt_blob(1)?.ok_or(StoreError::Corrupt("signing key"))?;
             let json = self.sealer.open(Sealed::SigningKey, &kid, &sealed)?;
             serde_json::from_slice::<Value>(&json)
                 .ok()
                 .and_then(|value| PrivateJwk::from_json(&value).ok())
                 .filter(|key| key.kid() == kid)
+                .map(StoredKey::Database)
                 .ok_or(StoreError::Corrupt("signing key"))
         })
         .transpose()
+    }
+
+    /// Records `public` (a key just made in the PKCS#11 token) as the first active key.
+    ///
+    /// # Errors
+    /// [`StoreError`], also when another node made a first key meanwhile.
+    pub fn add_first_token_key(&self, public: &PublicJwk, now: i64) -> Result<(), StoreError> {
+        self.write(|db| insert_token_key(db, public, now))
     }
 
     /// The `kid` of the active signing key.
@@ -100,20 +125,51 @@ impl Store {
     /// [`StoreError`].
     pub fn rotate_key(&self, now: i64, rng: &mut impl CryptoRngCore) -> Result<String, StoreError> {
         let key = PrivateJwk::generate(rng);
-        self.write(|db| {
-            db.execute(
+        self.rotate_to(NewKey::Database(&key), now, rng)?;
+        Ok(key.kid().to_owned())
+    }
+
+    /// [`Store::rotate_key`] to `public`, a key just made in the PKCS#11 token. Returns
+    /// the `kid` of the retired key if the token held it too, for the caller to destroy.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn rotate_to_token_key(
+        &self,
+        public: &PublicJwk,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Option<String>, StoreError> {
+        self.rotate_to(NewKey::Token(public), now, rng)
+    }
+
+    fn rotate_to(
+        &self,
+        key: NewKey<'_>,
+        now: i64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Option<String>, StoreError> {
+        let retired_token_key = self.write(|db| {
+            let retired = db.query_opt(
                 "UPDATE signing_keys SET retired_at = ?1, sealed_private = NULL
-                 WHERE retired_at IS NULL",
+                 WHERE retired_at IS NULL RETURNING kid, held_by",
                 params![now],
             )?;
-            self.insert_key(db, &key, now, rng)?;
+            match key {
+                NewKey::Database(key) => self.insert_key(db, key, now, rng)?,
+                NewKey::Token(public) => insert_token_key(db, public, now)?,
+            }
             self.rotate_bbs_key(db, now, rng)?;
-            Self::bump_revision(db)
+            Self::bump_revision(db)?;
+            Ok::<_, StoreError>(match retired {
+                Some(row) if row.text(1)? == HELD_BY_TOKEN => Some(row.text(0)?),
+                _ => None,
+            })
         })?;
         // The retired key's bytes are zeroed in the database (secure_delete); its earlier
         // page images go with the log.
         self.checkpoint()?;
-        Ok(key.kid().to_owned())
+        Ok(retired_token_key)
     }
 
     /// Notes that `kid` signed something valid until `exp`, so it stays published.
@@ -138,15 +194,50 @@ impl Store {
                 params![now],
             )
         })?;
-        rows.iter()
-            .map(|row| {
-                serde_json::from_str::<Value>(&row.text(0)?)
-                    .ok()
-                    .and_then(|value| PublicJwk::from_json(&value).ok())
-                    .ok_or(StoreError::Corrupt("public key"))
-            })
-            .collect()
+        rows.iter().map(|row| public_key(&row.text(0)?)).collect()
     }
+}
+
+/// The active signing key as stored.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum StoredKey {
+    /// Sealed in the database, opened.
+    Database(PrivateJwk),
+    /// In the PKCS#11 token: its public half (with its `kid`) is all the row holds.
+    Token(PublicJwk),
+}
+
+/// A key to make active.
+enum NewKey<'a> {
+    Database(&'a PrivateJwk),
+    Token(&'a PublicJwk),
+}
+
+/// `held_by` of a key in the PKCS#11 token.
+const HELD_BY_TOKEN: &str = "pkcs11";
+
+fn public_key(json: &str) -> Result<PublicJwk, StoreError> {
+    serde_json::from_str::<Value>(json)
+        .ok()
+        .and_then(|value| PublicJwk::from_json(&value).ok())
+        .ok_or(StoreError::Corrupt("public key"))
+}
+
+fn insert_token_key(db: &mut dyn Db, public: &PublicJwk, now: i64) -> Result<(), StoreError> {
+    let kid = public
+        .kid()
+        .ok_or(StoreError::Corrupt("a token key without kid"))?;
+    db.execute(
+        "INSERT INTO signing_keys (kid, public_jwk, created_at, held_by) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            kid,
+            public.to_json().to_string().as_str(),
+            now,
+            HELD_BY_TOKEN
+        ],
+    )?;
+    Ok(())
 }
 
 /// The `kid` of the active signing key, read on `db`.

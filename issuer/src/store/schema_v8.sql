@@ -22,3 +22,8 @@ CREATE INDEX access_grants_by_expiry ON access_grants(expires_at);
 CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens(expires_at);
 
 ALTER TABLE access_grants DROP COLUMN used_at;
+
+-- Where each ES256 key's private half is: 'database' (sealed in sealed_private) or
+-- 'pkcs11' (in the HSM token, as the object whose CKA_ID is the kid; the row holds
+-- nothing private).
+ALTER TABLE signing_keys ADD COLUMN held_by TEXT NOT NULL DEFAULT 'database';

@@ -14,6 +14,7 @@ mod at_rest;
 mod bad_input;
 mod cli;
 mod endpoints;
+mod hsm;
 mod issuance;
 mod linkability;
 mod nodes;

@@ -145,6 +145,16 @@ impl Harness {
         db: PathBuf,
         configure: impl FnOnce(&mut Config),
     ) -> Self {
+        Self::start_with_keys(store, db, issuer::signing::KeyHolder::Database, configure).await
+    }
+
+    /// An issuer over `store` whose ES256 keys `keys` holds.
+    pub(crate) async fn start_with_keys(
+        store: Store,
+        db: PathBuf,
+        keys: issuer::signing::KeyHolder,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut config = Config::new(&base);
@@ -155,10 +165,11 @@ impl Harness {
         let reader = Arc::clone(&clock);
         let public_url = config.public_url.clone();
         let issuer = Arc::new(
-            Issuer::new(
+            Issuer::with_keys(
                 config,
                 store,
                 Arc::new(move || reader.load(Ordering::SeqCst)),
+                keys,
             )
             .unwrap(),
         );
