@@ -1,7 +1,9 @@
-//! Issuance load on loopback: a real server (SQLite file, WAL, synchronous=FULL) and
-//! HTTP clients in one process on this machine's cores. Prints throughput
+//! Issuance load on loopback: real servers and HTTP clients in one process on this
+//! machine's cores, on SQLite (a file, WAL, synchronous=FULL) and on PostgreSQL (a
+//! throwaway cluster with fsync on, one node and two nodes sharing it). Prints throughput
 //! (credentials/s) and p50/p99 latency of credential requests carrying batches of 16 key
-//! proofs at increasing concurrency, then the status list serving rate, and the time and
+//! proofs at increasing concurrency, on an empty database and on one with 1,000,000
+//! people, the ratios between them, then the status list serving rate, and the time and
 //! size of publishing one status list of 1,000,000 and of 10,000,000 entries.
 //!
 //! Request preparation (enrollment, token, nonce, signing the 16 proofs) happens before
@@ -14,6 +16,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../tests/it/support/postgres.rs"]
+mod postgres;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +28,8 @@ use credential::crypto::sign_es256;
 use credential::jws;
 use credential::openid4vci::{KeyProof, KeyProofParams, PRE_AUTHORIZED_GRANT};
 use issuer::person::PersonClaims;
+use issuer::sealing::KeyEncryptionKey;
+use issuer::store::Location;
 use issuer::{Config, Issuer, Store, system_clock};
 use rand_core::OsRng;
 use serde_json::{Value, json};
@@ -37,6 +44,7 @@ struct Prepared {
 }
 
 async fn prepare(issuer: &Issuer, http: &reqwest::Client, base: &str) -> Prepared {
+    let audience = issuer.config().public_url.clone();
     let claims = json!({"given_name": "Load", "family_name": "Test", "birthdate": "1990-01-01"});
     let today = CivilDate::from_unix(issuer.now());
     let claims = PersonClaims::parse(claims.to_string().as_bytes(), today).unwrap();
@@ -62,7 +70,7 @@ async fn prepare(issuer: &Issuer, http: &reqwest::Client, base: &str) -> Prepare
             let input = KeyProof::signing_input(
                 &holder.public(),
                 &KeyProofParams {
-                    audience: base,
+                    audience: &audience,
                     nonce,
                     issued_at: issuer.now(),
                 },
@@ -97,13 +105,32 @@ fn main() {
 /// People in the populated database.
 const POPULATION: u64 = 1_000_000;
 
-/// An issuer serving the database in `dir` on a free loopback port, with `population`
-/// people imported first (in bulk, as a registry would be).
-async fn start(dir: &std::path::Path, population: u64) -> (Arc<Issuer>, String) {
-    std::fs::create_dir_all(dir).unwrap();
+/// Imports `population` people into `store` (in bulk, as a registry would be).
+fn populate(store: &Store, population: u64) {
+    let started = Instant::now();
+    let people = (0..population).map(|n| {
+        (
+            format!("p_import{n:07}"),
+            json!({
+                "given_name": format!("Given{n}"), "family_name": format!("Family{n}"),
+                "birthdate": format!("19{:02}-{:02}-{:02}", 40 + n % 60, 1 + n % 12, 1 + n % 28),
+                "region": "Region", "locality": format!("Town{}", n % 5000),
+            }),
+        )
+    });
+    let imported = store.import_persons(people, 0, &mut OsRng).unwrap();
+    println!(
+        "imported {imported} people (claims sealed, keyed lookup) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// A node serving `store` on a free loopback port; its public URL is `public_url` (the
+/// one every node of an issuer shares) or its own address.
+async fn start(store: Store, public_url: Option<&str>) -> (Arc<Issuer>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut config = Config::new(&base);
+    let mut config = Config::new(public_url.unwrap_or(&base));
     config.log_requests = false;
     // One client address makes every request here: the per-client limits would measure
     // themselves, not issuance (and, refilled by the clock, make the run depend on speed).
@@ -115,26 +142,6 @@ async fn start(dir: &std::path::Path, population: u64) -> (Arc<Issuer>, String) 
         burst: 1e9,
         per_second: 1e9,
     };
-    let kek = issuer::sealing::KeyEncryptionKey::generate(&mut rand_core::OsRng);
-    let store = Store::open_or_create(&dir.join("issuer.db"), &kek).unwrap();
-    if population > 0 {
-        let started = Instant::now();
-        let people = (0..population).map(|n| {
-            (
-                format!("p_import{n:07}"),
-                json!({
-                    "given_name": format!("Given{n}"), "family_name": format!("Family{n}"),
-                    "birthdate": format!("19{:02}-{:02}-{:02}", 40 + n % 60, 1 + n % 12, 1 + n % 28),
-                    "region": "Region", "locality": format!("Town{}", n % 5000),
-                }),
-            )
-        });
-        let imported = store.import_persons(people, 0, &mut OsRng).unwrap();
-        println!(
-            "imported {imported} people (claims sealed, keyed lookup) in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
     let issuer = Arc::new(Issuer::new(config, store, system_clock()).unwrap());
     let serving = Arc::clone(&issuer);
     tokio::spawn(
@@ -143,9 +150,25 @@ async fn start(dir: &std::path::Path, population: u64) -> (Arc<Issuer>, String) 
     (issuer, base)
 }
 
+fn sqlite(dir: &std::path::Path, kek: &KeyEncryptionKey) -> Store {
+    std::fs::create_dir_all(dir).unwrap();
+    Store::open_or_create(&dir.join("issuer.db"), kek).unwrap()
+}
+
+fn postgres_store(url: &str, kek: &KeyEncryptionKey) -> Store {
+    Store::open(&Location::Postgres(url.to_owned()), kek).unwrap()
+}
+
 /// Credentials/s, p50 and p99 at each concurrency level; prints the table and returns
 /// the rates.
-async fn levels(issuer: &Issuer, http: &reqwest::Client, base: &str, label: &str) -> Vec<f64> {
+/// Requests are prepared at the first node and sent to the nodes in turn.
+async fn levels(
+    issuer: &Issuer,
+    http: &reqwest::Client,
+    bases: &[String],
+    label: &str,
+) -> Vec<f64> {
+    let base = &bases[0];
     println!("{label}");
     println!(
         "{:>11} {:>14} {:>10} {:>10}",
@@ -160,10 +183,10 @@ async fn levels(issuer: &Issuer, http: &reqwest::Client, base: &str, label: &str
         let queue = Arc::new(std::sync::Mutex::new(prepared));
         let started = Instant::now();
         let workers: Vec<_> = (0..concurrency)
-            .map(|_| {
+            .map(|worker| {
                 let queue = Arc::clone(&queue);
                 let http = http.clone();
-                let url = format!("{base}/credential");
+                let url = format!("{}/credential", bases[worker % bases.len()]);
                 tokio::spawn(async move {
                     let mut latencies = Vec::new();
                     loop {
@@ -216,23 +239,69 @@ async fn run() {
         "issuer load: batches of {BATCH} key proofs, {REQUESTS_PER_LEVEL} requests per level, {} cores",
         std::thread::available_parallelism().map_or(1, usize::from)
     );
-    let (issuer, base) = start(&dir.join("empty"), 0).await;
-    let empty = levels(&issuer, &http, &base, "an empty database:").await;
-    let (populated, populated_base) = start(&dir.join("populated"), POPULATION).await;
-    let full = levels(
-        &populated,
+    let kek = KeyEncryptionKey::generate(&mut OsRng);
+    let (issuer, base) = start(sqlite(&dir.join("empty"), &kek), None).await;
+    let sqlite_empty = levels(
+        &issuer,
         &http,
-        &populated_base,
-        &format!("{POPULATION} people enrolled:"),
+        std::slice::from_ref(&base),
+        "SQLite, an empty database:",
     )
     .await;
-    for ((concurrency, empty), full) in CONCURRENCY.iter().zip(&empty).zip(&full) {
+    let store = sqlite(&dir.join("populated"), &kek);
+    populate(&store, POPULATION);
+    let (populated, populated_base) = start(store, None).await;
+    let sqlite_full = levels(
+        &populated,
+        &http,
+        &[populated_base],
+        &format!("SQLite, {POPULATION} people enrolled:"),
+    )
+    .await;
+    drop(populated);
+
+    let cluster = postgres::Cluster::start("bench", true);
+    let url = cluster.database("empty");
+    let (first, first_base) = start(postgres_store(&url, &kek), None).await;
+    let pg_one = levels(
+        &first,
+        &http,
+        std::slice::from_ref(&first_base),
+        "PostgreSQL, one node, an empty database:",
+    )
+    .await;
+    let (_second, second_base) = start(postgres_store(&url, &kek), Some(&first_base)).await;
+    let pg_two = levels(
+        &first,
+        &http,
+        &[first_base.clone(), second_base],
+        "PostgreSQL, two nodes on one database (requests alternate), empty at the start:",
+    )
+    .await;
+    let url = cluster.database("populated");
+    let store = postgres_store(&url, &kek);
+    populate(&store, POPULATION);
+    let (pg_populated, pg_base) = start(store, None).await;
+    let pg_full = levels(
+        &pg_populated,
+        &http,
+        &[pg_base],
+        &format!("PostgreSQL, one node, {POPULATION} people enrolled:"),
+    )
+    .await;
+    drop(pg_populated);
+
+    for (index, concurrency) in CONCURRENCY.iter().enumerate() {
         println!(
-            "concurrency {concurrency}: {POPULATION} people give {:.2}x the empty database's throughput (goal: at least 0.90x)",
-            full / empty
+            "concurrency {concurrency}: {POPULATION} people give {:.2}x the empty database's \
+             throughput on SQLite, {:.2}x on PostgreSQL (goal: at least 0.90x); PostgreSQL \
+             gives {:.2}x SQLite's with one node, {:.2}x with two (goal: at least 0.70x)",
+            sqlite_full[index] / sqlite_empty[index],
+            pg_full[index] / pg_one[index],
+            pg_one[index] / sqlite_empty[index],
+            pg_two[index] / sqlite_empty[index],
         );
     }
-    drop(populated);
 
     let window = Duration::from_secs(2);
     let started = Instant::now();

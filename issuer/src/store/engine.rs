@@ -140,29 +140,27 @@ impl Row {
     }
 }
 
-/// A connection (or a transaction on one) that runs the shared SQL.
+/// A connection (or a transaction on one) that runs the shared SQL. Statements are
+/// prepared once per connection and kept: the SQL a caller builds (a multi-row insert)
+/// must come from a bounded set of shapes.
 pub(crate) trait Db {
     /// Runs a statement; returns how many rows it changed.
     ///
     /// # Errors
     /// [`StoreError`] from the engine.
-    fn execute(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<u64, StoreError>;
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError>;
 
     /// Runs a query; returns every row.
     ///
     /// # Errors
     /// [`StoreError`] from the engine.
-    fn query(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError>;
+    fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError>;
 
     /// Runs a query; returns its first row, if any.
     ///
     /// # Errors
     /// [`StoreError`] from the engine.
-    fn query_opt(
-        &mut self,
-        sql: &'static str,
-        params: &[Param<'_>],
-    ) -> Result<Option<Row>, StoreError> {
+    fn query_opt(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
@@ -170,7 +168,7 @@ pub(crate) trait Db {
     ///
     /// # Errors
     /// [`StoreError::Corrupt`] for none; else as [`Db::query`].
-    fn query_one(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Row, StoreError> {
+    fn query_one(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Row, StoreError> {
         self.query_opt(sql, params)?
             .ok_or(StoreError::Corrupt("a row that must exist"))
     }

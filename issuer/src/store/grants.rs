@@ -4,8 +4,8 @@
 
 use rand_core::CryptoRngCore;
 
-use super::engine::{Db, params};
-use super::keys::{active_kid, record_signature};
+use super::engine::{Db, Param, params};
+use super::keys::sign_with_active_key;
 use super::{PersonRow, Store, StoreError};
 
 /// Why a code or an access token was not honoured.
@@ -313,9 +313,8 @@ impl Store {
             if person.revoked_at.is_some() {
                 return Err(GrantError::Revoked);
             }
-            let kid = active_kid(db)?.ok_or(StoreError::Corrupt("no active signing key"))?;
             let exp = exp_of(&person).ok_or(StoreError::Corrupt("person claims"))?;
-            record_signature(db, &kid, exp)?;
+            let kid = sign_with_active_key(db, exp)?;
             // A pseudonymous credential has no status entry: revocation is refusing its
             // refresh.
             let status = if batch.copies == 0 {
@@ -364,16 +363,28 @@ fn allocate_status(
             )?
             .int(0)?,
     };
-    let mut indices = Vec::with_capacity(copies);
+    // One statement per round (a round trip, not one per copy); a drawn index another
+    // copy already holds is skipped by the conflict and drawn again in the next round.
+    let mut indices: Vec<(i64, u64)> = Vec::with_capacity(copies);
     while indices.len() < copies {
-        let idx = layout.first_index() + rng.next_u64() % layout.usable().max(1);
-        let inserted = db.execute(
-            "INSERT INTO status_entries (list_id, idx, person_id) VALUES (?1, ?2, ?3)
-             ON CONFLICT DO NOTHING",
-            params![list_id, idx, person_id],
-        )?;
-        if inserted == 1 {
-            indices.push((list_id, idx));
+        let wanted = copies - indices.len();
+        let mut drawn: Vec<u64> = Vec::with_capacity(wanted);
+        while drawn.len() < wanted {
+            let idx = layout.first_index() + rng.next_u64() % layout.usable().max(1);
+            if !drawn.contains(&idx) && !indices.iter().any(|(_, taken)| *taken == idx) {
+                drawn.push(idx);
+            }
+        }
+        let rows: Vec<String> = (0..wanted).map(|n| format!("(?1, ?{}, ?2)", n + 3)).collect();
+        let sql = format!(
+            "INSERT INTO status_entries (list_id, idx, person_id) VALUES {}
+             ON CONFLICT DO NOTHING RETURNING idx",
+            rows.join(", ")
+        );
+        let mut values = vec![Param::from(list_id), Param::from(person_id)];
+        values.extend(drawn.iter().map(|idx| Param::from(*idx)));
+        for row in db.query(&sql, &values)? {
+            indices.push((list_id, row.uint(0)?));
         }
     }
     db.execute(

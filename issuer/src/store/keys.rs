@@ -241,14 +241,25 @@ fn insert_token_key(db: &mut dyn Db, public: &PublicJwk, now: i64) -> Result<(),
 }
 
 /// The `kid` of the active signing key, read on `db`.
-pub(super) fn active_kid(db: &mut dyn Db) -> Result<Option<String>, StoreError> {
+fn active_kid(db: &mut dyn Db) -> Result<Option<String>, StoreError> {
     db.query_opt("SELECT kid FROM signing_keys WHERE retired_at IS NULL", &[])?
         .map(|row| row.text(0))
         .transpose()
 }
 
+/// Notes that the active key signs something valid until `exp`; returns its `kid`.
+pub(super) fn sign_with_active_key(db: &mut dyn Db, exp: i64) -> Result<String, StoreError> {
+    db.query_opt(
+        "UPDATE signing_keys SET last_exp = CASE WHEN last_exp > ?1 THEN last_exp ELSE ?1 END
+         WHERE retired_at IS NULL RETURNING kid",
+        params![exp],
+    )?
+    .ok_or(StoreError::Corrupt("no active signing key"))?
+    .text(0)
+}
+
 /// Raises `kid`'s `last_exp` to `exp` (never lowers it).
-pub(super) fn record_signature(db: &mut dyn Db, kid: &str, exp: i64) -> Result<(), StoreError> {
+fn record_signature(db: &mut dyn Db, kid: &str, exp: i64) -> Result<(), StoreError> {
     db.execute(
         "UPDATE signing_keys SET last_exp = CASE WHEN last_exp > ?2 THEN last_exp ELSE ?2 END
          WHERE kid = ?1",

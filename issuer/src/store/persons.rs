@@ -5,9 +5,13 @@
 use rand_core::CryptoRngCore;
 use serde_json::Value;
 
-use super::engine::{Db, params};
+use super::engine::{Db, Param, params};
 use super::{Store, StoreError};
 use crate::person::REQUIRED_CLAIMS;
+
+/// Persons per statement of a bulk import (five values each, well inside both engines'
+/// limits on parameters).
+const IMPORT_ROWS: usize = 256;
 
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,9 +93,48 @@ impl Store {
     ) -> Result<usize, StoreError> {
         self.write(|db| {
             let mut count = 0;
-            for (id, claims) in persons {
-                self.insert_person(db, &id, &claims, now, rng)?;
-                count += 1;
+            let mut persons = persons.into_iter().peekable();
+            while persons.peek().is_some() {
+                let chunk: Vec<(String, Value)> = persons.by_ref().take(IMPORT_ROWS).collect();
+                let sealed: Vec<_> = chunk
+                    .iter()
+                    .map(|(id, claims)| {
+                        let sealed = self
+                            .sealer
+                            .seal_person(id, claims.to_string().as_bytes(), rng);
+                        (sealed, self.identity_lookup(claims))
+                    })
+                    .collect();
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|n| {
+                        let first = n * 5;
+                        format!(
+                            "(?{}, ?{}, ?{}, ?{}, ?{})",
+                            first + 1,
+                            first + 2,
+                            first + 3,
+                            first + 4,
+                            first + 5
+                        )
+                    })
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO persons (id, sealed_claims, person_key, lookup, created_at) \
+                     VALUES {}",
+                    rows.join(", ")
+                );
+                let mut values = Vec::with_capacity(chunk.len() * 5);
+                for ((id, _), (sealed, lookup)) in chunk.iter().zip(&sealed) {
+                    values.extend([
+                        Param::from(id),
+                        Param::from(&sealed.claims),
+                        Param::from(&sealed.person_key),
+                        Param::Blob(lookup),
+                        Param::Int(now),
+                    ]);
+                }
+                db.execute(&sql, &values)?;
+                count += chunk.len();
             }
             Ok(count)
         })

@@ -1,6 +1,6 @@
 //! The `cachet-issuer` binary as an operator uses it: serve, enroll, revoke, rotate-key.
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -20,14 +20,6 @@ fn run(args: &[&str]) -> (i32, Value, String) {
     )
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_enroll_revoke_rotate() {
@@ -61,31 +53,17 @@ async fn serve_enroll_revoke_rotate() {
 
     // The server prints its address; the public URL names the same port only for this
     // test's convenience (any URL the issuer is reachable at would do).
-    let mut child = Command::new(BIN)
-        .args(crate::support::cli_args(&[
-            "serve",
-            "--db",
-            db,
-            "--listen",
-            "127.0.0.1:0",
-            "--public-url",
-            "http://localhost:1",
-            "--quiet",
-        ]))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    let address = line.trim().rsplit("http://").next().unwrap().to_owned();
-    let base = format!("http://{address}");
+    let (server, base) = crate::support::serve_process(&crate::support::cli_args(&[
+        "serve",
+        "--db",
+        db,
+        "--listen",
+        "127.0.0.1:0",
+        "--public-url",
+        "http://localhost:1",
+        "--quiet",
+    ]))
+    .await;
 
     let (code, enrolled, stderr) = run(&["enroll", "--db", db, "--claims", claims]);
     assert_eq!(code, 0, "{stderr}");

@@ -18,7 +18,7 @@ use issuer::store::StoredKey;
 use issuer::{Config, Issuer};
 use rand_core::OsRng;
 
-use crate::support::{Harness, NOW, open_store, payload_of};
+use crate::support::{Harness, NOW, kid_of, open_store, payload_of};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const LABEL: &str = "cachet-test";
@@ -92,15 +92,6 @@ fn find<'a>(jwks: &'a credential::Jwks, kid: &str) -> &'a credential::PublicJwk 
         .iter()
         .find(|key| key.kid() == Some(kid))
         .unwrap()
-}
-
-fn kid_of(credential: &str) -> String {
-    let jwt = credential.split('~').next().unwrap();
-    credential::jws::Jws::decode(jwt)
-        .unwrap()
-        .header_str("kid")
-        .unwrap()
-        .to_owned()
 }
 
 fn cli(dir: &Path, db: &Path, args: &[&str], token: Option<&str>) -> std::process::Output {

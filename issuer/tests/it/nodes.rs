@@ -5,7 +5,7 @@
 //! than one machine.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use credential::PrivateJwk;
@@ -15,7 +15,7 @@ use issuer::sealing::KeyEncryptionKey;
 use issuer::store::Location;
 use rand_core::OsRng;
 
-use crate::support::{Harness, postgres, scratch_dir};
+use crate::support::{Harness, kid_of, postgres, scratch_dir};
 
 /// Issuer nodes over one database.
 struct Nodes {
@@ -81,15 +81,6 @@ impl Nodes {
             }
         }
     }
-}
-
-fn kid_of(credential: &str) -> String {
-    let jwt = credential.split('~').next().unwrap();
-    credential::jws::Jws::decode(jwt)
-        .unwrap()
-        .header_str("kid")
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -239,19 +230,8 @@ async fn a_key_rotated_anywhere_is_used_and_published_by_every_node_at_its_next_
     nodes.stop().await;
 }
 
-/// A `cachet-issuer serve` node as its own process, killed with SIGKILL on drop.
-struct Process(std::process::Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_killed_mid_batch_leaves_no_half_issued_batch_and_no_lost_allocation() {
-    use std::io::{BufRead, BufReader};
     const PEOPLE: usize = 40;
     const COPIES: usize = 16;
     let nodes = Nodes::start("nodes-kill", 1).await;
@@ -261,30 +241,21 @@ async fn a_node_killed_mid_batch_leaves_no_half_issued_batch_and_no_lost_allocat
         issuer::system_clock()(),
         std::sync::atomic::Ordering::SeqCst,
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cachet-issuer"))
-        .args(["serve", "--database", &nodes.url, "--kek-file"])
-        .arg(&nodes.kek_file)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--public-url",
-            &survivor.public_url,
-            "--quiet",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let doomed = Process(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    // "cachet-issuer: serving PUBLIC_URL on http://ADDRESS"
-    let doomed_url = line.rsplit(" on ").next().unwrap().trim().to_owned();
+    let args: Vec<String> = [
+        "serve",
+        "--database",
+        &nodes.url,
+        "--kek-file",
+        nodes.kek_file.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+        "--public-url",
+        &survivor.public_url,
+        "--quiet",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let (doomed, doomed_url) = crate::support::serve_process(&args).await;
 
     // Every person's grant and proofs are ready; then all batches go to the doomed node
     // at once, and it dies as soon as the first one is committed (the others are being

@@ -25,7 +25,7 @@ const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// One pooled connection and the statements prepared on it.
 pub(crate) struct PgConnection {
     client: Client,
-    statements: HashMap<&'static str, Statement>,
+    statements: HashMap<String, Statement>,
 }
 
 impl PgConnection {
@@ -152,6 +152,9 @@ pub(crate) fn pool(url: &str) -> Result<r2d2::Pool<Manager>, StoreError> {
     r2d2::Pool::builder()
         .max_size(POOL_SIZE)
         .min_idle(Some(1))
+        // A broken connection is noticed by `has_broken` and by the failing statement; a
+        // test query at every checkout would cost a round trip per transaction.
+        .test_on_check_out(false)
         .connection_timeout(POOL_WAIT)
         .build(Manager {
             config,
@@ -226,28 +229,28 @@ pub(crate) fn migrate(
 /// The shared SQL on a PostgreSQL client or transaction.
 pub(crate) struct PgDb<'a, C> {
     client: &'a mut C,
-    statements: &'a mut HashMap<&'static str, Statement>,
+    statements: &'a mut HashMap<String, Statement>,
 }
 
 impl<C: GenericClient> PgDb<'_, C> {
-    fn statement(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, StoreError> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
         let statement = block_on(self.client.prepare(&dollar_placeholders(sql)))?;
-        self.statements.insert(sql, statement.clone());
+        self.statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 }
 
 impl<C: GenericClient> Db for PgDb<'_, C> {
-    fn execute(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         Ok(block_on(self.client.execute(&statement, &params))?)
     }
 
-    fn query(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+    fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         block_on(self.client.query(&statement, &params))?

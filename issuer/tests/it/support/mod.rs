@@ -62,6 +62,49 @@ pub(crate) fn payload_of(credential: &str) -> serde_json::Map<String, Value> {
     credential::jws::Jws::decode(jwt).unwrap().payload().clone()
 }
 
+/// A `cachet-issuer` process, killed (SIGKILL) and reaped when dropped.
+pub(crate) struct Process(pub(crate) std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the `cachet-issuer` binary with `args` (a `serve`), and waits for the line it
+/// prints once listening (`cachet-issuer: serving PUBLIC_URL on http://ADDRESS`); returns
+/// the process and `http://ADDRESS`.
+pub(crate) async fn serve_process(args: &[String]) -> (Process, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cachet-issuer"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let process = Process(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let address = line.trim().rsplit("http://").next().unwrap().to_owned();
+    (process, format!("http://{address}"))
+}
+
+/// The `kid` in the header of a credential's issuer JWT.
+pub(crate) fn kid_of(credential: &str) -> String {
+    let jwt = credential.split('~').next().unwrap();
+    credential::jws::Jws::decode(jwt)
+        .unwrap()
+        .header_str("kid")
+        .unwrap()
+        .to_owned()
+}
+
 /// Where the test database named by the scratch path `db` is: the SQLite file itself,
 /// or the PostgreSQL database of that name in this process's cluster (created on first
 /// use).
