@@ -263,18 +263,18 @@ impl Store {
         now: i64,
     ) -> Result<String, GrantError> {
         self.read(|db| -> Result<Result<String, GrantError>, StoreError> {
-            let person = db.query_opt(
-                "SELECT person_id FROM access_grants
-                 WHERE token_hash = ?1 AND configuration_id = ?2 AND expires_at > ?3",
+            let granted = db.query_opt(
+                "SELECT g.person_id, p.revoked_at FROM access_grants g
+                 JOIN persons p ON p.id = g.person_id
+                 WHERE g.token_hash = ?1 AND g.configuration_id = ?2 AND g.expires_at > ?3",
                 params![token_hash, configuration_id, now],
             )?;
-            let Some(person) = person else {
+            let Some(granted) = granted else {
                 return Ok(Err(why_not_granted(db, token_hash, now)?));
             };
-            let person = person.text(0)?;
-            Ok(match self.person_on(db, &person)? {
-                Some(row) if row.revoked_at.is_none() => Ok(person),
-                _ => Err(GrantError::Revoked),
+            Ok(match granted.opt_int(1)? {
+                None => Ok(granted.text(0)?),
+                Some(_) => Err(GrantError::Revoked),
             })
         })?
     }

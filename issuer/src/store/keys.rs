@@ -247,15 +247,20 @@ fn active_kid(db: &mut dyn Db) -> Result<Option<String>, StoreError> {
         .transpose()
 }
 
-/// Notes that the active key signs something valid until `exp`; returns its `kid`.
+/// Notes that the active key signs something valid until `exp`; returns its `kid`. The
+/// row is written (and locked until the caller's commit) only when `exp` is later than
+/// what the key signed so far, once per validity period: concurrent issuances, on one node
+/// or many, do not queue on it.
 pub(super) fn sign_with_active_key(db: &mut dyn Db, exp: i64) -> Result<String, StoreError> {
-    db.query_opt(
-        "UPDATE signing_keys SET last_exp = CASE WHEN last_exp > ?1 THEN last_exp ELSE ?1 END
-         WHERE retired_at IS NULL RETURNING kid",
+    let raised = db.query_opt(
+        "UPDATE signing_keys SET last_exp = ?1
+         WHERE retired_at IS NULL AND last_exp < ?1 RETURNING kid",
         params![exp],
-    )?
-    .ok_or(StoreError::Corrupt("no active signing key"))?
-    .text(0)
+    )?;
+    match raised {
+        Some(row) => row.text(0),
+        None => active_kid(db)?.ok_or(StoreError::Corrupt("no active signing key")),
+    }
 }
 
 /// Raises `kid`'s `last_exp` to `exp` (never lowers it).
