@@ -375,7 +375,9 @@ fn allocate_status(
                 drawn.push(idx);
             }
         }
-        let rows: Vec<String> = (0..wanted).map(|n| format!("(?1, ?{}, ?2)", n + 3)).collect();
+        let rows: Vec<String> = (0..wanted)
+            .map(|n| format!("(?1, ?{}, ?2)", n + 3))
+            .collect();
         let sql = format!(
             "INSERT INTO status_entries (list_id, idx, person_id) VALUES {}
              ON CONFLICT DO NOTHING RETURNING idx",

@@ -99,9 +99,9 @@ impl Store {
                 let sealed: Vec<_> = chunk
                     .iter()
                     .map(|(id, claims)| {
-                        let sealed = self
-                            .sealer
-                            .seal_person(id, claims.to_string().as_bytes(), rng);
+                        let sealed =
+                            self.sealer
+                                .seal_person(id, claims.to_string().as_bytes(), rng);
                         (sealed, self.identity_lookup(claims))
                     })
                     .collect();

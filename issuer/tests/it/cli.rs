@@ -20,7 +20,6 @@ fn run(args: &[&str]) -> (i32, Value, String) {
     )
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_enroll_revoke_rotate() {
     let dir = std::env::temp_dir().join(format!("cachet-issuer-cli-{}", std::process::id()));
