@@ -345,21 +345,22 @@ fn allocate_status(
             "a batch larger than a status list can take",
         ));
     }
-    let current = db.query_opt(
-        "SELECT id, allocated FROM status_lists WHERE capacity = ?1
-         ORDER BY id DESC LIMIT 1",
-        params![layout.capacity],
+    // The newest list of this size takes the batch if it has room (reserved in the same
+    // statement, so concurrent batches on any node count against it one after another);
+    // otherwise a new list starts with it.
+    let reserved = db.query_opt(
+        "UPDATE status_lists SET allocated = allocated + ?2
+         WHERE id = (SELECT MAX(id) FROM status_lists WHERE capacity = ?1)
+           AND allocated + ?2 <= ?3
+         RETURNING id",
+        params![layout.capacity, copies_u64, layout.fill_limit()],
     )?;
-    let current = match current {
-        Some(row) => Some((row.int(0)?, row.uint(1)?)),
-        None => None,
-    };
-    let list_id = match current {
-        Some((id, allocated)) if allocated.saturating_add(copies_u64) <= layout.fill_limit() => id,
-        _ => db
+    let list_id = match reserved {
+        Some(row) => row.int(0)?,
+        None => db
             .query_one(
-                "INSERT INTO status_lists (capacity) VALUES (?1) RETURNING id",
-                params![layout.capacity],
+                "INSERT INTO status_lists (capacity, allocated) VALUES (?1, ?2) RETURNING id",
+                params![layout.capacity, copies_u64],
             )?
             .int(0)?,
     };
@@ -389,10 +390,6 @@ fn allocate_status(
             indices.push((list_id, row.uint(0)?));
         }
     }
-    db.execute(
-        "UPDATE status_lists SET allocated = allocated + ?2 WHERE id = ?1",
-        params![list_id, copies_u64],
-    )?;
     Ok(indices)
 }
 

@@ -6,12 +6,13 @@
 //! waits for its answer with a plain executor, which never drives a Tokio runtime, so a
 //! call is safe from any thread (a blocking thread, a test's async body, `main`).
 
+use std::cell::Cell as Shared;
 use std::collections::HashMap;
 use std::error::Error;
 
 use futures_executor::block_on;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use tokio_postgres::{Client, GenericClient, NoTls, Statement};
+use tokio_postgres::{Client, NoTls, Statement};
 
 use super::{Cell, Db, Row};
 use crate::store::StoreError;
@@ -30,15 +31,17 @@ pub(crate) struct PgConnection {
 
 impl PgConnection {
     /// The shared SQL on this connection, outside a transaction.
-    pub(crate) fn db(&mut self) -> PgDb<'_, Client> {
+    pub(crate) fn db(&mut self) -> PgDb<'_> {
         PgDb {
-            client: &mut self.client,
+            client: &self.client,
             statements: &mut self.statements,
+            begin: None,
         }
     }
 
     /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back
-    /// otherwise.
+    /// otherwise (also when it panics). `BEGIN` goes out with the first statement, in one
+    /// round trip.
     ///
     /// # Errors
     /// What `work` returns, or [`StoreError`] from the engine.
@@ -46,18 +49,48 @@ impl PgConnection {
         &mut self,
         work: impl FnOnce(&mut dyn Db) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut tx = block_on(self.client.transaction()).map_err(StoreError::from)?;
+        let begin = Shared::new(Begin::Pending);
+        let open = Open {
+            client: &self.client,
+            begin: &begin,
+        };
         let result = work(&mut PgDb {
-            client: &mut tx,
+            client: &self.client,
             statements: &mut self.statements,
+            begin: Some(&begin),
         });
-        match result {
-            Ok(value) => {
-                block_on(tx.commit()).map_err(StoreError::from)?;
-                Ok(value)
+        if begin.replace(Begin::Ended) == Begin::Sent {
+            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            let ended = block_on(self.client.batch_execute(end));
+            if result.is_ok() {
+                ended.map_err(StoreError::from)?;
             }
-            // Dropping the transaction rolls it back.
-            Err(error) => Err(error),
+        }
+        drop(open);
+        result
+    }
+}
+
+/// Where a transaction is: its `BEGIN` still to go out with the first statement, sent,
+/// or ended (committed or rolled back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Begin {
+    Pending,
+    Sent,
+    Ended,
+}
+
+/// Rolls back a transaction dropped while open (its work panicked), so the connection
+/// goes back to the pool outside any transaction.
+struct Open<'a> {
+    client: &'a Client,
+    begin: &'a Shared<Begin>,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if self.begin.get() == Begin::Sent {
+            let _ = block_on(self.client.batch_execute("ROLLBACK"));
         }
     }
 }
@@ -226,13 +259,15 @@ pub(crate) fn migrate(
     Ok(())
 }
 
-/// The shared SQL on a PostgreSQL client or transaction.
-pub(crate) struct PgDb<'a, C> {
-    client: &'a mut C,
+/// The shared SQL on a PostgreSQL connection, in a transaction or not.
+pub(crate) struct PgDb<'a> {
+    client: &'a Client,
     statements: &'a mut HashMap<String, Statement>,
+    /// The transaction's state, if in one.
+    begin: Option<&'a Shared<Begin>>,
 }
 
-impl<C: GenericClient> PgDb<'_, C> {
+impl PgDb<'_> {
     fn statement(&mut self, sql: &str) -> Result<Statement, StoreError> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
@@ -241,19 +276,39 @@ impl<C: GenericClient> PgDb<'_, C> {
         self.statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
+
+    /// Runs `statement`, pipelined behind `BEGIN` if the transaction's is pending.
+    fn run<T>(
+        &self,
+        statement: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, StoreError> {
+        if let Some(begin) = self.begin
+            && begin.get() == Begin::Pending
+        {
+            begin.set(Begin::Sent);
+            let (_, value) = block_on(futures_util::future::try_join(
+                self.client.batch_execute("BEGIN"),
+                statement,
+            ))?;
+            return Ok(value);
+        }
+        Ok(block_on(statement)?)
+    }
 }
 
-impl<C: GenericClient> Db for PgDb<'_, C> {
+impl Db for PgDb<'_> {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(block_on(self.client.execute(&statement, &params))?)
+        let client = self.client;
+        self.run(client.execute(&statement, &params))
     }
 
     fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        block_on(self.client.query(&statement, &params))?
+        let client = self.client;
+        self.run(client.query(&statement, &params))?
             .iter()
             .map(row)
             .collect()
