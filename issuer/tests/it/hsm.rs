@@ -165,13 +165,7 @@ async fn in_the_token() {
     // Rotation (the admin command, beside the server) makes the next key in the token and
     // destroys the retired one there; the server signs with the new key at once.
     let output = cli(&dir, &db, &["rotate-key"], Some(LABEL));
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let rotated: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let new_kid = rotated["active_kid"].as_str().unwrap().to_owned();
+    let new_kid = crate::support::rotated_kid(&output);
     assert_ne!(new_kid, first_kid);
     let holder = PrivateJwk::generate(&mut OsRng);
     let nonce = harness.nonce().await;

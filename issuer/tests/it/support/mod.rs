@@ -95,6 +95,17 @@ pub(crate) async fn serve_process(args: &[String]) -> (Process, String) {
     (process, format!("http://{address}"))
 }
 
+/// The new `kid` a successful `cachet-issuer rotate-key` printed.
+pub(crate) fn rotated_kid(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rotated: Value = serde_json::from_slice(&output.stdout).unwrap();
+    rotated["active_kid"].as_str().unwrap().to_owned()
+}
+
 /// The `kid` in the header of a credential's issuer JWT.
 pub(crate) fn kid_of(credential: &str) -> String {
     let jwt = credential.split('~').next().unwrap();
