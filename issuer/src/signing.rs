@@ -112,17 +112,13 @@ impl KeyHolder {
         now: i64,
         rng: &mut impl CryptoRngCore,
     ) -> Result<IssuerKey, KeyError> {
+        if let Some(key) = self.active(store)? {
+            return Ok(key);
+        }
         match self {
-            Self::Database => {
-                if let Some(key) = self.active(store)? {
-                    return Ok(key);
-                }
-                Ok(IssuerKey::Database(store.ensure_key(now, rng)?))
-            }
+            // Another node may make the first key meanwhile: `ensure_key` then reads it.
+            Self::Database => Ok(IssuerKey::Database(store.ensure_key(now, rng)?)),
             Self::Pkcs11(token) => {
-                if let Some(key) = self.active(store)? {
-                    return Ok(key);
-                }
                 let key = token.generate_key()?;
                 if store.add_first_token_key(key.public(), now).is_err() {
                     // Another node made the first key meanwhile: use that one.

@@ -200,14 +200,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`] if PostgreSQL cannot be reached.
     pub fn exists(location: &Location) -> Result<bool, StoreError> {
-        match location {
-            Location::Sqlite(path) => Ok(path.exists()),
-            Location::Postgres(url) => {
-                let pool = engine::postgres::pool(url)?;
-                let mut conn = Self::pg(&pool)?;
-                Ok(engine::postgres::schema_version(&mut conn)? > 0)
-            }
-        }
+        Ok(Self::version_at(location)?.is_some_and(|version| version > 0))
     }
 
     /// Whether the database at `location` already holds sealed values (schema version 6
@@ -217,21 +210,29 @@ impl Store {
     /// # Errors
     /// [`StoreError`] if it is not a database.
     pub fn holds_sealed_values(location: &Location) -> Result<bool, StoreError> {
+        Ok(Self::version_at(location)?.is_some_and(|version| version >= FIRST_SEALED_VERSION))
+    }
+
+    /// The schema version of the database at `location`, read without opening it as a
+    /// store (no key-encryption key needed); `None` for a SQLite file that is not there.
+    fn version_at(location: &Location) -> Result<Option<i64>, StoreError> {
         match location {
             Location::Sqlite(path) => {
                 if !path.exists() {
-                    return Ok(false);
+                    return Ok(None);
                 }
                 let conn =
                     Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-                let version: i64 =
-                    conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-                Ok(version >= FIRST_SEALED_VERSION)
+                Ok(Some(conn.pragma_query_value(
+                    None,
+                    "user_version",
+                    |row| row.get(0),
+                )?))
             }
             Location::Postgres(url) => {
                 let pool = engine::postgres::pool(url)?;
                 let mut conn = Self::pg(&pool)?;
-                Ok(engine::postgres::schema_version(&mut conn)? >= FIRST_SEALED_VERSION)
+                Ok(Some(engine::postgres::schema_version(&mut conn)?))
             }
         }
     }
@@ -255,12 +256,6 @@ impl Store {
         };
         store.migrate()?;
         Ok(store)
-    }
-
-    /// Whether this store is on PostgreSQL.
-    #[must_use]
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.engine, Engine::Postgres(_))
     }
 
     fn pg(pool: &r2d2::Pool<Manager>) -> Result<r2d2::PooledConnection<Manager>, StoreError> {

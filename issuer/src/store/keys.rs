@@ -177,7 +177,14 @@ impl Store {
     /// # Errors
     /// [`StoreError`] from the engine.
     pub fn record_signature(&self, kid: &str, exp: i64) -> Result<(), StoreError> {
-        self.read(|db| record_signature(db, kid, exp))
+        self.read(|db| {
+            // Only ever raised; no write when it would not rise.
+            db.execute(
+                "UPDATE signing_keys SET last_exp = ?2 WHERE kid = ?1 AND last_exp < ?2",
+                params![kid, exp],
+            )?;
+            Ok(())
+        })
     }
 
     /// The keys to publish at `now`: the active one and every retired one that signed
@@ -261,14 +268,4 @@ pub(super) fn sign_with_active_key(db: &mut dyn Db, exp: i64) -> Result<String, 
         Some(row) => row.text(0),
         None => active_kid(db)?.ok_or(StoreError::Corrupt("no active signing key")),
     }
-}
-
-/// Raises `kid`'s `last_exp` to `exp` (never lowers it).
-fn record_signature(db: &mut dyn Db, kid: &str, exp: i64) -> Result<(), StoreError> {
-    db.execute(
-        "UPDATE signing_keys SET last_exp = CASE WHEN last_exp > ?2 THEN last_exp ELSE ?2 END
-         WHERE kid = ?1",
-        params![kid, exp],
-    )?;
-    Ok(())
 }

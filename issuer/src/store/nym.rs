@@ -111,8 +111,7 @@ impl Store {
     pub fn record_bbs_signature(&self, kid: &str, exp: i64) -> Result<(), StoreError> {
         self.read(|db| {
             db.execute(
-                "UPDATE bbs_keys SET last_exp = CASE WHEN last_exp > ?2 THEN last_exp ELSE ?2 END
-                 WHERE kid = ?1",
+                "UPDATE bbs_keys SET last_exp = ?2 WHERE kid = ?1 AND last_exp < ?2",
                 params![kid, exp],
             )?;
             Ok(())

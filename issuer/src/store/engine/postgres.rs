@@ -98,7 +98,10 @@ impl Drop for Open<'_> {
 /// Opens connections for the pool, their I/O on the store's runtime.
 pub(crate) struct Manager {
     config: tokio_postgres::Config,
-    runtime: Runtime,
+    /// Where connections' I/O is spawned.
+    handle: tokio::runtime::Handle,
+    /// Kept for its drop only.
+    _runtime: Runtime,
 }
 
 impl std::fmt::Debug for Manager {
@@ -113,7 +116,7 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<PgConnection, StoreError> {
         let config = self.config.clone();
-        let connecting = self.runtime.handle().spawn(async move {
+        let connecting = self.handle.spawn(async move {
             let (client, connection) = config.connect(NoTls).await?;
             // Ends when the client is dropped or the server goes away.
             tokio::spawn(connection);
@@ -143,21 +146,6 @@ impl r2d2::ManageConnection for Manager {
 /// The store's own runtime for connection I/O, shut down without waiting when the store
 /// goes (which may happen inside another runtime, where waiting is not allowed).
 struct Runtime(Option<tokio::runtime::Runtime>);
-
-impl Runtime {
-    fn handle(&self) -> &tokio::runtime::Handle {
-        match &self.0 {
-            Some(runtime) => runtime.handle(),
-            None => unreachable_handle(),
-        }
-    }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_handle() -> &'static tokio::runtime::Handle {
-    // The runtime is only taken in `drop`.
-    panic!("the PostgreSQL runtime is gone")
-}
 
 impl Drop for Runtime {
     fn drop(&mut self) {
@@ -191,7 +179,8 @@ pub(crate) fn pool(url: &str) -> Result<r2d2::Pool<Manager>, StoreError> {
         .connection_timeout(POOL_WAIT)
         .build(Manager {
             config,
-            runtime: Runtime(Some(runtime)),
+            handle: runtime.handle().clone(),
+            _runtime: Runtime(Some(runtime)),
         })
         .map_err(|error| StoreError::Pool(error.to_string()))
 }
@@ -242,6 +231,11 @@ pub(crate) fn migrate(
         .unwrap_or(0);
     if found > known {
         return Err(StoreError::NewerSchema { found, known });
+    }
+    if found == known {
+        // Up to date (the usual start of a node): nothing to write.
+        block_on(tx.commit())?;
+        return Ok(());
     }
     for script in scripts
         .iter()
