@@ -536,16 +536,10 @@ fn revoke(database: &Database, person: Option<&str>, claims: Option<&Path>) -> R
 fn rotate_key(database: &Database) -> Result<(), String> {
     let store = database.open_existing()?;
     let now = now();
-    let keys = database.key_holder()?;
-    if store
-        .active_signing_key()
-        .map_err(|error| error.to_string())?
-        .is_none()
-    {
-        keys.ensure(&store, now, &mut OsRng)
-            .map_err(|error| error.to_string())?;
-    }
-    let kid = keys
+    // Rotating retires whatever key is active (none in a database no `serve` has keyed)
+    // and makes the next where `keys` makes keys: also how signing moves into a token.
+    let kid = database
+        .key_holder()?
         .rotate(&store, now, &mut OsRng)
         .map_err(|error| error.to_string())?;
     println!("{}", json!({"active_kid": kid}));

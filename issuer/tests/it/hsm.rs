@@ -230,6 +230,30 @@ async fn in_the_token() {
     );
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("holds no signing key"));
+    // An issuer whose key is sealed in the database refuses the token until `rotate-key`
+    // with the token's options moves signing into it.
+    let sealed = dir.join("sealed.db");
+    let store = open_store(&sealed);
+    KeyHolder::Database.ensure(&store, NOW, &mut OsRng).unwrap();
+    let refused = Issuer::with_keys(
+        Config::new("http://localhost:1"),
+        store,
+        std::sync::Arc::new(|| NOW),
+        KeyHolder::Pkcs11(token(LABEL)),
+    )
+    .unwrap_err();
+    assert!(matches!(refused, KeyError::InDatabase(_)), "{refused}");
+    let moved = crate::support::rotated_kid(&cli(&dir, &sealed, &["rotate-key"], Some(LABEL)));
+    let store = open_store(&sealed);
+    assert!(matches!(
+        store.active_signing_key().unwrap(),
+        Some(StoredKey::Token(public)) if public.kid() == Some(moved.as_str())
+    ));
+    assert!(
+        token(LABEL)
+            .key(store.published_keys(NOW).unwrap().first().unwrap())
+            .is_ok()
+    );
     assert!(matches!(
         Token::open(Path::new(MODULE), LABEL, "wrong"),
         Err(Pkcs11Error::Login { .. })
